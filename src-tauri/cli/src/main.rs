@@ -1,0 +1,145 @@
+//! `kizuna-cli`: Kizuna without a window, for scripts and maintenance.
+
+mod bench;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kizuna_core::{Clock, Store, paths};
+
+#[derive(Parser)]
+#[command(name = "kizuna-cli", version, about = "Kizuna (絆) without a window")]
+struct Cli {
+    /// The data folder (default: $KIZUNA_DATA_DIR, else the OS app-data folder).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill a data folder with realistic demo customers (default: the separate demo folder).
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Leave a folder that already holds customers as it is, instead of failing.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Print the data folder (or, with --demo, the demo folder).
+    Where {
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Check the store's integrity (SQLite integrity_check, foreign keys, search index).
+    Check,
+    /// Print where the store lives and what it holds.
+    Info,
+    /// Write the UI's TypeScript bindings generated from the Rust types.
+    Bindings {
+        #[arg(default_value = "ui/src/lib/api/bindings.ts")]
+        output: PathBuf,
+    },
+    /// Measure the scale targets on a generated store and print p50/p95.
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+        /// Keep the generated store here instead of a temporary folder.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        /// Instead of the table, time these search terms one by one on --keep.
+        #[arg(long, num_args = 1..)]
+        terms: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kizuna-cli: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command {
+        Command::Demo {
+            count,
+            seed,
+            if_empty,
+        } => {
+            let dir = cli.data_dir.unwrap_or_else(paths::demo_data_dir);
+            let (mut store, _) = Store::open_in_dir(&dir)?;
+            if store.customer_count()? > 0 {
+                if if_empty {
+                    println!("{} already holds customers; left as it is", dir.display());
+                    return Ok(());
+                }
+                return Err(format!(
+                    "{} already holds customers; demo data only goes into an empty folder",
+                    dir.display()
+                )
+                .into());
+            }
+            let settings = store.settings()?;
+            let clock = Clock::system(settings.tz());
+            let written = kizuna_core::demo::populate(&mut store, count, seed, &clock)?;
+            println!("{written} demo customers written to {}", dir.display());
+        }
+        Command::Where { demo } => {
+            let dir = match (cli.data_dir, demo) {
+                (Some(dir), _) => dir,
+                (None, true) => paths::demo_data_dir(),
+                (None, false) => paths::data_dir(),
+            };
+            println!("{}", dir.display());
+        }
+        Command::Check => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (store, _) = Store::open_in_dir(&dir)?;
+            let problems = store.integrity_problems()?;
+            if problems.is_empty() {
+                println!(
+                    "ok: {} ({} customers)",
+                    dir.display(),
+                    store.customer_count()?
+                );
+            } else {
+                for p in &problems {
+                    eprintln!("{p}");
+                }
+                return Err(format!("{} problem(s) found", problems.len()).into());
+            }
+        }
+        Command::Info => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (store, report) = Store::open_in_dir(&dir)?;
+            println!("data folder: {}", dir.display());
+            println!("schema:      {}", report.to_version);
+            println!("customers:   {}", store.customer_count()?);
+        }
+        Command::Bindings { output } => {
+            std::fs::write(&output, kizuna_core::bindings::typescript())?;
+            println!("wrote {}", output.display());
+        }
+        Command::Bench {
+            customers,
+            keep,
+            terms,
+        } => match (&keep, terms.is_empty()) {
+            (Some(dir), false) => {
+                let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+                bench::search_breakdown(dir, &terms)?;
+            }
+            _ => bench::run(customers, keep)?,
+        },
+    }
+    Ok(())
+}

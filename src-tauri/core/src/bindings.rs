@@ -1,0 +1,114 @@
+//! TypeScript declarations for every type that crosses to the UI, generated
+//! from the Rust types. The committed copy is `ui/src/lib/api/bindings.ts`; a
+//! test fails when it is stale, and `kizuna-cli bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::{
+    app, brief, calendar, customer, dates, error, ladder, measures, promise, purchase, referral,
+    settings, timeline, touchpoint,
+};
+
+macro_rules! declarations {
+    ($cfg:expr; $($ty:ty),+ $(,)?) => {
+        vec![$(format!("export {}", <$ty as TS>::decl($cfg))),+]
+    };
+}
+
+/// The whole bindings file.
+pub fn typescript() -> String {
+    // Ids and Unix seconds fit in a JavaScript number; bigint would make
+    // every id awkward in the UI.
+    let cfg = &Config::new().with_large_int("number");
+    let declarations: Vec<String> = declarations![cfg;
+        error::ErrorCode,
+        error::FieldErrorCode,
+        error::FieldError,
+        error::ErrorPayload,
+        calendar::PartialDate,
+        ladder::Stage,
+        customer::Source,
+        customer::ContactChannel,
+        customer::ImportantDateKind,
+        customer::Phone,
+        customer::Email,
+        customer::Address,
+        customer::ImportantDate,
+        customer::FamilyMember,
+        customer::CustomerProfile,
+        customer::CustomerRef,
+        customer::Customer,
+        customer::CustomerRow,
+        customer::CustomerQuery,
+        customer::CustomerPage,
+        customer::TagCount,
+        settings::Language,
+        settings::CustomerizationGoal,
+        settings::Settings,
+        app::AppInfo,
+        touchpoint::TouchpointKind,
+        touchpoint::Direction,
+        touchpoint::PromiseInput,
+        touchpoint::TouchpointInput,
+        touchpoint::Touchpoint,
+        touchpoint::LoggedTouchpoint,
+        promise::Promise,
+        purchase::Channel,
+        purchase::PurchaseInput,
+        purchase::Purchase,
+        purchase::RecordedPurchase,
+        referral::ReferralStatus,
+        referral::ReferralNode,
+        referral::ReferralLink,
+        referral::ReferralSummary,
+        ladder::PromotionRule,
+        ladder::StageChange,
+        ladder::PromotionEvidence,
+        ladder::PromotionSuggestion,
+        timeline::TimelineKind,
+        timeline::ReferralRole,
+        timeline::TimelineEntry,
+        timeline::TimelineItem,
+        timeline::GiveAskBalance,
+        timeline::Timeline,
+        dates::OccasionKind,
+        dates::Occasion,
+        dates::UpcomingDate,
+        brief::PurchaseSummary,
+        brief::VisitBrief,
+        measures::YearMonth,
+        measures::Ratio,
+        measures::DashboardQuery,
+        measures::MonthRevenue,
+        measures::MonthTouches,
+        measures::MonthSatisfaction,
+        measures::FunnelStep,
+        measures::ReferralScore,
+        measures::WalkInCap,
+        measures::AtRiskBasis,
+        measures::AtRiskCustomer,
+        measures::Headline,
+        measures::Dashboard,
+    ];
+    // Domain constants the UI needs before asking the core anything.
+    let default_direction = touchpoint::TouchpointKind::ALL
+        .iter()
+        .map(|kind| format!("{}: '{}'", kind.as_str(), kind.default_direction().as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let constants = format!(
+        "/** The direction a touchpoint of each kind starts with (editable). */\nexport const DEFAULT_DIRECTION: Record<TouchpointKind, Direction> = {{ {default_direction} }};\n\n/** Every touchpoint kind, in the order the quick log offers them. */\nexport const TOUCHPOINT_KINDS: TouchpointKind[] = [{}];\n",
+        touchpoint::TouchpointKind::ALL
+            .iter()
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut out = String::from(
+        "// Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.\n// Do not edit by hand: a test fails when this file is stale.\n\n",
+    );
+    out.push_str(&declarations.join("\n\n"));
+    out.push_str("\n\n");
+    out.push_str(&constants);
+    out
+}

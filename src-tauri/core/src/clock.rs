@@ -1,0 +1,54 @@
+//! "Now" and the user's time zone, passed explicitly so that every rule that
+//! depends on the date can be tested with a fixed clock.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+impl Clock {
+    pub fn new(now: DateTime<Utc>, tz: Tz) -> Self {
+        Clock { now, tz }
+    }
+
+    /// The wall clock, in the given zone.
+    pub fn system(tz: Tz) -> Self {
+        Clock {
+            now: Utc::now(),
+            tz,
+        }
+    }
+
+    /// A fixed instant given as local wall-clock time in `tz` (for tests and
+    /// demo data). Ambiguous or skipped local times take the earlier instant.
+    pub fn at_local(tz: Tz, date: NaiveDate, hour: u32, minute: u32) -> Option<Self> {
+        let local = date.and_hms_opt(hour, minute, 0)?;
+        let now = tz
+            .from_local_datetime(&local)
+            .earliest()?
+            .with_timezone(&Utc);
+        Some(Clock { now, tz })
+    }
+
+    /// Unix seconds, the form instants are stored in.
+    pub fn timestamp(&self) -> i64 {
+        self.now.timestamp()
+    }
+
+    /// Today's date in the user's zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+}
+
+/// The operating system's zone, or Tokyo when it cannot be read.
+pub fn system_time_zone() -> Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| name.parse().ok())
+        .unwrap_or(chrono_tz::Asia::Tokyo)
+}

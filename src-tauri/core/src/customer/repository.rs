@@ -1,0 +1,591 @@
+//! Reading and writing customers. Every write runs in one transaction and
+//! keeps the search document, the referral and the stage history in step.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::validation::validate;
+use super::{
+    Address, ContactChannel, Customer, CustomerProfile, CustomerRef, Email, FamilyMember,
+    ImportantDate, ImportantDateKind, Phone, Source, TagCount,
+};
+use crate::calendar::{self, PartialDate};
+use crate::clock::Clock;
+use crate::error::{Error, FieldErrorCode, Result};
+use crate::kana;
+use crate::ladder::Stage;
+use crate::search;
+use crate::store::Store;
+
+impl Store {
+    pub fn create_customer(&mut self, profile: CustomerProfile, clock: &Clock) -> Result<Customer> {
+        let profile = validate(profile, clock.today()).map_err(Error::Validation)?;
+        let tx = self.conn.transaction()?;
+        let id = insert_customer(&tx, &profile, None, clock)?;
+        tx.commit()?;
+        self.customer(id)
+    }
+
+    pub fn update_customer(
+        &mut self,
+        id: i64,
+        profile: CustomerProfile,
+        clock: &Clock,
+    ) -> Result<Customer> {
+        let profile = validate(profile, clock.today()).map_err(Error::Validation)?;
+        let tx = self.conn.transaction()?;
+        let previous_stage: Stage = tx
+            .query_row("SELECT stage FROM customers WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found("customer", id))?;
+        check_referrer(&tx, Some(id), profile.referred_by)?;
+        tx.execute(
+            "UPDATE customers SET
+                family_name = ?2, given_name = ?3, family_name_reading = ?4,
+                given_name_reading = ?5, company = ?6, title = ?7,
+                birthday_year = ?8, birthday_month = ?9, birthday_day = ?10,
+                likes = ?11, notes = ?12, met_how = ?13, met_on = ?14, source = ?15,
+                preferred_channel = ?16, do_not_contact = ?17, quiet_until = ?18,
+                cadence_days = ?19, honorific = ?20, stage = ?21, sort_key = ?22,
+                updated_at = ?23
+             WHERE id = ?1",
+            params![
+                id,
+                profile.family_name,
+                profile.given_name,
+                profile.family_name_reading,
+                profile.given_name_reading,
+                profile.company,
+                profile.title,
+                profile.birthday.and_then(|b| b.year),
+                profile.birthday.map(|b| b.month),
+                profile.birthday.map(|b| b.day),
+                profile.likes,
+                profile.notes,
+                profile.met_how,
+                profile.met_on,
+                profile.source,
+                profile.preferred_channel,
+                profile.do_not_contact,
+                profile.quiet_until,
+                profile.cadence_days,
+                profile.honorific,
+                profile.stage,
+                sort_key_of(&profile),
+                clock.timestamp(),
+            ],
+        )?;
+        delete_children(&tx, id)?;
+        insert_children(&tx, id, &profile)?;
+        set_referrer(&tx, id, profile.referred_by, clock)?;
+        // Being introduced (or not) changes what the first purchase was.
+        crate::purchase::rederive_channels(&tx, id)?;
+        if previous_stage != profile.stage {
+            record_stage_change(
+                &tx,
+                id,
+                Some(previous_stage),
+                profile.stage,
+                "",
+                None,
+                clock,
+            )?;
+        }
+        search::index_customer(&tx, id, &profile)?;
+        remove_unused_tags(&tx)?;
+        tx.commit()?;
+        self.customer(id)
+    }
+
+    /// Hides a customer from the list and from reminders; nothing is lost.
+    pub fn archive_customer(&mut self, id: i64, clock: &Clock) -> Result<Customer> {
+        let changed = self.conn.execute(
+            "UPDATE customers SET archived = 1, archived_at = ?2, updated_at = ?2 WHERE id = ?1",
+            params![id, clock.timestamp()],
+        )?;
+        if changed == 0 {
+            return Err(Error::not_found("customer", id));
+        }
+        self.customer(id)
+    }
+
+    pub fn restore_customer(&mut self, id: i64, clock: &Clock) -> Result<Customer> {
+        let changed = self.conn.execute(
+            "UPDATE customers SET archived = 0, archived_at = NULL, updated_at = ?2 WHERE id = ?1",
+            params![id, clock.timestamp()],
+        )?;
+        if changed == 0 {
+            return Err(Error::not_found("customer", id));
+        }
+        self.customer(id)
+    }
+
+    /// Deletes a customer and everything recorded about them, for good.
+    pub fn delete_customer(&mut self, id: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        // The search row goes first and explicitly, so its trigger removes
+        // the entry from the full-text index.
+        tx.execute("DELETE FROM customer_search WHERE customer_id = ?1", [id])?;
+        tx.execute("DELETE FROM customer_names WHERE customer_id = ?1", [id])?;
+        let deleted = tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+        if deleted == 0 {
+            return Err(Error::not_found("customer", id));
+        }
+        remove_unused_tags(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// One customer with every detail the customer page shows.
+    pub fn customer(&self, id: i64) -> Result<Customer> {
+        load_customer(&self.conn, id)
+    }
+
+    /// Every tag in use by active customers, with counts, by name.
+    pub fn tags(&self) -> Result<Vec<TagCount>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.name, count(c.id)
+               FROM tags t
+               JOIN customer_tags ct ON ct.tag_id = t.id
+               JOIN customers c ON c.id = ct.customer_id AND c.archived = 0
+              GROUP BY t.id
+              ORDER BY t.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(TagCount {
+                name: r.get(0)?,
+                customers: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many customers are stored (active and archived).
+    pub fn customer_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+    }
+}
+
+fn sort_key_of(p: &CustomerProfile) -> String {
+    kana::sort_key(
+        &p.family_name,
+        &p.given_name,
+        &p.family_name_reading,
+        &p.given_name_reading,
+        &p.company,
+    )
+}
+
+/// Inserts a validated profile with all its parts; shared by the form and by
+/// imports, which run many of these inside one transaction.
+pub(crate) fn insert_customer(
+    conn: &Connection,
+    profile: &CustomerProfile,
+    uid: Option<&str>,
+    clock: &Clock,
+) -> Result<i64> {
+    check_referrer(conn, None, profile.referred_by)?;
+    let uid = uid.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    let now = clock.timestamp();
+    conn.prepare_cached(
+        "INSERT INTO customers (
+            uid, family_name, given_name, family_name_reading, given_name_reading,
+            company, title, birthday_year, birthday_month, birthday_day,
+            likes, notes, met_how, met_on, source, preferred_channel,
+            do_not_contact, quiet_until, cadence_days, honorific, stage,
+            sort_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)",
+    )?
+    .execute(params![
+        uid,
+        profile.family_name,
+        profile.given_name,
+        profile.family_name_reading,
+        profile.given_name_reading,
+        profile.company,
+        profile.title,
+        profile.birthday.and_then(|b| b.year),
+        profile.birthday.map(|b| b.month),
+        profile.birthday.map(|b| b.day),
+        profile.likes,
+        profile.notes,
+        profile.met_how,
+        profile.met_on,
+        profile.source,
+        profile.preferred_channel,
+        profile.do_not_contact,
+        profile.quiet_until,
+        profile.cadence_days,
+        profile.honorific,
+        profile.stage,
+        sort_key_of(profile),
+        now,
+    ])?;
+    let id = conn.last_insert_rowid();
+    insert_children(conn, id, profile)?;
+    set_referrer(conn, id, profile.referred_by, clock)?;
+    record_stage_change(conn, id, None, profile.stage, "", None, clock)?;
+    search::index_customer(conn, id, profile)?;
+    Ok(id)
+}
+
+/// A referrer must exist, must not be the customer, and must not have been
+/// introduced (directly or through others) by the customer.
+fn check_referrer(conn: &Connection, id: Option<i64>, referrer: Option<i64>) -> Result<()> {
+    let Some(referrer) = referrer else {
+        return Ok(());
+    };
+    if Some(referrer) == id {
+        return Err(Error::field("referred_by", FieldErrorCode::SelfReferral));
+    }
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)")?
+        .query_row([referrer], |r| r.get(0))?;
+    if !exists {
+        return Err(Error::field("referred_by", FieldErrorCode::UnknownCustomer));
+    }
+    if let Some(id) = id {
+        let cycle: bool = conn.query_row(
+            "WITH RECURSIVE up(cid) AS (
+                 SELECT ?1
+                 UNION
+                 SELECT r.referrer_id FROM referrals r JOIN up ON r.referred_id = up.cid
+             )
+             SELECT EXISTS (SELECT 1 FROM up WHERE cid = ?2)",
+            params![referrer, id],
+            |r| r.get(0),
+        )?;
+        if cycle {
+            return Err(Error::field("referred_by", FieldErrorCode::ReferralCycle));
+        }
+    }
+    Ok(())
+}
+
+fn set_referrer(conn: &Connection, id: i64, referrer: Option<i64>, clock: &Clock) -> Result<()> {
+    match referrer {
+        None => {
+            conn.prepare_cached("DELETE FROM referrals WHERE referred_id = ?1")?
+                .execute([id])?;
+        }
+        Some(referrer) => {
+            // A changed referrer keeps the referral's history (when, status);
+            // only who made it changes.
+            conn.prepare_cached(
+                "INSERT INTO referrals (referrer_id, referred_id, introduced_at)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (referred_id) DO UPDATE SET referrer_id = excluded.referrer_id",
+            )?
+            .execute(params![referrer, id, clock.timestamp()])?;
+            // A referral recorded late catches up with what already happened.
+            let met: bool = conn
+                .prepare_cached("SELECT touch_count > 0 FROM customers WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+            if met {
+                crate::referral::advance_after_contact(conn, id)?;
+            }
+            crate::referral::advance_after_purchase(conn, id)?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn record_stage_change(
+    conn: &Connection,
+    id: i64,
+    from: Option<Stage>,
+    to: Stage,
+    reason: &str,
+    rule: Option<&str>,
+    clock: &Clock,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO stage_changes (customer_id, from_stage, to_stage, changed_at, reason, rule)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, from, to, clock.timestamp(), reason, rule])?;
+    Ok(())
+}
+
+fn delete_children(conn: &Connection, id: i64) -> Result<()> {
+    for table in [
+        "customer_phones",
+        "customer_emails",
+        "customer_addresses",
+        "important_dates",
+        "family_members",
+        "customer_tags",
+    ] {
+        // Table names come from the fixed list above, never from input.
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE customer_id = ?1"))?
+            .execute([id])?;
+    }
+    Ok(())
+}
+
+fn insert_children(conn: &Connection, id: i64, p: &CustomerProfile) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO customer_phones (customer_id, position, label, number, digits)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, phone) in p.phones.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            i as i64,
+            phone.label,
+            phone.number,
+            kana::digits(&phone.number)
+        ])?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO customer_emails (customer_id, position, label, address) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, email) in p.emails.iter().enumerate() {
+        stmt.execute(params![id, i as i64, email.label, email.address])?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO customer_addresses
+            (customer_id, position, label, postal_code, region, locality, street, extended, country)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (i, a) in p.addresses.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            i as i64,
+            a.label,
+            a.postal_code,
+            a.region,
+            a.locality,
+            a.street,
+            a.extended,
+            a.country
+        ])?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO important_dates (customer_id, position, kind, label, year, month, day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (i, d) in p.important_dates.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            i as i64,
+            d.kind,
+            d.label,
+            d.date.year,
+            d.date.month,
+            d.date.day
+        ])?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO family_members
+            (customer_id, position, name, reading, relation,
+             birthday_year, birthday_month, birthday_day, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (i, m) in p.family_members.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            i as i64,
+            m.name,
+            m.reading,
+            m.relation,
+            m.birthday.and_then(|b| b.year),
+            m.birthday.map(|b| b.month),
+            m.birthday.map(|b| b.day),
+            m.notes
+        ])?;
+    }
+    let mut upsert_tag = conn.prepare_cached(
+        "INSERT INTO tags (name) VALUES (?1)
+         ON CONFLICT (name) DO UPDATE SET name = name RETURNING id",
+    )?;
+    let mut link = conn.prepare_cached(
+        "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
+    )?;
+    for tag in &p.tags {
+        let tag_id: i64 = upsert_tag.query_row([tag], |r| r.get(0))?;
+        link.execute(params![id, tag_id])?;
+    }
+    Ok(())
+}
+
+fn remove_unused_tags(conn: &Connection) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.tag_id = tags.id)",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
+pub(crate) fn load_customer(conn: &Connection, id: i64) -> Result<Customer> {
+    let mut customer = conn
+        .prepare_cached(
+            "SELECT id, uid, family_name, given_name, family_name_reading, given_name_reading,
+                    company, title, birthday_year, birthday_month, birthday_day, likes, notes,
+                    met_how, met_on, source, preferred_channel, do_not_contact, quiet_until,
+                    cadence_days, honorific, stage, archived, archived_at, created_at, updated_at
+               FROM customers WHERE id = ?1",
+        )?
+        .query_row([id], customer_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("customer", id))?;
+    let p = &mut customer.profile;
+    p.phones = conn
+        .prepare_cached(
+            "SELECT label, number FROM customer_phones WHERE customer_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(Phone {
+                label: r.get(0)?,
+                number: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    p.emails = conn
+        .prepare_cached(
+            "SELECT label, address FROM customer_emails WHERE customer_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(Email {
+                label: r.get(0)?,
+                address: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    p.addresses = conn
+        .prepare_cached(
+            "SELECT label, postal_code, region, locality, street, extended, country
+               FROM customer_addresses WHERE customer_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(Address {
+                label: r.get(0)?,
+                postal_code: r.get(1)?,
+                region: r.get(2)?,
+                locality: r.get(3)?,
+                street: r.get(4)?,
+                extended: r.get(5)?,
+                country: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    p.important_dates = conn
+        .prepare_cached(
+            "SELECT kind, label, year, month, day FROM important_dates
+              WHERE customer_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(ImportantDate {
+                kind: r.get::<_, ImportantDateKind>(0)?,
+                label: r.get(1)?,
+                date: PartialDate::new(r.get(2)?, r.get(3)?, r.get(4)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    p.family_members = conn
+        .prepare_cached(
+            "SELECT name, reading, relation, birthday_year, birthday_month, birthday_day, notes
+               FROM family_members WHERE customer_id = ?1 ORDER BY position",
+        )?
+        .query_map([id], |r| {
+            Ok(FamilyMember {
+                name: r.get(0)?,
+                reading: r.get(1)?,
+                relation: r.get(2)?,
+                birthday: calendar::from_columns(r.get(3)?, r.get(4)?, r.get(5)?),
+                notes: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    p.tags = conn
+        .prepare_cached(
+            "SELECT t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+              WHERE ct.customer_id = ?1 ORDER BY t.name COLLATE NOCASE",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    customer.referrer = conn
+        .prepare_cached(
+            "SELECT c.id, c.family_name, c.given_name, c.company, c.archived
+               FROM referrals r JOIN customers c ON c.id = r.referrer_id
+              WHERE r.referred_id = ?1",
+        )?
+        .query_row([id], customer_ref_from_row)
+        .optional()?;
+    customer.profile.referred_by = customer.referrer.as_ref().map(|r| r.id);
+    Ok(customer)
+}
+
+/// Fails with NotFound unless the customer exists.
+pub(crate) fn load_customer_exists(conn: &Connection, id: i64) -> Result<()> {
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?;
+    if exists {
+        Ok(())
+    } else {
+        Err(Error::not_found("customer", id))
+    }
+}
+
+/// Reads `id, family_name, given_name, company, archived` into a reference.
+pub(crate) fn customer_ref_from_row(r: &Row<'_>) -> rusqlite::Result<CustomerRef> {
+    Ok(CustomerRef {
+        id: r.get(0)?,
+        display_name: kana::display_name(
+            &r.get::<_, String>(1)?,
+            &r.get::<_, String>(2)?,
+            &r.get::<_, String>(3)?,
+        ),
+        archived: r.get(4)?,
+    })
+}
+
+fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
+    let profile = CustomerProfile {
+        family_name: r.get(2)?,
+        given_name: r.get(3)?,
+        family_name_reading: r.get(4)?,
+        given_name_reading: r.get(5)?,
+        company: r.get(6)?,
+        title: r.get(7)?,
+        birthday: calendar::from_columns(r.get(8)?, r.get(9)?, r.get(10)?),
+        likes: r.get(11)?,
+        notes: r.get(12)?,
+        met_how: r.get(13)?,
+        met_on: r.get(14)?,
+        source: r.get::<_, Source>(15)?,
+        preferred_channel: r.get::<_, ContactChannel>(16)?,
+        do_not_contact: r.get(17)?,
+        quiet_until: r.get(18)?,
+        cadence_days: r.get(19)?,
+        honorific: r.get(20)?,
+        stage: r.get(21)?,
+        ..CustomerProfile::default()
+    };
+    Ok(Customer {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        display_name: kana::display_name(
+            &profile.family_name,
+            &profile.given_name,
+            &profile.company,
+        ),
+        display_reading: kana::display_reading(
+            &profile.family_name,
+            &profile.given_name,
+            &profile.family_name_reading,
+            &profile.given_name_reading,
+        ),
+        profile,
+        referrer: None,
+        archived: r.get(22)?,
+        archived_at: r.get(23)?,
+        created_at: r.get(24)?,
+        updated_at: r.get(25)?,
+    })
+}

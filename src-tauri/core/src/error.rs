@@ -1,0 +1,154 @@
+//! One error type for the core. Every variant maps to a stable [`ErrorCode`]
+//! that the UI translates; the English `message` is for logs and the CLI.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Why a single field was refused. The UI shows the translated code next to
+/// the field named by [`FieldError::field`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    Required,
+    TooLong,
+    NotKana,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidPostalCode,
+    InvalidDate,
+    DateInFuture,
+    OutOfRange,
+    /// Text where a number belongs.
+    InvalidNumber,
+    UnknownCustomer,
+    SelfReferral,
+    ReferralCycle,
+    Duplicate,
+}
+
+/// A refused field: `field` is a path such as `family_name` or
+/// `phones.1.number`, so the form can put the message beside the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldError {
+    pub field: String,
+    pub code: FieldErrorCode,
+    /// The limit that was exceeded, for `too_long` and `out_of_range`.
+    pub limit: Option<i64>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: FieldErrorCode) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            limit: None,
+        }
+    }
+
+    pub fn with_limit(field: impl Into<String>, code: FieldErrorCode, limit: i64) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            limit: Some(limit),
+        }
+    }
+}
+
+/// Stable error codes shared with the UI (see `ui/src/i18n`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    NewerDatabase,
+    CorruptDatabase,
+    Storage,
+    Io,
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the input has {} invalid field(s): {}", .0.len(), describe_fields(.0))]
+    Validation(Vec<FieldError>),
+
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: &'static str, id: i64 },
+
+    #[error(
+        "this database was written by a newer version of Kizuna (schema {found}; this version knows up to {supported}); it was left untouched"
+    )]
+    NewerDatabase { found: i64, supported: i64 },
+
+    #[error("the database file is damaged or is not a Kizuna database: {0}")]
+    CorruptDatabase(String),
+
+    #[error("storage error: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn describe_fields(fields: &[FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("{} ({:?})", f.field, f.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Validation(_) => ErrorCode::Validation,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
+            Error::CorruptDatabase(_) => ErrorCode::CorruptDatabase,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Io(_) => ErrorCode::Io,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// A single refused field, for checks that find one problem at a time.
+    pub fn field(field: impl Into<String>, code: FieldErrorCode) -> Self {
+        Error::Validation(vec![FieldError::new(field, code)])
+    }
+
+    pub fn not_found(entity: &'static str, id: i64) -> Self {
+        Error::NotFound { entity, id }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Internal(format!("JSON: {e}"))
+    }
+}
+
+/// What crosses the IPC boundary: `{ code, message, fields }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(e: &Error) -> Self {
+        ErrorPayload {
+            code: e.code(),
+            message: e.to_string(),
+            fields: match e {
+                Error::Validation(fields) => fields.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

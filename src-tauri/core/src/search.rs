@@ -1,0 +1,397 @@
+//! Finding customers from one search box.
+//!
+//! Each customer has a folded search document (see `kana::fold`). A query is
+//! split into terms, all of which must match. Terms of three or more
+//! characters go through the FTS5 trigram index over every field. Shorter
+//! ones (林, 田中), which trigram cannot serve, scan the narrow names table
+//! (names, readings, company, tags) with `instr` when they stand alone, and
+//! check every field of the long terms' hits when they do not. A
+//! phone-like term also matches by its digits, so `09012345678` finds
+//! `090-1234-5678`. User text only ever travels as bound parameters: inside
+//! the FTS5 expression each term is an FTS5 string literal with `"` doubled,
+//! so `"` or `AND (` are searched for as text.
+
+use std::rc::Rc;
+
+use rusqlite::types::Value;
+use rusqlite::vtab::array::Array;
+use rusqlite::{Connection, ToSql};
+
+use crate::customer::{CustomerPage, CustomerProfile, CustomerQuery, CustomerRow};
+use crate::error::Result;
+use crate::kana;
+use crate::ladder::Stage;
+use crate::store::{ListTotal, Store};
+
+/// The largest window of rows one call returns.
+pub const MAX_PAGE: u32 = 500;
+
+/// Writes (or rewrites) a customer's search documents.
+pub(crate) fn index_customer(conn: &Connection, id: i64, p: &CustomerProfile) -> Result<()> {
+    let (names, doc) = documents(p);
+    conn.prepare_cached(
+        "INSERT INTO customer_search (customer_id, doc) VALUES (?1, ?2)
+         ON CONFLICT (customer_id) DO UPDATE SET doc = excluded.doc",
+    )?
+    .execute(rusqlite::params![id, doc])?;
+    conn.prepare_cached(
+        "INSERT INTO customer_names (customer_id, names) VALUES (?1, ?2)
+         ON CONFLICT (customer_id) DO UPDATE SET names = excluded.names",
+    )?
+    .execute(rusqlite::params![id, names])?;
+    Ok(())
+}
+
+/// The folded text a customer is found by: `(names, doc)`. Fields are
+/// separated by newlines so that no match spans two fields; names also appear
+/// joined without a space, so "山田太郎" finds 山田 太郎.
+fn documents(p: &CustomerProfile) -> (String, String) {
+    let mut names: Vec<String> = vec![
+        p.family_name.clone(),
+        p.given_name.clone(),
+        format!("{}{}", p.family_name, p.given_name),
+        format!("{}{}", p.given_name, p.family_name),
+        p.family_name_reading.clone(),
+        p.given_name_reading.clone(),
+        format!("{}{}", p.family_name_reading, p.given_name_reading),
+        p.company.clone(),
+    ];
+    names.extend(p.tags.iter().cloned());
+    names.retain(|n| !n.is_empty());
+    names.dedup();
+    let names = fold_lines(names.iter().map(String::as_str));
+
+    let mut fields: Vec<String> = vec![names.clone(), p.title.clone()];
+    for phone in &p.phones {
+        fields.push(phone.number.clone());
+        fields.push(kana::digits(&phone.number));
+    }
+    fields.extend(p.emails.iter().map(|e| e.address.clone()));
+    for a in &p.addresses {
+        fields.push(format!(
+            "{} {}{}{} {}",
+            a.postal_code, a.region, a.locality, a.street, a.extended
+        ));
+        fields.push(kana::digits(&a.postal_code));
+    }
+    for m in &p.family_members {
+        fields.push(m.name.clone());
+        fields.push(m.reading.clone());
+    }
+    fields.extend(p.important_dates.iter().map(|d| d.label.clone()));
+    fields.push(p.likes.clone());
+    fields.push(p.notes.clone());
+    fields.push(p.met_how.clone());
+    fields.retain(|f| !f.trim().is_empty());
+    let doc = fold_lines(fields.iter().map(String::as_str));
+    (names, doc)
+}
+
+fn fold_lines<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts
+        .flat_map(str::lines)
+        .map(kana::fold)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A query split into what the index serves and what must be scanned.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct SearchPlan {
+    /// An FTS5 expression over 3+ character terms, or `None`.
+    fts: Option<String>,
+    /// Short terms; each inner list holds alternatives, any of which matches.
+    scans: Vec<Vec<String>>,
+    /// The first term, used to rank name matches first.
+    rank: Option<String>,
+}
+
+fn plan(text: &str) -> SearchPlan {
+    let folded = kana::fold(text);
+    let mut plan = SearchPlan::default();
+    let mut fts_terms = Vec::new();
+    for term in folded.split(' ').filter(|t| !t.is_empty()) {
+        let mut alternatives = vec![term.to_owned()];
+        if kana::is_phone_like(term) {
+            let digits = kana::digits(term);
+            if digits != term {
+                alternatives.push(digits);
+            }
+        }
+        if plan.rank.is_none() {
+            plan.rank = Some(term.to_owned());
+        }
+        if alternatives.iter().all(|a| a.chars().count() >= 3) {
+            let literals: Vec<String> = alternatives.iter().map(|a| fts_string(a)).collect();
+            fts_terms.push(format!("({})", literals.join(" OR ")));
+        } else {
+            plan.scans.push(alternatives);
+        }
+    }
+    if !fts_terms.is_empty() {
+        plan.fts = Some(fts_terms.join(" AND "));
+    }
+    plan
+}
+
+/// An FTS5 string literal: the text between double quotes, with embedded
+/// quotes doubled, is matched as a phrase of plain text.
+fn fts_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The columns a list row is built from, for `customers c`.
+const ROW_COLUMNS: &str = "c.id, c.family_name, c.given_name, c.family_name_reading,
+    c.given_name_reading, c.company, c.stage, c.archived,
+    (SELECT group_concat(t.name, char(31)) FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+      WHERE ct.customer_id = c.id),
+    (SELECT number FROM customer_phones WHERE customer_id = c.id ORDER BY position LIMIT 1),
+    (SELECT address FROM customer_emails WHERE customer_id = c.id ORDER BY position LIMIT 1)";
+
+fn row_from_columns(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRow> {
+    let family: String = r.get(1)?;
+    let given: String = r.get(2)?;
+    let family_reading: String = r.get(3)?;
+    let given_reading: String = r.get(4)?;
+    let company: String = r.get(5)?;
+    let tags: Option<String> = r.get(8)?;
+    Ok(CustomerRow {
+        id: r.get(0)?,
+        display_name: kana::display_name(&family, &given, &company),
+        display_reading: kana::display_reading(&family, &given, &family_reading, &given_reading),
+        company,
+        stage: r.get(6)?,
+        archived: r.get(7)?,
+        tags: tags.map(|t| split_tags(&t)).unwrap_or_default(),
+        phone: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+        email: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+    })
+}
+
+/// Tags arrive joined by U+001F, a control character validation strips from
+/// every field, and are shown in case-insensitive order.
+fn split_tags(joined: &str) -> Vec<String> {
+    let mut tags: Vec<String> = joined.split('\u{1f}').map(str::to_owned).collect();
+    tags.sort_by_cached_key(|t| t.to_lowercase());
+    tags
+}
+
+/// A matching customer before the window is cut: name match, sort key, id.
+struct Match {
+    name_match: bool,
+    sort_key: String,
+    id: i64,
+}
+
+impl Store {
+    /// One window of the customer list in 五十音 order (name matches first
+    /// when searching), with the total number of matches.
+    pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerPage> {
+        let plan = plan(&query.text);
+        let tag = query.tag.as_deref().filter(|t| !t.is_empty());
+        if plan.rank.is_none() && tag.is_none() {
+            return self.browse(query);
+        }
+        let mut matches = self.matches(&plan, tag, query)?;
+        matches.sort_unstable_by(|a, b| {
+            b.name_match
+                .cmp(&a.name_match)
+                .then_with(|| a.sort_key.cmp(&b.sort_key))
+                .then(a.id.cmp(&b.id))
+        });
+        let total = u32::try_from(matches.len()).unwrap_or(u32::MAX);
+        let ids: Vec<i64> = matches
+            .iter()
+            .skip(query.offset as usize)
+            .take(query.limit.min(MAX_PAGE) as usize)
+            .map(|m| m.id)
+            .collect();
+        Ok(CustomerPage {
+            total,
+            offset: query.offset,
+            rows: self.rows_by_id(&ids)?,
+        })
+    }
+
+    /// The unfiltered list (or one stage of it) walks the sort index
+    /// directly; nothing is sorted at query time.
+    fn browse(&self, query: &CustomerQuery) -> Result<CustomerPage> {
+        let limit = query.limit.min(MAX_PAGE);
+        // Two statements rather than `(?2 IS NULL OR stage = ?2)`, so each
+        // walks its own index (customers_list / customers_stage_list).
+        let stage_filter = if query.stage.is_some() {
+            "AND c.stage = ?2"
+        } else {
+            "AND ?2 IS NULL"
+        };
+        let rows = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM customers c
+                  WHERE c.archived = ?1 {stage_filter}
+                  ORDER BY c.sort_key, c.id LIMIT ?3 OFFSET ?4"
+            ))?
+            .query_map(
+                rusqlite::params![query.archived, query.stage, limit, query.offset],
+                row_from_columns,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(CustomerPage {
+            total: self.browse_total(query.archived, query.stage)?,
+            offset: query.offset,
+            rows,
+        })
+    }
+
+    fn browse_total(&self, archived: bool, stage: Option<Stage>) -> Result<u32> {
+        let key = (archived, stage);
+        let stamp = self.content_stamp()?;
+        if let Some(known) = self
+            .list_totals
+            .borrow()
+            .iter()
+            .find(|t| t.key == key && t.stamp == stamp)
+        {
+            return Ok(known.total);
+        }
+        let total = self
+            .conn
+            .prepare_cached(if stage.is_some() {
+                "SELECT count(*) FROM customers WHERE archived = ?1 AND stage = ?2"
+            } else {
+                "SELECT count(*) FROM customers WHERE archived = ?1 AND ?2 IS NULL"
+            })?
+            .query_row(rusqlite::params![archived, stage], |r| r.get(0))?;
+        let mut totals = self.list_totals.borrow_mut();
+        totals.retain(|t| t.key != key && t.stamp == stamp);
+        totals.push(ListTotal { key, stamp, total });
+        Ok(total)
+    }
+
+    /// Every customer matching a search, driven from the smallest set: the
+    /// trigram index's hits when there is a long term, else the names scan,
+    /// else the tag's members.
+    fn matches(
+        &self,
+        plan: &SearchPlan,
+        tag: Option<&str>,
+        query: &CustomerQuery,
+    ) -> Result<Vec<Match>> {
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut sql = String::from("SELECT c.id, c.sort_key, ");
+        match &plan.rank {
+            Some(rank) => {
+                sql.push_str("instr(n.names, ?) > 0");
+                args.push(Box::new(rank.clone()));
+            }
+            None => sql.push('0'),
+        }
+        // CROSS JOIN fixes the loop order: SQLite walks the driver and looks
+        // customers up by id, instead of walking every customer.
+        // Alone, short terms scan the narrow names table; beside a long term
+        // they only check its few hits, so they may look at every field.
+        let scanned = if let Some(fts) = &plan.fts {
+            sql.push_str(
+                " FROM customer_fts f CROSS JOIN customers c ON c.id = f.rowid
+                  JOIN customer_names n ON n.customer_id = c.id",
+            );
+            if !plan.scans.is_empty() {
+                sql.push_str(" JOIN customer_search s ON s.customer_id = c.id");
+            }
+            sql.push_str(" WHERE customer_fts MATCH ?");
+            args.push(Box::new(fts.clone()));
+            "s.doc"
+        } else if plan.rank.is_some() {
+            sql.push_str(
+                " FROM customer_names n CROSS JOIN customers c ON c.id = n.customer_id WHERE 1",
+            );
+            "n.names"
+        } else {
+            sql.push_str(
+                " FROM tags t CROSS JOIN customer_tags ct ON ct.tag_id = t.id
+                  CROSS JOIN customers c ON c.id = ct.customer_id
+                 WHERE t.name = ?",
+            );
+            args.push(Box::new(tag.unwrap_or_default().to_owned()));
+            "n.names"
+        };
+        for alternatives in &plan.scans {
+            let test = format!("instr({scanned}, ?) > 0");
+            let any: Vec<&str> = alternatives.iter().map(|_| test.as_str()).collect();
+            sql.push_str(&format!(" AND ({})", any.join(" OR ")));
+            for a in alternatives {
+                args.push(Box::new(a.clone()));
+            }
+        }
+        sql.push_str(" AND c.archived = ?");
+        args.push(Box::new(query.archived));
+        if let Some(stage) = query.stage {
+            sql.push_str(" AND c.stage = ?");
+            args.push(Box::new(stage));
+        }
+        if let (Some(tag), true) = (tag, plan.rank.is_some()) {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+                               WHERE ct.customer_id = c.id AND t.name = ?)",
+            );
+            args.push(Box::new(tag.to_owned()));
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let matches = stmt
+            .query_map(
+                rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())),
+                |r| {
+                    Ok(Match {
+                        id: r.get(0)?,
+                        sort_key: r.get(1)?,
+                        name_match: r.get(2)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(matches)
+    }
+
+    /// List rows for `ids`, in the order given.
+    fn rows_by_id(&self, ids: &[i64]) -> Result<Vec<CustomerRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values: Array = Rc::new(ids.iter().copied().map(Value::from).collect());
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM rarray(?1) a CROSS JOIN customers c ON c.id = a.value"
+        ))?;
+        let mut by_id: std::collections::HashMap<i64, CustomerRow> = stmt
+            .query_map([values], row_from_columns)?
+            .map(|row| row.map(|r| (r.id, r)))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_terms_scan_and_long_terms_use_the_index() {
+        let p = plan("田中 やまだ");
+        assert_eq!(p.scans, vec![vec!["田中".to_owned()]]);
+        assert_eq!(p.fts.as_deref(), Some("(\"やまだ\")"));
+        assert_eq!(p.rank.as_deref(), Some("田中"));
+    }
+
+    #[test]
+    fn phone_terms_also_match_by_digits() {
+        let p = plan("090-1234");
+        assert_eq!(p.fts.as_deref(), Some("(\"090-1234\" OR \"0901234\")"));
+    }
+
+    #[test]
+    fn quotes_in_terms_are_doubled_inside_a_literal() {
+        let p = plan("a\"b\"c");
+        assert_eq!(p.fts.as_deref(), Some("(\"a\"\"b\"\"c\")"));
+        assert_eq!(plan("   ").fts, None);
+    }
+}

@@ -1,0 +1,200 @@
+//! The user's settings, typed here and stored one JSON value per key, so a
+//! setting added later simply takes its default in existing stores.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{FieldError, FieldErrorCode, Result};
+use crate::store::Store;
+
+/// The interface language; `system` follows the operating system's locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    System,
+    Ja,
+    En,
+}
+
+/// What "a customer for life" means in this business (顧客化のゴール): the
+/// dashboard's headline follows it, and where referrals are not the goal,
+/// nothing pushes for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerizationGoal {
+    /// Customers keep buying.
+    Repeat,
+    /// Customers take up new products when offered.
+    NewProduct,
+    /// Customers bring new customers.
+    Referral,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    pub language: Language,
+    /// An IANA zone such as `Asia/Tokyo`; empty follows the system.
+    pub time_zone: String,
+    /// Show dates in the Japanese era (令和8年) instead of the Western year.
+    pub japanese_era: bool,
+    /// ISO 4217 code for new purchases; amounts are integer minor units.
+    pub currency: String,
+    pub goal: CustomerizationGoal,
+    /// Purchases within 12 months that suggest promoting to Client.
+    pub client_purchase_threshold: u32,
+    /// How much more a referral sale counts than a walk-in sale.
+    pub referral_weight: f64,
+    /// Walk-in new customers a month the business aims to stay under.
+    pub walk_in_cap: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            language: Language::System,
+            time_zone: String::new(),
+            japanese_era: false,
+            currency: "JPY".to_owned(),
+            goal: CustomerizationGoal::Repeat,
+            client_purchase_threshold: 2,
+            referral_weight: 2.0,
+            walk_in_cap: 20,
+        }
+    }
+}
+
+impl Settings {
+    /// The zone rules use: the chosen one, else the system's.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone
+            .parse()
+            .unwrap_or_else(|_| crate::clock::system_time_zone())
+    }
+
+    fn validate(&self) -> Result<()> {
+        let mut c = crate::validation::Checker::default();
+        if !self.time_zone.is_empty() && self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            c.fail("time_zone", FieldErrorCode::OutOfRange);
+        }
+        if self.currency.len() != 3 || !self.currency.chars().all(|ch| ch.is_ascii_uppercase()) {
+            c.fail("currency", FieldErrorCode::OutOfRange);
+        }
+        if !(1..=100).contains(&self.client_purchase_threshold) {
+            c.errors.push(FieldError::with_limit(
+                "client_purchase_threshold",
+                FieldErrorCode::OutOfRange,
+                100,
+            ));
+        }
+        if !self.referral_weight.is_finite() {
+            c.fail("referral_weight", FieldErrorCode::InvalidNumber);
+        } else if !(0.0..=100.0).contains(&self.referral_weight) {
+            c.errors.push(FieldError::with_limit(
+                "referral_weight",
+                FieldErrorCode::OutOfRange,
+                100,
+            ));
+        }
+        if self.walk_in_cap > 100_000 {
+            c.errors.push(FieldError::with_limit(
+                "walk_in_cap",
+                FieldErrorCode::OutOfRange,
+                100_000,
+            ));
+        }
+        c.finish()
+    }
+}
+
+impl Store {
+    pub fn settings(&self) -> Result<Settings> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM settings")?;
+        let stored = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut merged = match serde_json::to_value(Settings::default())? {
+            serde_json::Value::Object(object) => object,
+            _ => serde_json::Map::new(),
+        };
+        // Each stored value is taken only if it still reads as this version's
+        // type; one unreadable value falls back to its default instead of
+        // making every setting unreadable.
+        for (key, text) in stored {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            let mut candidate = merged.clone();
+            candidate.insert(key, value);
+            if serde_json::from_value::<Settings>(serde_json::Value::Object(candidate.clone()))
+                .is_ok()
+            {
+                merged = candidate;
+            }
+        }
+        Ok(serde_json::from_value(serde_json::Value::Object(merged))?)
+    }
+
+    pub fn save_settings(&mut self, settings: &Settings) -> Result<Settings> {
+        settings.validate()?;
+        let value = serde_json::to_value(settings)?;
+        let tx = self.conn.transaction()?;
+        if let serde_json::Value::Object(object) = value {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?;
+            for (key, value) in object {
+                stmt.execute(params![key, value.to_string()])?;
+            }
+        }
+        tx.commit()?;
+        self.settings()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_unknown_values_fall_back_to_defaults() -> Result<()> {
+        let mut store = Store::open_in_memory()?;
+        assert_eq!(store.settings()?, Settings::default());
+        let chosen = Settings {
+            language: Language::En,
+            time_zone: "Europe/London".to_owned(),
+            japanese_era: true,
+            goal: CustomerizationGoal::Referral,
+            referral_weight: 1.5,
+            ..Settings::default()
+        };
+        assert_eq!(store.save_settings(&chosen)?, chosen);
+        // A value written by some other version that this one cannot read.
+        store.conn.execute(
+            "UPDATE settings SET value = '\"klingon\"' WHERE key = 'language'",
+            [],
+        )?;
+        let read = store.settings()?;
+        assert_eq!(read.language, Language::System);
+        assert_eq!(read.time_zone, "Europe/London");
+        Ok(())
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused() -> Result<()> {
+        let mut store = Store::open_in_memory()?;
+        let bad = Settings {
+            time_zone: "Mars/Olympus_Mons".to_owned(),
+            ..Settings::default()
+        };
+        let Err(crate::Error::Validation(fields)) = store.save_settings(&bad) else {
+            panic!("an unknown zone was accepted");
+        };
+        assert_eq!(fields[0].field, "time_zone");
+        Ok(())
+    }
+}

@@ -1,0 +1,309 @@
+//! The SQLite store: one file, opened with the pragmas that keep it safe
+//! (WAL, `synchronous=FULL`, foreign keys, a busy timeout) and migrated by
+//! numbered SQL files embedded in the binary.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, backup::Backup};
+
+use crate::error::{Error, Result};
+use crate::ladder::Stage;
+
+/// The store's file name inside the data folder.
+pub const DATABASE_FILE: &str = "kizuna.sqlite3";
+
+/// Migrations in order; the position + 1 is the schema version they produce.
+/// A landed migration is never edited: a change is a new file.
+pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another connection's lock before giving up.
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: Option<PathBuf>,
+    /// Totals of the unfiltered list, by (archived, stage), with the content
+    /// stamp they were counted at: scrolling asks for the same total again
+    /// and again, and counting 100,000 rows each time would dominate.
+    pub(crate) list_totals: RefCell<Vec<ListTotal>>,
+}
+
+pub(crate) struct ListTotal {
+    pub key: (bool, Option<Stage>),
+    pub stamp: ContentStamp,
+    pub total: u32,
+}
+
+/// Changes whenever this connection or any other commits a change:
+/// `PRAGMA data_version` moves on other connections' commits,
+/// `total_changes` on this one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ContentStamp(i64, u64);
+
+/// What opening an existing file did, for the UI and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub from_version: i64,
+    pub to_version: i64,
+    /// The copy taken before migrating an existing store.
+    pub backup: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`, the app's data folder.
+    pub fn open_in_dir(dir: &Path) -> Result<(Store, MigrationReport)> {
+        std::fs::create_dir_all(dir)?;
+        Store::open(&dir.join(DATABASE_FILE))
+    }
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up
+    /// to date. A file written by a newer Kizuna is refused before anything is
+    /// written to it; an existing file is copied aside before it is migrated.
+    pub fn open(path: &Path) -> Result<(Store, MigrationReport)> {
+        Store::open_with_migrations(path, MIGRATIONS)
+    }
+
+    /// [`Store::open`] with an explicit migration list: the product always
+    /// uses the embedded one; tests use a longer list to exercise upgrades.
+    pub fn open_with_migrations(
+        path: &Path,
+        migrations: &[&str],
+    ) -> Result<(Store, MigrationReport)> {
+        let latest = migrations.len() as i64;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(classify_open_error)?;
+        // Read the version before any pragma that writes (journal_mode=WAL
+        // rewrites the header), so a newer file is left byte-for-byte intact.
+        let found = read_user_version(&conn)?;
+        if found > latest {
+            return Err(Error::NewerDatabase {
+                found,
+                supported: latest,
+            });
+        }
+        if found == 0 && has_foreign_tables(&conn)? {
+            return Err(Error::CorruptDatabase(
+                "the file holds tables but no Kizuna schema version".to_owned(),
+            ));
+        }
+        configure(&conn, true)?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            list_totals: RefCell::default(),
+        };
+        let backup = if found > 0 && found < latest {
+            Some(store.copy_aside(found, latest)?)
+        } else {
+            None
+        };
+        store.migrate(migrations, found)?;
+        Ok((
+            store,
+            MigrationReport {
+                from_version: found,
+                to_version: latest,
+                backup,
+            },
+        ))
+    }
+
+    /// A private in-memory store, for tests and benchmarks of pure logic.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        configure(&conn, false)?;
+        let mut store = Store {
+            conn,
+            path: None,
+            list_totals: RefCell::default(),
+        };
+        store.migrate(MIGRATIONS, 0)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub(crate) fn content_stamp(&self) -> Result<ContentStamp> {
+        let data_version: i64 = self
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        Ok(ContentStamp(data_version, self.conn.total_changes()))
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        read_user_version(&self.conn)
+    }
+
+    /// `PRAGMA integrity_check` and `foreign_key_check`; an empty list means
+    /// the store is sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for row in rows {
+            let line = row?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        // The full-text index must agree with the documents it was built from.
+        if let Err(e) = self.conn.execute(
+            "INSERT INTO customer_fts (customer_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        ) {
+            problems.push(format!("search index: {e}"));
+        }
+        // Derived data must agree with what it is derived from.
+        let stale = crate::activity::stale_customers(&self.conn)?;
+        if !stale.is_empty() {
+            problems.push(format!(
+                "activity out of date for {} customer(s)",
+                stale.len()
+            ));
+        }
+        let fixes = crate::purchase::channel_fixes(&self.conn)?;
+        if !fixes.is_empty() {
+            problems.push(format!(
+                "channel out of date for {} purchase(s)",
+                fixes.len()
+            ));
+        }
+        let tallies = crate::measures::tally_mismatches(&self.conn)?;
+        if tallies > 0 {
+            problems.push(format!(
+                "dashboard tallies out of date in {tallies} quarter hour(s)"
+            ));
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "foreign key violation in {} row {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or_default()
+            ))
+        })?;
+        for row in rows {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    /// Copies the whole store to `target` with SQLite's online backup, which
+    /// is consistent even while the app keeps writing.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut dest = Connection::open(target)?;
+        let backup = Backup::new(&self.conn, &mut dest)?;
+        backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        Ok(())
+    }
+
+    fn copy_aside(&self, from_version: i64, to_version: i64) -> Result<PathBuf> {
+        let dir = self
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|p| p.join("backups"))
+            .ok_or_else(|| Error::Internal("an in-memory store has no folder".to_owned()))?;
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let target = dir.join(format!(
+            "kizuna-before-migration-v{from_version}-to-v{to_version}-{stamp}.sqlite3"
+        ));
+        self.backup_to(&target)?;
+        Ok(target)
+    }
+
+    fn migrate(&mut self, migrations: &[&str], from: i64) -> Result<()> {
+        let latest = migrations.len() as i64;
+        if from >= latest {
+            return Ok(());
+        }
+        // One transaction for every pending step: a crash or a failing step
+        // leaves the file exactly at the version it had.
+        let tx = self.conn.transaction()?;
+        for (index, sql) in migrations.iter().enumerate() {
+            let version = index as i64 + 1;
+            if version > from {
+                tx.execute_batch(sql)?;
+            }
+        }
+        tx.pragma_update(None, "user_version", latest)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn configure(conn: &Connection, on_disk: bool) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS)))?;
+    if on_disk {
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Internal(format!(
+                "the store could not switch to WAL (journal mode is {mode})"
+            )));
+        }
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
+    // 32 MiB of page cache (the default is 2 MiB) keeps the list indexes and
+    // the names table of a 100,000-customer store in memory between queries.
+    conn.pragma_update(None, "cache_size", -32_768)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    // `rarray(?)` lets a list of ids be bound as one parameter.
+    rusqlite::vtab::array::load_module(conn)?;
+    Ok(())
+}
+
+fn read_user_version(conn: &Connection) -> Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(classify_open_error)
+}
+
+fn has_foreign_tables(conn: &Connection) -> Result<bool> {
+    let count: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(classify_open_error)?;
+    Ok(count > 0)
+}
+
+/// A file that is not SQLite at all is reported as damaged, not as a generic
+/// storage failure, so the user is told what is wrong with it.
+fn classify_open_error(e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Error::CorruptDatabase(e.to_string())
+        }
+        _ => Error::Storage(e),
+    }
+}
+
+impl Store {
+    /// How many touchpoints and purchases are stored.
+    pub fn record_counts(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM touchpoints), (SELECT count(*) FROM purchases)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+}

@@ -1,0 +1,426 @@
+//! Creating, editing, archiving and deleting customers, with validation.
+
+#[allow(dead_code)]
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use kizuna_core::calendar::PartialDate;
+use kizuna_core::customer::{
+    Address, ContactChannel, CustomerProfile, CustomerQuery, FamilyMember, ImportantDate,
+    ImportantDateKind, Source,
+};
+use kizuna_core::ladder::Stage;
+use kizuna_core::{Error, FieldErrorCode, Store};
+
+fn full_profile() -> CustomerProfile {
+    let mut p = fixtures::person("佐藤", "花子", "サトウ", "ハナコ");
+    p = fixtures::with_phone(p, "090-1234-5678");
+    p = fixtures::with_email(p, "hanako@example.jp");
+    p.company = "割烹 みやび".to_owned();
+    p.title = "女将".to_owned();
+    p.addresses.push(Address {
+        label: "店舗".to_owned(),
+        postal_code: "〒1500001".to_owned(),
+        region: "東京都".to_owned(),
+        locality: "渋谷区".to_owned(),
+        street: "神宮前3-1-5".to_owned(),
+        ..Address::default()
+    });
+    p.birthday = Some(PartialDate::new(None, 2, 29));
+    p.important_dates.push(ImportantDate {
+        kind: ImportantDateKind::Anniversary,
+        label: "結婚記念日".to_owned(),
+        date: PartialDate::new(Some(2001), 6, 10),
+    });
+    p.family_members.push(FamilyMember {
+        name: "一郎".to_owned(),
+        reading: "いちろう".to_owned(),
+        relation: "夫".to_owned(),
+        birthday: Some(PartialDate::new(Some(1970), 4, 1)),
+        notes: "釣りが趣味".to_owned(),
+    });
+    p.likes = "日本酒".to_owned();
+    p.notes = "昼の営業後が話しやすい。".to_owned();
+    p.met_how = "商工会の交流会".to_owned();
+    p.source = Source::Event;
+    p.preferred_channel = ContactChannel::Message;
+    p.tags = vec!["飲食店".to_owned(), "VIP".to_owned()];
+    p.stage = Stage::Client;
+    p
+}
+
+#[test]
+fn every_field_is_stored_and_read_back() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let created = store
+        .create_customer(full_profile(), &clock)
+        .expect("create");
+    let loaded = store.customer(created.id).expect("load");
+    assert_eq!(loaded, created);
+    assert_eq!(loaded.display_name, "佐藤 花子");
+    assert_eq!(loaded.display_reading, "サトウ ハナコ");
+    let p = &loaded.profile;
+    assert_eq!(
+        p.addresses[0].postal_code, "150-0001",
+        "postal code normalised"
+    );
+    assert_eq!(p.phones[0].number, "090-1234-5678", "phone kept as typed");
+    assert_eq!(p.birthday, Some(PartialDate::new(None, 2, 29)));
+    assert_eq!(p.family_members[0].relation, "夫");
+    assert_eq!(p.tags, vec!["VIP".to_owned(), "飲食店".to_owned()]);
+    assert_eq!(p.stage, Stage::Client);
+    assert_eq!(loaded.created_at, clock.timestamp());
+    assert!(!loaded.uid.is_empty());
+}
+
+#[test]
+fn every_problem_is_reported_against_its_field() {
+    let mut store = Store::open_in_memory().expect("store");
+    let mut p = CustomerProfile {
+        family_name_reading: "山田".to_owned(),
+        ..CustomerProfile::default()
+    };
+    p = fixtures::with_email(p, "not-an-email");
+    p = fixtures::with_phone(p, "call me maybe");
+    p.addresses.push(Address {
+        postal_code: "12-345".to_owned(),
+        ..Address::default()
+    });
+    p.birthday = Some(PartialDate::new(Some(2027), 2, 29));
+    p.family_members.push(FamilyMember {
+        name: String::new(),
+        reading: String::new(),
+        relation: "長男".to_owned(),
+        birthday: None,
+        notes: String::new(),
+    });
+    p.cadence_days = Some(0);
+    p.given_name = "あ".repeat(101);
+    let Err(Error::Validation(fields)) = store.create_customer(p, &fixtures::clock()) else {
+        panic!("invalid input was accepted");
+    };
+    let found: Vec<(String, FieldErrorCode)> =
+        fields.iter().map(|f| (f.field.clone(), f.code)).collect();
+    for expected in [
+        ("given_name", FieldErrorCode::TooLong),
+        ("family_name_reading", FieldErrorCode::NotKana),
+        ("emails.0.address", FieldErrorCode::InvalidEmail),
+        ("phones.0.number", FieldErrorCode::InvalidPhone),
+        ("addresses.0.postal_code", FieldErrorCode::InvalidPostalCode),
+        ("birthday", FieldErrorCode::InvalidDate),
+        ("family_members.0.name", FieldErrorCode::Required),
+        ("cadence_days", FieldErrorCode::OutOfRange),
+    ] {
+        assert!(
+            found.contains(&(expected.0.to_owned(), expected.1)),
+            "missing {expected:?} in {found:?}"
+        );
+    }
+    let too_long = fields
+        .iter()
+        .find(|f| f.field == "given_name")
+        .expect("given_name");
+    assert_eq!(too_long.limit, Some(100));
+    assert_eq!(
+        store.customer_count().expect("count"),
+        0,
+        "nothing was written"
+    );
+}
+
+#[test]
+fn a_customer_needs_a_name_or_a_company() {
+    let mut store = Store::open_in_memory().expect("store");
+    let err = store
+        .create_customer(CustomerProfile::default(), &fixtures::clock())
+        .expect_err("empty customer accepted");
+    assert!(
+        matches!(&err, Error::Validation(f) if f[0].field == "family_name" && f[0].code == FieldErrorCode::Required)
+    );
+    let company_only = CustomerProfile {
+        company: "株式会社まるや".to_owned(),
+        ..CustomerProfile::default()
+    };
+    let created = store
+        .create_customer(company_only, &fixtures::clock())
+        .expect("company only");
+    assert_eq!(created.display_name, "株式会社まるや");
+}
+
+#[test]
+fn birthdays_cannot_be_in_the_future_but_yearless_ones_are_fine() {
+    let mut store = Store::open_in_memory().expect("store");
+    let mut p = fixtures::person("森", "愛", "もり", "あい");
+    p.birthday = Some(PartialDate::new(Some(2026), 12, 24));
+    let err = store
+        .create_customer(p.clone(), &fixtures::clock())
+        .expect_err("future birthday");
+    assert!(matches!(&err, Error::Validation(f) if f[0].code == FieldErrorCode::DateInFuture));
+    p.birthday = Some(PartialDate::new(None, 12, 24));
+    store
+        .create_customer(p, &fixtures::clock())
+        .expect("yearless birthday");
+}
+
+#[test]
+fn editing_replaces_the_details() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let created = store
+        .create_customer(full_profile(), &clock)
+        .expect("create");
+    let mut p = created.profile.clone();
+    p.given_name = "華子".to_owned();
+    p.phones.clear();
+    p.tags = vec!["VIP".to_owned()];
+    p.stage = Stage::Supporter;
+    let later = fixtures::clock_on(2026, 12, 1);
+    let updated = store
+        .update_customer(created.id, p, &later)
+        .expect("update");
+    assert_eq!(updated.display_name, "佐藤 華子");
+    assert!(updated.profile.phones.is_empty());
+    assert_eq!(updated.profile.tags, vec!["VIP".to_owned()]);
+    assert_eq!(updated.updated_at, later.timestamp());
+    assert_eq!(updated.created_at, clock.timestamp());
+    let tags = store.tags().expect("tags");
+    assert_eq!(tags.len(), 1, "unused tag 飲食店 was removed: {tags:?}");
+}
+
+#[test]
+fn editing_an_unknown_customer_is_not_found() {
+    let mut store = Store::open_in_memory().expect("store");
+    let err = store
+        .update_customer(42, fixtures::person("林", "", "", ""), &fixtures::clock())
+        .expect_err("updated a ghost");
+    assert!(matches!(err, Error::NotFound { id: 42, .. }));
+}
+
+#[test]
+fn archived_customers_leave_the_list_and_come_back_on_restore() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let a = store
+        .create_customer(fixtures::person("青木", "誠", "あおき", "まこと"), &clock)
+        .expect("a");
+    store
+        .create_customer(fixtures::person("井上", "彩", "いのうえ", "あや"), &clock)
+        .expect("b");
+    store.archive_customer(a.id, &clock).expect("archive");
+
+    let active = store
+        .list_customers(&CustomerQuery::default())
+        .expect("list");
+    assert_eq!(active.total, 1);
+    assert_eq!(active.rows[0].display_name, "井上 彩");
+    let search = CustomerQuery {
+        text: "あおき".to_owned(),
+        ..CustomerQuery::default()
+    };
+    assert_eq!(store.list_customers(&search).expect("search").total, 0);
+    let archived = store
+        .list_customers(&CustomerQuery {
+            archived: true,
+            ..CustomerQuery::default()
+        })
+        .expect("archived list");
+    assert_eq!(archived.total, 1);
+    assert!(archived.rows[0].archived);
+
+    let restored = store.restore_customer(a.id, &clock).expect("restore");
+    assert!(!restored.archived);
+    assert_eq!(
+        store
+            .list_customers(&CustomerQuery::default())
+            .expect("list")
+            .total,
+        2
+    );
+}
+
+#[test]
+fn deleting_removes_the_customer_and_their_search_entry() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let c = store
+        .create_customer(full_profile(), &clock)
+        .expect("create");
+    store.delete_customer(c.id).expect("delete");
+    assert!(matches!(store.customer(c.id), Err(Error::NotFound { .. })));
+    let search = CustomerQuery {
+        text: "みやび".to_owned(),
+        ..CustomerQuery::default()
+    };
+    assert_eq!(store.list_customers(&search).expect("search").total, 0);
+    assert!(store.tags().expect("tags").is_empty());
+    assert_eq!(
+        store.integrity_problems().expect("check"),
+        Vec::<String>::new()
+    );
+    assert!(matches!(
+        store.delete_customer(c.id),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+#[test]
+fn referrers_must_exist_and_must_not_form_a_loop() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let a = store
+        .create_customer(
+            fixtures::person("中村", "健一", "なかむら", "けんいち"),
+            &clock,
+        )
+        .expect("a");
+    let mut b_profile = fixtures::person("小川", "葵", "おがわ", "あおい");
+    b_profile.referred_by = Some(a.id);
+    let b = store.create_customer(b_profile, &clock).expect("b");
+    assert_eq!(
+        b.referrer.as_ref().map(|r| r.display_name.as_str()),
+        Some("中村 健一")
+    );
+    assert_eq!(b.profile.referred_by, Some(a.id));
+
+    let mut loop_back = a.profile.clone();
+    loop_back.referred_by = Some(b.id);
+    let err = store
+        .update_customer(a.id, loop_back, &clock)
+        .expect_err("loop accepted");
+    assert!(matches!(&err, Error::Validation(f) if f[0].code == FieldErrorCode::ReferralCycle));
+
+    let mut itself = a.profile.clone();
+    itself.referred_by = Some(a.id);
+    let err = store
+        .update_customer(a.id, itself, &clock)
+        .expect_err("self referral accepted");
+    assert!(matches!(&err, Error::Validation(f) if f[0].code == FieldErrorCode::SelfReferral));
+
+    let mut ghost = fixtures::person("西村", "", "にしむら", "");
+    ghost.referred_by = Some(999);
+    let err = store
+        .create_customer(ghost, &clock)
+        .expect_err("unknown referrer accepted");
+    assert!(matches!(&err, Error::Validation(f) if f[0].code == FieldErrorCode::UnknownCustomer));
+}
+
+#[test]
+fn the_list_sorts_by_reading_in_gojuon_order() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    for (family, reading) in [
+        ("渡辺", "わたなべ"),
+        ("相田", "アイダ"),
+        ("後藤", "ごとう"),
+        ("加藤", "かとう"),
+        ("木村", "きむら"),
+    ] {
+        store
+            .create_customer(fixtures::person(family, "", reading, ""), &clock)
+            .expect("create");
+    }
+    store
+        .create_customer(
+            CustomerProfile {
+                family_name: "Smith".to_owned(),
+                given_name: "Anna".to_owned(),
+                ..CustomerProfile::default()
+            },
+            &clock,
+        )
+        .expect("create");
+    let names: Vec<String> = store
+        .list_customers(&CustomerQuery::default())
+        .expect("list")
+        .rows
+        .into_iter()
+        .map(|r| r.display_name)
+        .collect();
+    assert_eq!(
+        names,
+        ["相田", "加藤", "木村", "後藤", "渡辺", "Anna Smith"]
+    );
+}
+
+#[test]
+fn stage_and_tag_filters_narrow_the_list() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let mut a = fixtures::person("石井", "隆", "いしい", "たかし");
+    a.stage = Stage::Advocate;
+    a.tags = vec!["ゴルフ".to_owned()];
+    store.create_customer(a, &clock).expect("a");
+    let mut b = fixtures::person("石川", "恵子", "いしかわ", "けいこ");
+    b.tags = vec!["ゴルフ".to_owned(), "年賀状".to_owned()];
+    store.create_customer(b, &clock).expect("b");
+    store
+        .create_customer(fixtures::person("遠藤", "", "えんどう", ""), &clock)
+        .expect("c");
+
+    let by_stage = CustomerQuery {
+        stage: Some(Stage::Advocate),
+        ..CustomerQuery::default()
+    };
+    let page = store.list_customers(&by_stage).expect("stage");
+    assert_eq!(
+        (page.total, page.rows[0].display_name.as_str()),
+        (1, "石井 隆")
+    );
+
+    let by_tag = CustomerQuery {
+        tag: Some("ゴルフ".to_owned()),
+        ..CustomerQuery::default()
+    };
+    let page = store.list_customers(&by_tag).expect("tag");
+    assert_eq!(page.total, 2);
+    assert_eq!(page.rows[0].tags, vec!["ゴルフ".to_owned()]);
+
+    let both = CustomerQuery {
+        tag: Some("ゴルフ".to_owned()),
+        text: "けいこ".to_owned(),
+        ..CustomerQuery::default()
+    };
+    let page = store.list_customers(&both).expect("tag and text");
+    assert_eq!(
+        (page.total, page.rows[0].display_name.as_str()),
+        (1, "石川 恵子")
+    );
+
+    let counts = store.tags().expect("tags");
+    assert_eq!(
+        counts
+            .iter()
+            .find(|t| t.name == "ゴルフ")
+            .map(|t| t.customers),
+        Some(2)
+    );
+}
+
+#[test]
+fn pages_cover_the_list_without_gaps_or_repeats() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    kizuna_core::demo::populate(&mut store, 250, 1, &clock).expect("demo");
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = store
+            .list_customers(&CustomerQuery {
+                offset,
+                limit: 60,
+                ..CustomerQuery::default()
+            })
+            .expect("page");
+        assert_eq!(page.total, 250);
+        if page.rows.is_empty() {
+            break;
+        }
+        seen.extend(page.rows.iter().map(|r| r.id));
+        offset += 60;
+    }
+    let mut unique = seen.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (250, 250));
+}

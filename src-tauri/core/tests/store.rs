@@ -1,0 +1,219 @@
+//! The store's file lifecycle: creation, reopening, migrations, refusals.
+
+#[allow(dead_code)]
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use kizuna_core::store::{DATABASE_FILE, MIGRATIONS, SCHEMA_VERSION};
+use kizuna_core::{Error, Store};
+
+#[test]
+fn a_new_folder_gets_a_store_at_the_current_schema() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, report) = Store::open_in_dir(dir.path()).expect("open");
+    assert_eq!(report.from_version, 0);
+    assert_eq!(report.to_version, SCHEMA_VERSION);
+    assert_eq!(report.backup, None, "a brand-new store needs no backup");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    assert!(dir.path().join(DATABASE_FILE).exists());
+    assert_eq!(
+        store.integrity_problems().expect("check"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn the_store_runs_in_wal_with_full_sync_and_foreign_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    Store::open_in_dir(dir.path()).expect("open");
+    // Read back through a second, independent connection.
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("raw open");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "wal");
+    let (store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    drop(store);
+}
+
+#[test]
+fn customers_survive_closing_and_reopening() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = fixtures::clock();
+    let id = {
+        let (mut store, _) = Store::open_in_dir(dir.path()).expect("open");
+        store
+            .create_customer(fixtures::person("山田", "太郎", "やまだ", "たろう"), &clock)
+            .expect("create")
+            .id
+    };
+    let (store, report) = Store::open_in_dir(dir.path()).expect("reopen");
+    assert_eq!(report.from_version, SCHEMA_VERSION);
+    assert_eq!(store.customer(id).expect("load").display_name, "山田 太郎");
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw open");
+        conn.execute_batch(&format!(
+            "CREATE TABLE future (x); INSERT INTO future VALUES (1); PRAGMA user_version = {};",
+            SCHEMA_VERSION + 1
+        ))
+        .expect("write a future store");
+    }
+    let before = std::fs::read(&path).expect("read");
+    match Store::open(&path) {
+        Err(Error::NewerDatabase { found, supported }) => {
+            assert_eq!(found, SCHEMA_VERSION + 1);
+            assert_eq!(supported, SCHEMA_VERSION);
+        }
+        Err(other) => panic!("expected NewerDatabase, got {other}"),
+        Ok(_) => panic!("a newer store was opened"),
+    }
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        before,
+        "the file was modified"
+    );
+    let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
+    assert!(!wal.exists(), "refusing must not switch the file to WAL");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_gets_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    std::fs::write(
+        &path,
+        b"this is a shopping list, not a database, and it is long enough",
+    )
+    .expect("write");
+    let before = std::fs::read(&path).expect("read");
+    assert!(matches!(Store::open(&path), Err(Error::CorruptDatabase(_))));
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+}
+
+#[test]
+fn another_programs_database_is_not_taken_over() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    rusqlite::Connection::open(&path)
+        .and_then(|c| c.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY);"))
+        .expect("foreign db");
+    assert!(matches!(Store::open(&path), Err(Error::CorruptDatabase(_))));
+}
+
+#[test]
+fn an_existing_store_is_copied_aside_before_it_is_migrated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    let clock = fixtures::clock();
+    let id = {
+        let (mut store, _) = Store::open(&path).expect("open");
+        store
+            .create_customer(fixtures::person("林", "修", "はやし", "おさむ"), &clock)
+            .expect("create")
+            .id
+    };
+    let mut upgraded: Vec<&str> = MIGRATIONS.to_vec();
+    upgraded.push("ALTER TABLE customers ADD COLUMN nickname TEXT NOT NULL DEFAULT '';");
+    let (store, report) = Store::open_with_migrations(&path, &upgraded).expect("migrate");
+    assert_eq!(report.from_version, SCHEMA_VERSION);
+    assert_eq!(report.to_version, SCHEMA_VERSION + 1);
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION + 1);
+    assert_eq!(store.customer(id).expect("load").display_name, "林 修");
+
+    let backup = report.backup.expect("a copy was taken");
+    assert!(backup.starts_with(dir.path().join("backups")));
+    let (copy, _) = Store::open(&backup).expect("the copy opens with the old schema");
+    assert_eq!(copy.schema_version().expect("version"), SCHEMA_VERSION);
+    assert_eq!(copy.customer(id).expect("load").display_name, "林 修");
+}
+
+#[test]
+fn a_failing_migration_leaves_the_store_at_its_old_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    Store::open(&path).expect("open");
+    let mut broken: Vec<&str> = MIGRATIONS.to_vec();
+    broken.push("CREATE TABLE ok_part (x); THIS IS NOT SQL;");
+    assert!(Store::open_with_migrations(&path, &broken).is_err());
+    let (store, _) = Store::open(&path).expect("reopen");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    let leaked: i64 = rusqlite::Connection::open(&path)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'ok_part'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .expect("query");
+    assert_eq!(leaked, 0, "half of a failed migration was kept");
+}
+
+#[test]
+fn derived_data_that_drifts_from_its_records_is_reported() {
+    use kizuna_core::purchase::PurchaseInput;
+    use kizuna_core::touchpoint::{Direction, TouchpointInput, TouchpointKind};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = fixtures::clock();
+    {
+        let (mut store, _) = Store::open_in_dir(dir.path()).expect("open");
+        let id = store
+            .create_customer(fixtures::person("岡田", "", "おかだ", ""), &clock)
+            .expect("create")
+            .id;
+        store
+            .log_touchpoint(
+                TouchpointInput {
+                    customer_id: id,
+                    kind: TouchpointKind::Visit,
+                    occurred_at: clock.timestamp() - 3600,
+                    summary: String::new(),
+                    notes: String::new(),
+                    direction: Direction::Give,
+                    satisfaction: Some(4),
+                    promise: None,
+                },
+                &clock,
+            )
+            .expect("touch");
+        store
+            .record_purchase(
+                PurchaseInput {
+                    customer_id: id,
+                    item: "真鯛".to_owned(),
+                    quantity: 1,
+                    amount_minor: 7_000,
+                    currency: String::new(),
+                    purchased_at: clock.timestamp() - 60,
+                    satisfaction: None,
+                    notes: String::new(),
+                },
+                &clock,
+            )
+            .expect("buy");
+        assert_eq!(
+            store.integrity_problems().expect("check"),
+            Vec::<String>::new()
+        );
+    }
+    let raw = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("raw");
+    raw.execute_batch(
+        "UPDATE touch_tallies SET give = give + 1;
+         UPDATE customers SET touch_count = 7;
+         UPDATE purchases SET channel = 'repeat';",
+    )
+    .expect("tamper");
+    drop(raw);
+    let (store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    let problems = store.integrity_problems().expect("check");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("activity")));
+    assert!(problems.iter().any(|p| p.contains("channel")));
+    assert!(problems.iter().any(|p| p.contains("tallies")));
+}

@@ -1,0 +1,47 @@
+//! Shared test fixtures: a fixed clock and profile builders.
+
+use chrono::NaiveDate;
+use kizuna_core::Clock;
+use kizuna_core::customer::{CustomerProfile, Email, Phone};
+
+/// 2026-11-23 10:00 in Tokyo.
+pub fn clock() -> Clock {
+    clock_on(2026, 11, 23)
+}
+
+pub fn clock_on(year: i32, month: u32, day: u32) -> Clock {
+    let date = NaiveDate::from_ymd_opt(year, month, day).expect("valid date");
+    Clock::at_local(chrono_tz::Asia::Tokyo, date, 10, 0).expect("valid local time")
+}
+
+/// A Japanese customer with readings.
+pub fn person(
+    family: &str,
+    given: &str,
+    family_reading: &str,
+    given_reading: &str,
+) -> CustomerProfile {
+    CustomerProfile {
+        family_name: family.to_owned(),
+        given_name: given.to_owned(),
+        family_name_reading: family_reading.to_owned(),
+        given_name_reading: given_reading.to_owned(),
+        ..CustomerProfile::default()
+    }
+}
+
+pub fn with_phone(mut p: CustomerProfile, number: &str) -> CustomerProfile {
+    p.phones.push(Phone {
+        label: "携帯".to_owned(),
+        number: number.to_owned(),
+    });
+    p
+}
+
+pub fn with_email(mut p: CustomerProfile, address: &str) -> CustomerProfile {
+    p.emails.push(Email {
+        label: String::new(),
+        address: address.to_owned(),
+    });
+    p
+}
