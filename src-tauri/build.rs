@@ -1,0 +1,44 @@
+//! Declares the app's own commands so that each gets a permission; the
+//! capability in `capabilities/` then grants exactly the ones the UI uses.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_customers",
+    "get_customer",
+    "create_customer",
+    "update_customer",
+    "archive_customer",
+    "restore_customer",
+    "delete_customer",
+    "list_tags",
+    "get_settings",
+    "save_settings",
+    "log_touchpoint",
+    "update_touchpoint",
+    "delete_touchpoint",
+    "add_promise",
+    "set_promise_done",
+    "record_purchase",
+    "update_purchase",
+    "delete_purchase",
+    "timeline",
+    "visit_brief",
+    "dashboard",
+    "stage_history",
+    "promotion_suggestion",
+    "promotion_suggestions",
+    "accept_promotion",
+    "dismiss_promotion",
+    "change_stage",
+    "referrals",
+    "set_referral_status",
+    "set_referral_thanked",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

@@ -1,0 +1,9 @@
+//! Commands the UI invokes: thin adapters that parse, call the core and map
+//! the error. One file per domain area.
+
+pub mod app;
+pub mod customers;
+pub mod purchases;
+pub mod relationship;
+pub mod settings;
+pub mod touchpoints;

@@ -1,0 +1,63 @@
+use kizuna_core::customer::{Customer, CustomerPage, CustomerProfile, CustomerQuery, TagCount};
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::{AppState, clock};
+
+#[tauri::command]
+pub async fn list_customers(
+    state: State<'_, AppState>,
+    query: CustomerQuery,
+) -> CommandResult<CustomerPage> {
+    Ok(state.store()?.list_customers(&query)?)
+}
+
+#[tauri::command]
+pub async fn get_customer(state: State<'_, AppState>, id: i64) -> CommandResult<Customer> {
+    Ok(state.store()?.customer(id)?)
+}
+
+#[tauri::command]
+pub async fn create_customer(
+    state: State<'_, AppState>,
+    profile: CustomerProfile,
+) -> CommandResult<Customer> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.create_customer(profile, &clock)?)
+}
+
+#[tauri::command]
+pub async fn update_customer(
+    state: State<'_, AppState>,
+    id: i64,
+    profile: CustomerProfile,
+) -> CommandResult<Customer> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.update_customer(id, profile, &clock)?)
+}
+
+#[tauri::command]
+pub async fn archive_customer(state: State<'_, AppState>, id: i64) -> CommandResult<Customer> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.archive_customer(id, &clock)?)
+}
+
+#[tauri::command]
+pub async fn restore_customer(state: State<'_, AppState>, id: i64) -> CommandResult<Customer> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.restore_customer(id, &clock)?)
+}
+
+#[tauri::command]
+pub async fn delete_customer(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    Ok(state.store()?.delete_customer(id)?)
+}
+
+#[tauri::command]
+pub async fn list_tags(state: State<'_, AppState>) -> CommandResult<Vec<TagCount>> {
+    Ok(state.store()?.tags()?)
+}

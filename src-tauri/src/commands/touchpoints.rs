@@ -1,0 +1,56 @@
+use chrono::NaiveDate;
+use kizuna_core::promise::Promise;
+use kizuna_core::touchpoint::{LoggedTouchpoint, Touchpoint, TouchpointInput};
+use tauri::State;
+
+use crate::error::CommandResult;
+use crate::state::{AppState, clock};
+
+#[tauri::command]
+pub async fn log_touchpoint(
+    state: State<'_, AppState>,
+    input: TouchpointInput,
+) -> CommandResult<LoggedTouchpoint> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.log_touchpoint(input, &clock)?)
+}
+
+#[tauri::command]
+pub async fn update_touchpoint(
+    state: State<'_, AppState>,
+    id: i64,
+    input: TouchpointInput,
+) -> CommandResult<Touchpoint> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.update_touchpoint(id, input, &clock)?)
+}
+
+#[tauri::command]
+pub async fn delete_touchpoint(state: State<'_, AppState>, id: i64) -> CommandResult<Touchpoint> {
+    Ok(state.store()?.delete_touchpoint(id)?)
+}
+
+#[tauri::command]
+pub async fn add_promise(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    title: String,
+    due_on: NaiveDate,
+) -> CommandResult<Promise> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.add_promise(customer_id, &title, due_on, &clock)?)
+}
+
+#[tauri::command]
+pub async fn set_promise_done(
+    state: State<'_, AppState>,
+    id: i64,
+    done: bool,
+) -> CommandResult<Promise> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.set_promise_done(id, done, &clock)?)
+}

@@ -1,0 +1,115 @@
+// The one typed wrapper over Tauri's invoke: every command's arguments and
+// result are typed from the generated bindings, and every failure arrives as
+// an ApiError carrying the core's { code, message, fields }.
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  AppInfo,
+  Customer,
+  CustomerPage,
+  CustomerProfile,
+  CustomerQuery,
+  Dashboard,
+  DashboardQuery,
+  ErrorPayload,
+  LoggedTouchpoint,
+  Promise as KeptPromise,
+  PromotionRule,
+  PromotionSuggestion,
+  Purchase,
+  PurchaseInput,
+  RecordedPurchase,
+  ReferralStatus,
+  ReferralSummary,
+  Settings,
+  Stage,
+  StageChange,
+  TagCount,
+  Timeline,
+  TimelineKind,
+  Touchpoint,
+  TouchpointInput,
+  VisitBrief,
+} from './bindings';
+
+export class ApiError extends Error {
+  readonly payload: ErrorPayload;
+
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'ApiError';
+    this.payload = payload;
+  }
+}
+
+function isPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'code' in value &&
+    'message' in value &&
+    typeof (value as { code: unknown }).code === 'string'
+  );
+}
+
+/** Anything thrown by invoke, as an ApiError. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isPayload(error)) return new ApiError({ ...error, fields: error.fields ?? [] });
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError({ code: 'internal', message, fields: [] });
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
+  getCustomer: (id: number) => call<Customer>('get_customer', { id }),
+  createCustomer: (profile: CustomerProfile) => call<Customer>('create_customer', { profile }),
+  updateCustomer: (id: number, profile: CustomerProfile) =>
+    call<Customer>('update_customer', { id, profile }),
+  archiveCustomer: (id: number) => call<Customer>('archive_customer', { id }),
+  restoreCustomer: (id: number) => call<Customer>('restore_customer', { id }),
+  deleteCustomer: (id: number) => call<null>('delete_customer', { id }),
+  listTags: () => call<TagCount[]>('list_tags'),
+  getSettings: () => call<Settings>('get_settings'),
+  saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
+
+  logTouchpoint: (input: TouchpointInput) => call<LoggedTouchpoint>('log_touchpoint', { input }),
+  updateTouchpoint: (id: number, input: TouchpointInput) => call<Touchpoint>('update_touchpoint', { id, input }),
+  deleteTouchpoint: (id: number) => call<Touchpoint>('delete_touchpoint', { id }),
+  addPromise: (customerId: number, title: string, dueOn: string) =>
+    call<KeptPromise>('add_promise', { customerId, title, dueOn }),
+  setPromiseDone: (id: number, done: boolean) => call<KeptPromise>('set_promise_done', { id, done }),
+
+  recordPurchase: (input: PurchaseInput) => call<RecordedPurchase>('record_purchase', { input }),
+  updatePurchase: (id: number, input: PurchaseInput) => call<Purchase>('update_purchase', { id, input }),
+  deletePurchase: (id: number) => call<Purchase>('delete_purchase', { id }),
+
+  timeline: (customerId: number, kinds: TimelineKind[]) => call<Timeline>('timeline', { customerId, kinds }),
+  visitBrief: (customerId: number) => call<VisitBrief>('visit_brief', { customerId }),
+  dashboard: (query: DashboardQuery) => call<Dashboard>('dashboard', { query }),
+
+  stageHistory: (customerId: number) => call<StageChange[]>('stage_history', { customerId }),
+  promotionSuggestion: (customerId: number) =>
+    call<PromotionSuggestion | null>('promotion_suggestion', { customerId }),
+  promotionSuggestions: () => call<PromotionSuggestion[]>('promotion_suggestions'),
+  acceptPromotion: (customerId: number, rule: PromotionRule) =>
+    call<StageChange>('accept_promotion', { customerId, rule }),
+  dismissPromotion: (customerId: number, rule: PromotionRule) =>
+    call<null>('dismiss_promotion', { customerId, rule }),
+  changeStage: (customerId: number, stage: Stage, reason: string) =>
+    call<StageChange>('change_stage', { customerId, stage, reason }),
+
+  referrals: (customerId: number) => call<ReferralSummary>('referrals', { customerId }),
+  setReferralStatus: (referredId: number, status: ReferralStatus) =>
+    call<null>('set_referral_status', { referredId, status }),
+  setReferralThanked: (referredId: number, thanked: boolean) =>
+    call<null>('set_referral_thanked', { referredId, thanked }),
+};

@@ -1,0 +1,63 @@
+// App-wide UI state: which view is open, which customer is selected, the
+// customer being edited, and short-lived notices.
+import type { AppInfo, Customer, Purchase, Settings, Touchpoint } from '../api/bindings';
+
+export type View = 'customers' | 'dashboard' | 'settings';
+export type CustomerTab = 'timeline' | 'profile' | 'referrals' | 'stages';
+
+/** The quick log: a new touchpoint (for a customer, if one is chosen) or an edit. */
+export type QuickLog = { customerId: number | null; touchpoint: Touchpoint | null };
+/** The purchase dialog: a new purchase for a customer, or an edit. */
+export type PurchaseEdit = { customerId: number; purchase: Purchase | null };
+
+export type Editing = { mode: 'new' } | { mode: 'edit'; customer: Customer };
+
+export const app = $state<{
+  view: View;
+  info: AppInfo | null;
+  settings: Settings | null;
+  selectedId: number | null;
+  editing: Editing | null;
+  quickLog: QuickLog | null;
+  purchase: PurchaseEdit | null;
+  /** The customer whose visit brief is open. */
+  briefId: number | null;
+  customerTab: CustomerTab;
+  /** Bumped after any change to customers, so lists and pages reload. */
+  revision: number;
+  showShortcuts: boolean;
+}>({
+  view: 'customers',
+  info: null,
+  settings: null,
+  selectedId: null,
+  editing: null,
+  quickLog: null,
+  purchase: null,
+  briefId: null,
+  customerTab: 'timeline',
+  revision: 0,
+  showShortcuts: false,
+});
+
+export function customersChanged(): void {
+  app.revision += 1;
+}
+
+/** A button on a notice, such as "Undo" after a deletion. */
+export type ToastAction = { label: string; run: () => void | Promise<void> };
+export type Toast = { id: number; text: string; tone: 'info' | 'error'; action: ToastAction | null };
+
+export const toasts = $state<{ items: Toast[] }>({ items: [] });
+let nextToast = 1;
+
+export function dismissToast(id: number): void {
+  toasts.items = toasts.items.filter((toast) => toast.id !== id);
+}
+
+export function notify(text: string, tone: Toast['tone'] = 'info', action: ToastAction | null = null): void {
+  const id = nextToast++;
+  toasts.items.push({ id, text, tone, action });
+  // Notices with an action stay long enough to reach the button.
+  setTimeout(() => dismissToast(id), action !== null ? 8000 : tone === 'error' ? 7000 : 3500);
+}
