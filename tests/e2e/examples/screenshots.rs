@@ -1,0 +1,110 @@
+//! Takes the README's screenshots from the real app on demo data:
+//! `xvfb-run -a cargo run -p kizuna-e2e --example screenshots`.
+
+use std::path::Path;
+
+use kizuna_core::customer::CustomerQuery;
+use kizuna_core::settings::{Language, Settings};
+use kizuna_core::{Clock, Store};
+use kizuna_e2e::{Kizuna, TestResult, data_dir, thirtyfour};
+
+/// A demo customer with a full profile, to show off the customer page.
+fn showcase(store: &Store) -> TestResult<String> {
+    let page = store.list_customers(&CustomerQuery {
+        limit: 500,
+        ..CustomerQuery::default()
+    })?;
+    for row in page.rows {
+        let customer = store.customer(row.id)?;
+        let p = &customer.profile;
+        if !p.family_members.is_empty()
+            && !p.company.is_empty()
+            && !p.notes.is_empty()
+            && p.birthday.is_some()
+        {
+            return Ok(customer.display_name);
+        }
+    }
+    Err("no demo customer with a full profile".into())
+}
+
+#[tokio::main]
+async fn main() -> TestResult {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&out)?;
+    let dir = data_dir()?;
+    let name = {
+        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        store.save_settings(&Settings {
+            language: Language::Ja,
+            ..Settings::default()
+        })?;
+        kizuna_core::demo::populate(&mut store, 200, 7, &Clock::system(chrono_tz::Asia::Tokyo))?;
+        showcase(&store)?
+    };
+
+    let app = Kizuna::launch(dir.path()).await?;
+    let shown = app.search(&name, 1).await?;
+    app.click("[data-testid=customer-row]").await?;
+    app.wait_text("[data-testid=detail-name]", &shown[0])
+        .await?;
+    app.fill("[data-testid=search]", "").await?;
+    app.wait_for("[data-testid=customer-row]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.driver.screenshot(&out.join("customers-ja.png")).await?;
+
+    app.click("[data-testid=tab-profile]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("profile-ja.png")).await?;
+    app.click("[data-testid=tab-timeline]").await?;
+
+    app.click("[data-testid=log-for-customer]").await?;
+    app.wait_for("[data-testid=quick-log][open]").await?;
+    app.fill(
+        "[data-testid=quick-log] [name=summary]",
+        "新メニューの試食に立ち会った",
+    )
+    .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("quick-log-ja.png")).await?;
+    app.driver
+        .action_chain()
+        .send_keys(thirtyfour::Key::Escape)
+        .perform()
+        .await?;
+
+    app.click("[data-testid=open-brief]").await?;
+    app.wait_for("[data-testid=brief-name]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("brief-ja.png")).await?;
+    app.click(".toolbar .button").await?;
+
+    app.click("[data-testid=nav-dashboard]").await?;
+    app.wait_for("[data-testid=revenue-chart]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    app.driver.screenshot(&out.join("dashboard-ja.png")).await?;
+    app.click("[data-testid=nav-customers]").await?;
+
+    app.click("[data-testid=edit]").await?;
+    app.wait_for("[data-testid=customer-form][open]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("form-ja.png")).await?;
+    app.quit().await?;
+
+    let (mut store, _) = Store::open_in_dir(dir.path())?;
+    store.save_settings(&Settings {
+        language: Language::En,
+        ..Settings::default()
+    })?;
+    drop(store);
+    let app = Kizuna::launch(dir.path()).await?;
+    app.search(&name, 1).await?;
+    app.click("[data-testid=customer-row]").await?;
+    app.fill("[data-testid=search]", "").await?;
+    app.wait_for("[data-testid=customer-row]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.driver.screenshot(&out.join("customers-en.png")).await?;
+    app.quit().await?;
+    println!("screenshots written to {}", out.display());
+    Ok(())
+}

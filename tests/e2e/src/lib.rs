@@ -1,0 +1,370 @@
+//! Drives the real, built Kizuna app through tauri-driver and WebKitWebDriver.
+//!
+//! Each launch gets its own tauri-driver on free ports and a data folder the
+//! test chose, passed to the app as `KIZUNA_DATA_DIR`. Needs `DISPLAY` (the
+//! test command runs everything under Xvfb) and a build of the app with its
+//! UI embedded (`cargo build -p kizuna --features custom-protocol`).
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::error::WebDriverErrorInner;
+use thirtyfour::prelude::*;
+
+pub use thirtyfour;
+
+pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How long to wait for the UI to reach an expected state.
+const PATIENCE: Duration = Duration::from_secs(15);
+const POLL: Duration = Duration::from_millis(100);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The app binary: `$KIZUNA_APP`, else the workspace's debug build.
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("KIZUNA_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/kizuna"))
+}
+
+fn tauri_driver_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default();
+    let installed = home.join("bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+fn free_port() -> TestResult<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A tauri-driver process, stopped when dropped.
+struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> TestResult<Self> {
+        if std::env::var_os("DISPLAY").is_none() {
+            return Err(
+                "DISPLAY is not set: run the end-to-end tests under Xvfb (see tests/run.sh)".into(),
+            );
+        }
+        let app = app_binary();
+        if !app.exists() {
+            return Err(format!(
+                "{} is missing: build it with `cargo build -p kizuna --features custom-protocol`",
+                app.display()
+            )
+            .into());
+        }
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let log = std::fs::File::create(data_dir.join("tauri-driver.log"))?;
+        let mut command = Command::new(tauri_driver_binary());
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("KIZUNA_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(log)
+            // Its own process group, so WebKitWebDriver and the app, which
+            // tauri-driver starts, can be stopped together with it.
+            .process_group(0);
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
+        let child = command
+            .spawn()
+            .map_err(|e| format!("tauri-driver did not start: {e}"))?;
+        let driver = TauriDriver { child, port };
+        let deadline = Instant::now() + PATIENCE;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("tauri-driver did not open its port".into());
+            }
+            std::thread::sleep(POLL);
+        }
+        Ok(driver)
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// The running app: one WebDriver session on one tauri-driver.
+pub struct Kizuna {
+    pub driver: WebDriver,
+    _server: TauriDriver,
+}
+
+impl Kizuna {
+    /// Starts the app on `data_dir` and waits for its first screen.
+    pub async fn launch(data_dir: &Path) -> TestResult<Self> {
+        Self::launch_with_env(data_dir, &[]).await
+    }
+
+    pub async fn launch_with_env(data_dir: &Path, env: &[(&str, &str)]) -> TestResult<Self> {
+        let server = TauriDriver::start(data_dir, env)?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".to_owned(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        // tauri-driver opens its port slightly before it can start a
+        // session; a refused first request is retried, not failed.
+        let url = format!("http://127.0.0.1:{}", server.port);
+        let mut attempt = 0;
+        let driver = loop {
+            attempt += 1;
+            match WebDriver::new(url.as_str(), capabilities.clone()).await {
+                Ok(driver) => break driver,
+                Err(e)
+                    if attempt < 5 && matches!(e.as_inner(), WebDriverErrorInner::HttpError(_)) =>
+                {
+                    eprintln!("session request failed ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let app = Kizuna {
+            driver,
+            _server: server,
+        };
+        app.wait_for(
+            "[data-testid=customer-list], [data-testid=list-empty], [data-testid=startup-error]",
+        )
+        .await?;
+        Ok(app)
+    }
+
+    /// Ends the session, which closes the app window and process.
+    pub async fn quit(self) -> TestResult {
+        self.driver.clone().quit().await?;
+        Ok(())
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    pub async fn wait_for(&self, css: &str) -> TestResult<WebElement> {
+        match self
+            .driver
+            .query(By::Css(css))
+            .wait(PATIENCE, POLL)
+            .first()
+            .await
+        {
+            Ok(element) => Ok(element),
+            Err(e) => Err(self.failed(format!("waiting for `{css}`: {e}")).await),
+        }
+    }
+
+    /// A failure, with a screenshot of the window saved beside it.
+    async fn failed(&self, message: String) -> Box<dyn std::error::Error + Send + Sync> {
+        let name = format!(
+            "failure-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis())
+        );
+        match self.screenshot(&name).await {
+            Ok(path) => format!("{message} (screenshot: {})", path.display()).into(),
+            Err(_) => message.into(),
+        }
+    }
+
+    /// Every element matching `css` right now.
+    pub async fn all(&self, css: &str) -> TestResult<Vec<WebElement>> {
+        Ok(self.driver.find_all(By::Css(css)).await?)
+    }
+
+    /// Clicks the first element matching `css`. An element that is still
+    /// being laid out or replaced by a re-render is retried until it takes
+    /// the click, as a user would click again once it settles.
+    pub async fn click(&self, css: &str) -> TestResult {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let element = self.wait_for(css).await?;
+            let clicked = match element.scroll_into_view().await {
+                Ok(()) => element.click().await,
+                Err(e) => Err(e),
+            };
+            match clicked {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() > deadline => {
+                    return Err(self.failed(format!("clicking `{css}`: {e}")).await);
+                }
+                Err(_) => tokio::time::sleep(POLL).await,
+            }
+        }
+    }
+
+    /// Replaces the text of the input matching `css` as a user would:
+    /// select all, delete, type (so the page sees input events).
+    pub async fn fill(&self, css: &str, text: &str) -> TestResult {
+        let element = self.wait_for(css).await?;
+        element.scroll_into_view().await?;
+        element.click().await?;
+        element.send_keys(Key::Control + "a").await?;
+        element.send_keys(Key::Backspace).await?;
+        if !text.is_empty() {
+            element.send_keys(text).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits until `probe` returns true, re-running it every poll.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut probe: F) -> TestResult
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = TestResult<bool>>,
+    {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if probe().await.unwrap_or(false) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(self.failed(format!("timed out waiting until {what}")).await);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the element matching `css` shows exactly `expected`.
+    pub async fn wait_text(&self, css: &str, expected: &str) -> TestResult {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = None;
+        loop {
+            if let Ok(element) = self.driver.find(By::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if text.trim() == expected {
+                    return Ok(());
+                }
+                last = Some(text);
+            }
+            if Instant::now() > deadline {
+                return Err(self
+                    .failed(format!(
+                        "`{css}` never showed {expected:?} (last seen: {last:?})"
+                    ))
+                    .await);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The names shown in the customer list, top to bottom. Read from the
+    /// DOM's text rather than the rendered text, which WebKit reports empty
+    /// for rows it has not laid out yet.
+    pub async fn listed_names(&self) -> TestResult<Vec<String>> {
+        let mut names = Vec::new();
+        for row in self.all("[data-testid=customer-row] .name").await? {
+            let text = row.prop("textContent").await?.unwrap_or_default();
+            names.push(text.trim().to_owned());
+        }
+        Ok(names)
+    }
+
+    /// Waits until the list shows at least one row and every row has a
+    /// name, then returns the names.
+    pub async fn wait_names(&self) -> TestResult<Vec<String>> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let names = self.listed_names().await.unwrap_or_default();
+            if !names.is_empty() && names.iter().all(|n| !n.is_empty()) {
+                return Ok(names);
+            }
+            if Instant::now() > deadline {
+                return Err(self
+                    .failed(format!("the list never settled; it shows {names:?}"))
+                    .await);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the customer list shows exactly `expected`, top to bottom.
+    pub async fn wait_listed(&self, expected: &[&str]) -> TestResult {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let names = self.listed_names().await.unwrap_or_default();
+            if names == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(self
+                    .failed(format!(
+                        "the list never showed {expected:?}; it shows {names:?}"
+                    ))
+                    .await);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Types into the search box and waits for the list to settle on `count` rows.
+    pub async fn search(&self, text: &str, count: usize) -> TestResult<Vec<String>> {
+        self.fill("[data-testid=search]", text).await?;
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            // Only rows that answer this very text count, not the last query's.
+            let summary = self
+                .driver
+                .find(By::Css("[data-testid=list-summary]"))
+                .await?;
+            let answered = summary.attr("data-query").await?.as_deref() == Some(text);
+            let names = self.listed_names().await.unwrap_or_default();
+            if answered && names.len() == count {
+                return Ok(names);
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "searching {text:?} never listed {count} customer(s); listed: {names:?}"
+                )
+                .into());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Saves a screenshot of the window under `tests/e2e/artifacts/`.
+    pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
+        let dir = workspace_root().join("tests/e2e/artifacts");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        self.driver.screenshot(&path).await?;
+        Ok(path)
+    }
+}
+
+/// A data folder for one test, removed afterwards.
+pub fn data_dir() -> TestResult<tempfile::TempDir> {
+    Ok(tempfile::Builder::new().prefix("kizuna-e2e-").tempdir()?)
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything and runs every test: formatting and lints, the core's
+# tests on real SQLite files, the interface's checks and unit tests, and the
+# end-to-end suite driving the real app under Xvfb.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/.ci/setup.sh" --for-tests
+cd "$root"
+
+step() { printf '\n\033[1;32m=== %s\033[0m\n' "$*"; }
+
+# The app embeds the built interface, so build it first; every cargo step
+# then uses the same features and shares one build.
+features=(--features kizuna/custom-protocol)
+
+step "Interface: type check and build"
+(cd ui && npm run --silent check && npm run --silent build)
+
+step "Rust: formatting"
+cargo fmt --all --check
+
+step "Rust: clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked "${features[@]}" -- -D warnings
+
+step "Core, CLI and shell tests (real SQLite, in memory and on disk)"
+cargo test --workspace --exclude kizuna-e2e --locked "${features[@]}"
+
+step "Interface unit tests"
+(cd ui && npm test --silent)
+
+step "End-to-end: the real app under Xvfb"
+cargo build -p kizuna --locked "${features[@]}"
+xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
+  dbus-run-session -- cargo test -p kizuna-e2e --locked -- --test-threads=1
+
+step "All tests passed"
