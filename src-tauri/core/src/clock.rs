@@ -45,10 +45,17 @@ impl Clock {
     }
 }
 
-/// The operating system's zone, or Tokyo when it cannot be read.
+/// The zone the window's web view also uses: `TZ` when it names a zone,
+/// else the operating system's, else Tokyo. Reading `TZ` first keeps the
+/// core's days and the interface's clock in agreement.
 pub fn system_time_zone() -> Tz {
-    iana_time_zone::get_timezone()
+    std::env::var("TZ")
         .ok()
-        .and_then(|name| name.parse().ok())
+        .and_then(|name| name.trim_start_matches(':').parse().ok())
+        .or_else(|| {
+            iana_time_zone::get_timezone()
+                .ok()
+                .and_then(|name| name.parse().ok())
+        })
         .unwrap_or(chrono_tz::Asia::Tokyo)
 }

@@ -4,20 +4,33 @@
 use std::path::Path;
 
 use kizuna_core::customer::CustomerQuery;
+use kizuna_core::ladder::Stage;
 use kizuna_core::settings::{Language, Settings};
 use kizuna_core::{Clock, Store};
 use kizuna_e2e::{Kizuna, TestResult, data_dir, thirtyfour};
 
-/// A demo customer with a full profile, to show off the customer page.
+/// A demo customer with a full profile and history, to show off the
+/// customer page; their name is unique, so a search lists only them.
 fn showcase(store: &Store) -> TestResult<String> {
     let page = store.list_customers(&CustomerQuery {
         limit: 500,
         ..CustomerQuery::default()
     })?;
-    for row in page.rows {
+    for row in &page.rows {
+        if page
+            .rows
+            .iter()
+            .filter(|r| r.display_name == row.display_name)
+            .count()
+            > 1
+        {
+            continue;
+        }
         let customer = store.customer(row.id)?;
         let p = &customer.profile;
-        if !p.family_members.is_empty()
+        // A supporter or higher, so the timeline tells a story.
+        if row.stage >= Stage::Supporter
+            && !p.family_members.is_empty()
             && !p.company.is_empty()
             && !p.notes.is_empty()
             && p.birthday.is_some()

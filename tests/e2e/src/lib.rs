@@ -86,6 +86,9 @@ impl TauriDriver {
                 &native_port.to_string(),
             ])
             .env("KIZUNA_DATA_DIR", data_dir)
+            // The tests seed their stores with a Tokyo clock; the app and
+            // its web view then see the same days and hours.
+            .env("TZ", "Asia/Tokyo")
             .stdout(Stdio::null())
             .stderr(log)
             // Its own process group, so WebKitWebDriver and the app, which
