@@ -6,7 +6,7 @@ use ts_rs::{Config, TS};
 
 use crate::{
     app, brief, calendar, customer, dates, error, ladder, measures, promise, purchase, referral,
-    settings, timeline, touchpoint,
+    reminder, settings, timeline, touchpoint,
 };
 
 macro_rules! declarations {
@@ -89,6 +89,17 @@ pub fn typescript() -> String {
         measures::AtRiskCustomer,
         measures::Headline,
         measures::Dashboard,
+        reminder::ReminderKind,
+        reminder::FollowUpKind,
+        reminder::FollowUpStep,
+        reminder::FollowUpPlan,
+        reminder::ReminderCustomer,
+        reminder::Reminder,
+        reminder::ReminderSection,
+        reminder::TodayView,
+        reminder::DraftLanguage,
+        reminder::ReminderTouch,
+        reminder::ReminderAction,
     ];
     // Domain constants the UI needs before asking the core anything.
     let default_direction = touchpoint::TouchpointKind::ALL
@@ -103,6 +114,24 @@ pub fn typescript() -> String {
             .map(|k| format!("'{}'", k.as_str()))
             .collect::<Vec<_>>()
             .join(", ")
+    );
+    let templates = |language| {
+        reminder::TEMPLATE_KEYS
+            .iter()
+            .map(|key| {
+                format!(
+                    "    {key}: {}",
+                    serde_json::to_string(reminder::default_template(language, key))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",\n")
+    };
+    let constants = format!(
+        "{constants}\n/** The message drafts' built-in templates, by language and key. */\nexport const DEFAULT_TEMPLATES: Record<DraftLanguage, Record<string, string>> = {{\n  ja: {{\n{}\n  }},\n  en: {{\n{}\n  }},\n}};\n",
+        templates(reminder::DraftLanguage::Ja),
+        templates(reminder::DraftLanguage::En)
     );
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.\n// Do not edit by hand: a test fails when this file is stale.\n\n",

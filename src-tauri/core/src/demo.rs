@@ -744,6 +744,9 @@ impl DemoGenerator {
                     purchased_at: at,
                     satisfaction: self.chance(40).then(|| self.rng.u8(3..6)),
                     notes: String::new(),
+                    follow_up_plan_id: Some(crate::reminder::DEFAULT_PLAN_ID),
+                    // Food runs out: some items are re-ordered on a rhythm.
+                    reorder_after_days: self.chance(30).then_some(60),
                 },
                 clock,
             )?;
@@ -761,6 +764,8 @@ impl DemoGenerator {
                         purchased_at: at + 2 * DAY,
                         satisfaction: None,
                         notes: String::new(),
+                        follow_up_plan_id: None,
+                        reorder_after_days: None,
                     },
                     clock,
                 )?;

@@ -16,6 +16,8 @@ pub enum FieldErrorCode {
     InvalidPhone,
     InvalidPostalCode,
     InvalidDate,
+    /// Not an `HH:MM` time of day.
+    InvalidTime,
     DateInFuture,
     OutOfRange,
     /// Text where a number belongs.
@@ -24,6 +26,8 @@ pub enum FieldErrorCode {
     SelfReferral,
     ReferralCycle,
     Duplicate,
+    /// The action is refused for this item (the default plan cannot be deleted).
+    NotAllowed,
 }
 
 /// A refused field: `field` is a path such as `family_name` or

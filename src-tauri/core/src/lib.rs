@@ -19,6 +19,7 @@ pub mod paths;
 pub mod promise;
 pub mod purchase;
 pub mod referral;
+pub mod reminder;
 pub mod search;
 pub mod settings;
 mod sql;

@@ -41,6 +41,11 @@ pub struct PurchaseInput {
     pub purchased_at: i64,
     pub satisfaction: Option<u8>,
     pub notes: String,
+    /// The follow-up plan whose steps become reminders; `null` for none.
+    pub follow_up_plan_id: Option<i64>,
+    /// Days after which this item usually runs out: the plan's re-order
+    /// step then falls due after this many days instead of its own offset.
+    pub reorder_after_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -55,6 +60,8 @@ pub struct Purchase {
     pub satisfaction: Option<u8>,
     pub channel: Channel,
     pub notes: String,
+    pub follow_up_plan_id: Option<i64>,
+    pub reorder_after_days: Option<u32>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -74,7 +81,8 @@ pub struct RecordedPurchase {
 const FUTURE_SLACK_SECONDS: i64 = 24 * 3600;
 
 pub(crate) const COLUMNS: &str = "id, customer_id, item, quantity, amount_minor, currency, purchased_at, \
-                                  satisfaction, channel, notes, created_at, updated_at";
+                                  satisfaction, channel, notes, created_at, updated_at, \
+                                  follow_up_plan_id, reorder_after_days";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Purchase> {
     Ok(Purchase {
@@ -90,6 +98,8 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Purchase> {
         notes: r.get(9)?,
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
+        follow_up_plan_id: r.get(12)?,
+        reorder_after_days: r.get(13)?,
     })
 }
 
@@ -134,6 +144,20 @@ fn validate(
     if !touchpoint::customer_exists(conn, input.customer_id)? {
         c.fail("customer_id", FieldErrorCode::UnknownCustomer);
     }
+    if let Some(days) = input.reorder_after_days
+        && !(1..=3650).contains(&days)
+    {
+        c.errors.push(crate::error::FieldError::with_limit(
+            "reorder_after_days",
+            FieldErrorCode::OutOfRange,
+            3650,
+        ));
+    }
+    if let Some(plan) = input.follow_up_plan_id
+        && !crate::reminder::plan_exists(conn, plan)?
+    {
+        c.fail("follow_up_plan_id", FieldErrorCode::OutOfRange);
+    }
     c.finish()
 }
 
@@ -142,8 +166,9 @@ fn validate(
 pub(crate) fn insert(conn: &Connection, input: &PurchaseInput, clock: &Clock) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO purchases (customer_id, item, quantity, amount_minor, currency, purchased_at,
-                                satisfaction, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                                satisfaction, notes, created_at, updated_at,
+                                follow_up_plan_id, reorder_after_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
     )?
     .execute(params![
         input.customer_id,
@@ -155,6 +180,8 @@ pub(crate) fn insert(conn: &Connection, input: &PurchaseInput, clock: &Clock) ->
         input.satisfaction,
         input.notes,
         clock.timestamp(),
+        input.follow_up_plan_id,
+        input.reorder_after_days,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -302,7 +329,8 @@ impl Store {
         validate(&tx, &mut input, &currency, clock)?;
         tx.prepare_cached(
             "UPDATE purchases SET customer_id = ?2, item = ?3, quantity = ?4, amount_minor = ?5,
-                    currency = ?6, purchased_at = ?7, satisfaction = ?8, notes = ?9, updated_at = ?10
+                    currency = ?6, purchased_at = ?7, satisfaction = ?8, notes = ?9, updated_at = ?10,
+                    follow_up_plan_id = ?11, reorder_after_days = ?12
               WHERE id = ?1",
         )?
         .execute(params![
@@ -316,6 +344,8 @@ impl Store {
             input.satisfaction,
             input.notes,
             clock.timestamp(),
+            input.follow_up_plan_id,
+            input.reorder_after_days,
         ])?;
         after_purchases_changed(&tx, before.customer_id)?;
         if before.customer_id != input.customer_id {

@@ -48,6 +48,26 @@ pub struct Settings {
     pub referral_weight: f64,
     /// Walk-in new customers a month the business aims to stay under.
     pub walk_in_cap: u32,
+    /// Desktop notifications for reminders as they fall due.
+    pub notifications: bool,
+    /// `HH:MM`: when the day's reminders fall due and are announced.
+    pub reminder_time: String,
+    /// `HH:MM`–`HH:MM` without notifications (may cross midnight); equal
+    /// times mean no quiet hours.
+    pub quiet_start: String,
+    pub quiet_end: String,
+    /// Above this many reminders at once, one digest notification instead.
+    pub digest_threshold: u32,
+    /// Days ahead of a birthday or other date to remind (0: only on the day).
+    pub date_lead_days: u32,
+    /// Keep-in-touch cadence in days per ladder stage, prospect first;
+    /// 0 turns it off for that stage.
+    pub cadence_days: [u32; 6],
+    /// Message templates the user edited, keyed `ja.birthday`, `en.keep_in_touch`…;
+    /// a missing key uses the built-in text.
+    pub templates: std::collections::BTreeMap<String, String>,
+    /// Start Kizuna (in the tray) when the user logs in.
+    pub start_at_login: bool,
 }
 
 impl Default for Settings {
@@ -61,8 +81,25 @@ impl Default for Settings {
             client_purchase_threshold: 2,
             referral_weight: 2.0,
             walk_in_cap: 20,
+            notifications: true,
+            reminder_time: "09:00".to_owned(),
+            quiet_start: "21:00".to_owned(),
+            quiet_end: "08:00".to_owned(),
+            digest_threshold: 5,
+            date_lead_days: 7,
+            // Closer relationships get more attention.
+            cadence_days: [90, 60, 45, 30, 30, 21],
+            templates: std::collections::BTreeMap::new(),
+            start_at_login: false,
         }
     }
+}
+
+/// Minutes after midnight of an `HH:MM` time, or `None` when malformed.
+pub fn minutes_of(time: &str) -> Option<u32> {
+    let (h, m) = time.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && time.trim().len() <= 5).then_some(h * 60 + m)
 }
 
 impl Settings {
@@ -96,6 +133,47 @@ impl Settings {
                 FieldErrorCode::OutOfRange,
                 100,
             ));
+        }
+        for (field, time) in [
+            ("reminder_time", &self.reminder_time),
+            ("quiet_start", &self.quiet_start),
+            ("quiet_end", &self.quiet_end),
+        ] {
+            if minutes_of(time).is_none() {
+                c.fail(field, FieldErrorCode::InvalidTime);
+            }
+        }
+        if self.digest_threshold == 0 || self.digest_threshold > 1000 {
+            c.errors.push(FieldError::with_limit(
+                "digest_threshold",
+                FieldErrorCode::OutOfRange,
+                1000,
+            ));
+        }
+        if self.date_lead_days > 60 {
+            c.errors.push(FieldError::with_limit(
+                "date_lead_days",
+                FieldErrorCode::OutOfRange,
+                60,
+            ));
+        }
+        for (stage, days) in self.cadence_days.iter().enumerate() {
+            if *days > 3650 {
+                c.errors.push(FieldError::with_limit(
+                    format!("cadence_days.{stage}"),
+                    FieldErrorCode::OutOfRange,
+                    3650,
+                ));
+            }
+        }
+        for (key, text) in &self.templates {
+            if text.chars().count() > crate::validation::LIMIT_NOTES {
+                c.errors.push(FieldError::with_limit(
+                    format!("templates.{key}"),
+                    FieldErrorCode::TooLong,
+                    crate::validation::LIMIT_NOTES as i64,
+                ));
+            }
         }
         if self.walk_in_cap > 100_000 {
             c.errors.push(FieldError::with_limit(

@@ -15,7 +15,10 @@ pub const DATABASE_FILE: &str = "kizuna.sqlite3";
 
 /// Migrations in order; the position + 1 is the schema version they produce.
 /// A landed migration is never edited: a change is a new file.
-pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_reminders.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -62,6 +62,8 @@ impl Book {
                     purchased_at: when,
                     satisfaction,
                     notes: String::new(),
+                    follow_up_plan_id: None,
+                    reorder_after_days: None,
                 },
                 &self.clock,
             )

@@ -60,6 +60,8 @@ fn purchase(customer_id: i64, item: &str, amount: i64, at: i64) -> PurchaseInput
         purchased_at: at,
         satisfaction: None,
         notes: String::new(),
+        follow_up_plan_id: None,
+        reorder_after_days: None,
     }
 }
 

@@ -193,6 +193,8 @@ fn derived_data_that_drifts_from_its_records_is_reported() {
                     purchased_at: clock.timestamp() - 60,
                     satisfaction: None,
                     notes: String::new(),
+                    follow_up_plan_id: None,
+                    reorder_after_days: None,
                 },
                 &clock,
             )

@@ -3,7 +3,7 @@
 
 export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal";
 
-export type FieldErrorCode = "required" | "too_long" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate";
+export type FieldErrorCode = "required" | "too_long" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed";
 
 export type FieldError = { field: string, code: FieldErrorCode, 
 /**
@@ -143,7 +143,42 @@ referral_weight: number,
 /**
  * Walk-in new customers a month the business aims to stay under.
  */
-walk_in_cap: number, };
+walk_in_cap: number, 
+/**
+ * Desktop notifications for reminders as they fall due.
+ */
+notifications: boolean, 
+/**
+ * `HH:MM`: when the day's reminders fall due and are announced.
+ */
+reminder_time: string, 
+/**
+ * `HH:MM`–`HH:MM` without notifications (may cross midnight); equal
+ * times mean no quiet hours.
+ */
+quiet_start: string, quiet_end: string, 
+/**
+ * Above this many reminders at once, one digest notification instead.
+ */
+digest_threshold: number, 
+/**
+ * Days ahead of a birthday or other date to remind (0: only on the day).
+ */
+date_lead_days: number, 
+/**
+ * Keep-in-touch cadence in days per ladder stage, prospect first;
+ * 0 turns it off for that stage.
+ */
+cadence_days: [number, number, number, number, number, number], 
+/**
+ * Message templates the user edited, keyed `ja.birthday`, `en.keep_in_touch`…;
+ * a missing key uses the built-in text.
+ */
+templates: { [key in string]: string }, 
+/**
+ * Start Kizuna (in the tray) when the user logs in.
+ */
+start_at_login: boolean, };
 
 export type AppInfo = { version: string, 
 /**
@@ -199,9 +234,18 @@ currency: string,
 /**
  * Unix seconds.
  */
-purchased_at: number, satisfaction: number | null, notes: string, };
+purchased_at: number, satisfaction: number | null, notes: string, 
+/**
+ * The follow-up plan whose steps become reminders; `null` for none.
+ */
+follow_up_plan_id: number | null, 
+/**
+ * Days after which this item usually runs out: the plan's re-order
+ * step then falls due after this many days instead of its own offset.
+ */
+reorder_after_days: number | null, };
 
-export type Purchase = { id: number, customer_id: number, item: string, quantity: number, amount_minor: number, currency: string, purchased_at: number, satisfaction: number | null, channel: Channel, notes: string, created_at: number, updated_at: number, };
+export type Purchase = { id: number, customer_id: number, item: string, quantity: number, amount_minor: number, currency: string, purchased_at: number, satisfaction: number | null, channel: Channel, notes: string, follow_up_plan_id: number | null, reorder_after_days: number | null, created_at: number, updated_at: number, };
 
 export type RecordedPurchase = { purchase: Purchase, 
 /**
@@ -440,8 +484,138 @@ retention: Ratio, funnel: Array<FunnelStep>, referral_score: ReferralScore, walk
  */
 at_risk: Array<AtRiskCustomer>, at_risk_total: number, headline: Headline, };
 
+export type ReminderKind = "birthday" | "family_birthday" | "important_date" | "purchase_anniversary" | "follow_up" | "keep_in_touch" | "referral_introduced" | "referral_bought" | "custom";
+
+export type FollowUpKind = "thank_you" | "check_in" | "satisfaction" | "reorder" | "custom";
+
+export type FollowUpStep = { 
+/**
+ * `null` for a step not saved yet.
+ */
+id: number | null, kind: FollowUpKind, 
+/**
+ * Shown instead of the kind's name when not empty.
+ */
+label: string, 
+/**
+ * Days after the purchase.
+ */
+offset_days: number, };
+
+export type FollowUpPlan = { 
+/**
+ * `null` for a plan not saved yet.
+ */
+id: number | null, 
+/**
+ * Empty for the built-in plan, which the interface names in its language.
+ */
+name: string, is_default: boolean, steps: Array<FollowUpStep>, };
+
+export type ReminderCustomer = { id: number, display_name: string, stage: Stage, 
+/**
+ * The last touchpoint (Unix seconds), if any.
+ */
+last_touch_at: number | null, phone: string, email: string, };
+
+export type Reminder = { 
+/**
+ * Names this occurrence; what the user did to it is stored under it.
+ */
+key: string, kind: ReminderKind, customer: ReminderCustomer | null, 
+/**
+ * The local day it falls due.
+ */
+due_on: string, 
+/**
+ * When it falls due (Unix seconds): the reminder time on `due_on`, a
+ * promise's own time, or the end of a snooze.
+ */
+due_at: number, 
+/**
+ * The day of the occasion itself; before it for a lead-time reminder.
+ */
+occasion_on: string, 
+/**
+ * Age, or years since, on the occasion.
+ */
+years: number | null, 
+/**
+ * What it is about, beyond its kind: the family member, the date's
+ * label, the item bought, the person introduced, the promise's title.
+ */
+subject: string, follow_up: FollowUpKind | null, 
+/**
+ * Back from a snooze.
+ */
+snoozed: boolean, 
+/**
+ * A ready message in the user's language.
+ */
+draft: string, };
+
+export type ReminderSection = { 
+/**
+ * Every reminder in the section…
+ */
+total: number, 
+/**
+ * …of which the first [`SECTION_LIMIT`] in due order.
+ */
+items: Array<Reminder>, };
+
+export type TodayView = { today: string, 
+/**
+ * Most recently due first.
+ */
+overdue: ReminderSection, today_items: ReminderSection, 
+/**
+ * The next seven days, soonest first.
+ */
+upcoming: ReminderSection, };
+
+export type DraftLanguage = "ja" | "en";
+
+export type ReminderTouch = { kind: TouchpointKind, summary: string, };
+
+export type ReminderAction = { "action": "done", log: ReminderTouch | null, } | { "action": "snooze", until: number, } | { "action": "skip" } | { "action": "reopen" };
+
 /** The direction a touchpoint of each kind starts with (editable). */
 export const DEFAULT_DIRECTION: Record<TouchpointKind, Direction> = { visit: 'neutral', call: 'neutral', email: 'neutral', message: 'neutral', letter: 'give', gift: 'give', event: 'give', other: 'neutral' };
 
 /** Every touchpoint kind, in the order the quick log offers them. */
 export const TOUCHPOINT_KINDS: TouchpointKind[] = ['visit', 'call', 'email', 'message', 'letter', 'gift', 'event', 'other'];
+
+/** The message drafts' built-in templates, by language and key. */
+export const DEFAULT_TEMPLATES: Record<DraftLanguage, Record<string, string>> = {
+  ja: {
+    birthday: "{name}\nお誕生日おめでとうございます。素敵な一年になりますように。いつもありがとうございます。",
+    family_birthday: "{name}\n{occasion}、おめでとうございます。ご家族の皆さまによろしくお伝えください。",
+    important_date: "{name}\n{occasion}、おめでとうございます。これからもどうぞよろしくお願いいたします。",
+    purchase_anniversary: "{name}\n初めてお取引いただいてから{occasion}になりました。いつも本当にありがとうございます。",
+    thank_you: "{name}\nこのたびは{item}をお求めいただき、ありがとうございました。何かあればいつでもご連絡ください。",
+    check_in: "{name}\n先日の{item}、その後いかがでしょうか。気になる点があればお気軽にお知らせください。",
+    satisfaction: "{name}\n{item}をお使いいただいて1か月ほど経ちました。ご満足いただけているか、ひと言お聞かせいただけると嬉しいです。",
+    reorder: "{name}\n{item}はそろそろ少なくなっている頃でしょうか。ご入用でしたらご用意いたします。",
+    follow_up: "{name}\n{occasion}のご連絡です。その後いかがでしょうか。",
+    keep_in_touch: "{name}\nご無沙汰しております。お変わりありませんか。{note}のお話、またお聞かせください。",
+    referral_introduced: "{name}\n{occasion}をご紹介いただき、ありがとうございました。大切にお付き合いさせていただきます。",
+    referral_bought: "{name}\nご紹介いただいた{occasion}に、先日お取引いただきました。本当にありがとうございます。",
+    custom: "{name}\n{occasion}の件でご連絡しました。"
+  },
+  en: {
+    birthday: "Dear {name},\nHappy birthday! Wishing you a wonderful year ahead, and thank you for everything.",
+    family_birthday: "Dear {name},\nCongratulations on {occasion}! Please pass on my best wishes.",
+    important_date: "Dear {name},\nCongratulations on {occasion}. I look forward to many more years together.",
+    purchase_anniversary: "Dear {name},\nIt is {occasion} since we first did business together. Thank you for your trust.",
+    thank_you: "Dear {name},\nThank you for choosing {item}. If anything comes up, I am always happy to help.",
+    check_in: "Dear {name},\nHow are you getting on with {item}? Let me know if there is anything I can do.",
+    satisfaction: "Dear {name},\nIt has been about a month since you got {item}. Are you happy with it? A word from you would mean a lot.",
+    reorder: "Dear {name},\nYou may be running low on {item} about now. Shall I set some aside for you?",
+    follow_up: "Dear {name},\nA quick note about {occasion}: how is everything going?",
+    keep_in_touch: "Dear {name},\nIt has been a while. I hope all is well with you. I would love to hear how {note} is going.",
+    referral_introduced: "Dear {name},\nThank you for introducing me to {occasion}. I will take good care of them.",
+    referral_bought: "Dear {name},\n{occasion}, whom you introduced, has become a customer. Thank you so much.",
+    custom: "Dear {name},\nI am getting in touch about {occasion}."
+  },
+};

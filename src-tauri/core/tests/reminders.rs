@@ -1,0 +1,623 @@
+//! The reminder engine on real SQLite with a fixed clock: dates and their
+//! edges, follow-up plans, keep-in-touch, referrals, what the user did, and
+//! notifications announced once.
+
+#[allow(dead_code)]
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use chrono::{NaiveDate, TimeZone};
+use kizuna_core::calendar::PartialDate;
+use kizuna_core::customer::{CustomerProfile, FamilyMember};
+use kizuna_core::ladder::Stage;
+use kizuna_core::purchase::PurchaseInput;
+use kizuna_core::reminder::{
+    DEFAULT_PLAN_ID, DraftLanguage, FollowUpKind, FollowUpPlan, FollowUpStep, Reminder,
+    ReminderAction, ReminderKind, ReminderTouch, TodayView,
+};
+use kizuna_core::settings::Settings;
+use kizuna_core::touchpoint::{TouchpointInput, TouchpointKind};
+use kizuna_core::{Clock, Store};
+
+const DAY: i64 = 86_400;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+}
+
+/// A store where only the reminders a test sets up exist: keep-in-touch
+/// is off unless the test turns it on.
+fn store() -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    store
+        .save_settings(&Settings {
+            cadence_days: [0; 6],
+            ..Settings::default()
+        })
+        .expect("settings");
+    store
+}
+
+fn customer(store: &mut Store, clock: &Clock, family: &str, profile: CustomerProfile) -> i64 {
+    let profile = CustomerProfile {
+        family_name: family.to_owned(),
+        given_name: "太郎".to_owned(),
+        ..profile
+    };
+    store.create_customer(profile, clock).expect("customer").id
+}
+
+fn born(month: u32, d: u32, year: Option<i32>) -> CustomerProfile {
+    CustomerProfile {
+        birthday: Some(PartialDate::new(year, month, d)),
+        ..CustomerProfile::default()
+    }
+}
+
+fn buy(store: &mut Store, clock: &Clock, customer_id: i64, item: &str, at: i64) -> i64 {
+    store
+        .record_purchase(
+            PurchaseInput {
+                customer_id,
+                item: item.to_owned(),
+                quantity: 1,
+                amount_minor: 5_000,
+                currency: String::new(),
+                purchased_at: at,
+                satisfaction: None,
+                notes: String::new(),
+                follow_up_plan_id: Some(DEFAULT_PLAN_ID),
+                reorder_after_days: None,
+            },
+            clock,
+        )
+        .expect("purchase")
+        .purchase
+        .id
+}
+
+fn view(store: &Store, clock: &Clock) -> TodayView {
+    store
+        .today_view(DraftLanguage::Ja, clock)
+        .expect("today view")
+}
+
+fn all(view: &TodayView) -> Vec<&Reminder> {
+    view.overdue
+        .items
+        .iter()
+        .chain(&view.today_items.items)
+        .chain(&view.upcoming.items)
+        .collect()
+}
+
+/// `(kind, due day)` of every reminder, in section order.
+fn summary(view: &TodayView) -> Vec<(ReminderKind, NaiveDate)> {
+    all(view).iter().map(|r| (r.kind, r.due_on)).collect()
+}
+
+#[test]
+fn a_birthday_is_reminded_a_week_ahead_and_on_the_day_across_the_year_end() {
+    let mut store = store();
+    let setup = fixtures::clock_on(2026, 12, 1);
+    customer(&mut store, &setup, "山田", born(1, 3, Some(1980)));
+
+    // 28 December: the lead reminder (27 December) is overdue, the day
+    // itself is within the week and crosses into 2027.
+    let clock = fixtures::clock_on(2026, 12, 28);
+    let v = view(&store, &clock);
+    assert_eq!(
+        summary(&v),
+        [
+            (ReminderKind::Birthday, day(2026, 12, 27)),
+            (ReminderKind::Birthday, day(2027, 1, 3)),
+        ]
+    );
+    assert_eq!(v.upcoming.items[0].years, Some(47));
+    assert!(v.upcoming.items[0].draft.starts_with("山田 太郎 様\n"));
+
+    // On the day the lead reminder gives way to the day itself.
+    let clock = fixtures::clock_on(2027, 1, 3);
+    let v = view(&store, &clock);
+    assert_eq!(summary(&v), [(ReminderKind::Birthday, day(2027, 1, 3))]);
+    assert_eq!(v.today_items.total, 1);
+}
+
+#[test]
+fn a_29_february_birthday_falls_on_28_february_in_common_years() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2027, 2, 28);
+    customer(&mut store, &clock, "閏", born(2, 29, None));
+    let v = view(&store, &clock);
+    assert_eq!(v.today_items.items.len(), 1);
+    assert_eq!(v.today_items.items[0].occasion_on, day(2027, 2, 28));
+
+    let clock = fixtures::clock_on(2028, 2, 28);
+    let v = view(&store, &clock);
+    assert_eq!(v.today_items.total, 0);
+    assert_eq!(v.upcoming.items[0].due_on, day(2028, 2, 29));
+}
+
+#[test]
+fn a_lead_time_crossing_a_month_end_and_family_birthdays() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2026, 10, 28);
+    let profile = CustomerProfile {
+        family_members: vec![FamilyMember {
+            name: "花子".to_owned(),
+            reading: String::new(),
+            relation: "娘".to_owned(),
+            birthday: Some(PartialDate::new(Some(2010), 11, 3)),
+            notes: String::new(),
+        }],
+        ..CustomerProfile::default()
+    };
+    customer(&mut store, &clock, "佐藤", profile);
+    let v = view(&store, &clock);
+    // 3 November − 7 days = 27 October: yesterday, overdue.
+    assert_eq!(
+        summary(&v),
+        [
+            (ReminderKind::FamilyBirthday, day(2026, 10, 27)),
+            (ReminderKind::FamilyBirthday, day(2026, 11, 3)),
+        ]
+    );
+    assert!(v.overdue.items[0].draft.contains("娘 花子さんのお誕生日"));
+}
+
+#[test]
+fn reminders_fall_due_at_the_reminder_time_in_the_users_zone_even_on_a_dst_day() {
+    let mut store = store();
+    let tz = chrono_tz::America::New_York;
+    // Clocks go forward at 2:00 on 8 March 2026; remind at 2:30, which
+    // does not exist that day: the first instant that does (3:30 EDT).
+    store
+        .save_settings(&Settings {
+            cadence_days: [0; 6],
+            reminder_time: "02:30".to_owned(),
+            time_zone: "America/New_York".to_owned(),
+            ..Settings::default()
+        })
+        .expect("settings");
+    let clock = Clock::at_local(tz, day(2026, 3, 8), 12, 0).expect("clock");
+    customer(&mut store, &clock, "Smith", born(3, 8, None));
+    let v = store.today_view(DraftLanguage::En, &clock).expect("view");
+    let due = v.today_items.items[0].due_at;
+    let expected = tz
+        .with_ymd_and_hms(2026, 3, 8, 3, 30, 0)
+        .single()
+        .expect("exists")
+        .timestamp();
+    assert_eq!(due, expected);
+    assert!(
+        v.today_items.items[0].draft.starts_with("Dear Smith 太郎")
+            || v.today_items.items[0].draft.starts_with("Dear 太郎 Smith")
+    );
+
+    // Late in the evening in New York it is already the next day in UTC;
+    // the reminder still belongs to the local day.
+    let evening = Clock::at_local(tz, day(2026, 3, 7), 23, 0).expect("clock");
+    let v = store.today_view(DraftLanguage::En, &evening).expect("view");
+    assert_eq!(v.upcoming.items[0].due_on, day(2026, 3, 8));
+}
+
+#[test]
+fn snoozed_reminders_come_back_and_skipped_or_done_ones_do_not() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let a = customer(&mut store, &clock, "青木", born(11, 23, None));
+    let b = customer(&mut store, &clock, "井上", born(11, 23, None));
+    let c = customer(&mut store, &clock, "上田", born(11, 23, None));
+    let v = view(&store, &clock);
+    assert_eq!(v.today_items.total, 3);
+    let key = |id: i64| format!("birthday:{id}:2026-11-23");
+
+    let tomorrow = clock.timestamp() + DAY;
+    store
+        .act_on_reminder(
+            &key(a),
+            Some(a),
+            &ReminderAction::Snooze { until: tomorrow },
+            &clock,
+        )
+        .expect("snooze");
+    store
+        .act_on_reminder(&key(b), Some(b), &ReminderAction::Skip, &clock)
+        .expect("skip");
+    store
+        .act_on_reminder(
+            &key(c),
+            Some(c),
+            &ReminderAction::Done {
+                log: Some(ReminderTouch {
+                    kind: TouchpointKind::Letter,
+                    summary: "誕生日カード".to_owned(),
+                }),
+            },
+            &clock,
+        )
+        .expect("done");
+    assert_eq!(view(&store, &clock).today_items.total, 0);
+    // Done from the draft logged a give.
+    let logged = store.recent_touchpoints(c, 1).expect("touchpoints");
+    assert_eq!(logged[0].summary, "誕生日カード");
+    assert_eq!(
+        logged[0].direction,
+        kizuna_core::touchpoint::Direction::Give
+    );
+
+    // The next day the snoozed one is back, due then; the others stay gone.
+    let next_day = fixtures::clock_on(2026, 11, 24);
+    let back = view(&store, &next_day);
+    assert_eq!(back.today_items.items.len(), 1);
+    assert_eq!(
+        back.today_items.items[0].customer.as_ref().map(|c| c.id),
+        Some(a)
+    );
+    assert!(back.today_items.items[0].snoozed);
+
+    // Undo brings a skipped one back.
+    store
+        .act_on_reminder(&key(b), Some(b), &ReminderAction::Reopen, &clock)
+        .expect("reopen");
+    assert_eq!(view(&store, &clock).today_items.total, 1);
+
+    // A snooze beyond a month is refused.
+    assert!(
+        store
+            .act_on_reminder(
+                &key(a),
+                Some(a),
+                &ReminderAction::Snooze {
+                    until: clock.timestamp() + 40 * DAY
+                },
+                &clock
+            )
+            .is_err()
+    );
+    // And next year the birthday comes back.
+    let next_year = fixtures::clock_on(2027, 11, 23);
+    assert_eq!(view(&store, &next_year).today_items.total, 3);
+}
+
+#[test]
+fn keep_in_touch_follows_the_stage_cadence_the_customers_own_and_resets_on_contact() {
+    let mut store = Store::open_in_memory().expect("store");
+    store
+        .save_settings(&Settings {
+            cadence_days: [0, 30, 30, 30, 30, 14],
+            ..Settings::default()
+        })
+        .expect("settings");
+    let start = fixtures::clock_on(2026, 9, 1);
+    let regular = customer(
+        &mut store,
+        &start,
+        "木村",
+        CustomerProfile {
+            stage: Stage::Customer,
+            ..CustomerProfile::default()
+        },
+    );
+    let own = customer(
+        &mut store,
+        &start,
+        "森",
+        CustomerProfile {
+            stage: Stage::Customer,
+            cadence_days: Some(100),
+            ..CustomerProfile::default()
+        },
+    );
+    let prospect = customer(&mut store, &start, "林", CustomerProfile::default());
+    let quiet = customer(
+        &mut store,
+        &start,
+        "原",
+        CustomerProfile {
+            stage: Stage::Customer,
+            do_not_contact: true,
+            ..CustomerProfile::default()
+        },
+    );
+    let _ = (own, prospect, quiet);
+
+    // 1 September + 30 days = 1 October: overdue on 10 October.
+    let clock = fixtures::clock_on(2026, 10, 10);
+    let v = view(&store, &clock);
+    let touch: Vec<_> = all(&v)
+        .into_iter()
+        .filter(|r| r.kind == ReminderKind::KeepInTouch)
+        .collect();
+    assert_eq!(touch.len(), 1, "only the customer on the stage cadence");
+    assert_eq!(touch[0].customer.as_ref().map(|c| c.id), Some(regular));
+    assert_eq!(touch[0].due_on, day(2026, 10, 1));
+
+    // A call resets it: next due 30 days after the call.
+    store
+        .log_touchpoint(
+            TouchpointInput {
+                customer_id: regular,
+                kind: TouchpointKind::Call,
+                occurred_at: clock.timestamp(),
+                summary: "近況".to_owned(),
+                notes: String::new(),
+                direction: TouchpointKind::Call.default_direction(),
+                satisfaction: None,
+                promise: None,
+            },
+            &clock,
+        )
+        .expect("call");
+    assert!(
+        all(&view(&store, &clock))
+            .iter()
+            .all(|r| r.kind != ReminderKind::KeepInTouch)
+    );
+    let later = fixtures::clock_on(2026, 11, 9);
+    let v = view(&store, &later);
+    assert_eq!(summary(&v), [(ReminderKind::KeepInTouch, day(2026, 11, 9))]);
+
+    // Their own 100-day cadence: 1 September + 100 = 10 December.
+    let december = fixtures::clock_on(2026, 12, 5);
+    let own_due: Vec<_> = all(&view(&store, &december))
+        .into_iter()
+        .filter(|r| r.customer.as_ref().map(|c| c.id) == Some(own))
+        .map(|r| r.due_on)
+        .collect();
+    assert_eq!(own_due, [day(2026, 12, 10)]);
+}
+
+#[test]
+fn follow_ups_follow_the_plan_and_the_purchase_date_and_go_with_the_purchase() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = customer(&mut store, &clock, "鈴木", CustomerProfile::default());
+    // Bought 30 days ago: the satisfaction check is due today, and it
+    // supersedes the overdue thank-you and check-in.
+    let purchase = buy(
+        &mut store,
+        &clock,
+        id,
+        "本マグロ",
+        clock.timestamp() - 30 * DAY,
+    );
+    let v = view(&store, &clock);
+    let follow: Vec<_> = all(&v)
+        .into_iter()
+        .filter(|r| r.kind == ReminderKind::FollowUp)
+        .collect();
+    assert_eq!(follow.len(), 1);
+    assert_eq!(follow[0].follow_up, Some(FollowUpKind::Satisfaction));
+    assert_eq!(follow[0].due_on, day(2026, 11, 23));
+    assert!(follow[0].draft.contains("本マグロ"));
+
+    // Moving the purchase to 6 days ago: the check-in is due tomorrow and
+    // the thank-you (day 1) is overdue.
+    let mut input = PurchaseInput {
+        customer_id: id,
+        item: "本マグロ".to_owned(),
+        quantity: 1,
+        amount_minor: 5_000,
+        currency: String::new(),
+        purchased_at: clock.timestamp() - 6 * DAY,
+        satisfaction: None,
+        notes: String::new(),
+        follow_up_plan_id: Some(DEFAULT_PLAN_ID),
+        reorder_after_days: None,
+    };
+    store
+        .update_purchase(purchase, input.clone(), &clock)
+        .expect("update");
+    let v = view(&store, &clock);
+    let follow: Vec<_> = all(&v)
+        .into_iter()
+        .filter(|r| r.kind == ReminderKind::FollowUp)
+        .map(|r| (r.follow_up, r.due_on))
+        .collect();
+    assert_eq!(
+        follow,
+        [
+            (Some(FollowUpKind::ThankYou), day(2026, 11, 18)),
+            (Some(FollowUpKind::CheckIn), day(2026, 11, 24)),
+        ]
+    );
+
+    // An item with its own re-order interval: due 20 days after purchase.
+    input.reorder_after_days = Some(26);
+    store
+        .update_purchase(purchase, input, &clock)
+        .expect("update");
+    let reorder = all(&view(&store, &fixtures::clock_on(2026, 12, 10)))
+        .into_iter()
+        .filter(|r| r.follow_up == Some(FollowUpKind::Reorder))
+        .map(|r| r.due_on)
+        .collect::<Vec<_>>();
+    assert_eq!(reorder, [day(2026, 12, 13)]);
+
+    store.delete_purchase(purchase).expect("delete");
+    assert!(
+        all(&view(&store, &clock))
+            .iter()
+            .all(|r| r.kind != ReminderKind::FollowUp)
+    );
+}
+
+#[test]
+fn an_edited_plan_changes_what_is_due() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = customer(&mut store, &clock, "高橋", CustomerProfile::default());
+    let plan = store
+        .save_follow_up_plan(FollowUpPlan {
+            id: None,
+            name: "車検".to_owned(),
+            is_default: false,
+            steps: vec![FollowUpStep {
+                id: None,
+                kind: FollowUpKind::Custom,
+                label: "オイル交換のご案内".to_owned(),
+                offset_days: 3,
+            }],
+        })
+        .expect("plan");
+    store
+        .record_purchase(
+            PurchaseInput {
+                customer_id: id,
+                item: "軽自動車".to_owned(),
+                quantity: 1,
+                amount_minor: 1_500_000,
+                currency: String::new(),
+                purchased_at: clock.timestamp() - 3 * DAY,
+                satisfaction: None,
+                notes: String::new(),
+                follow_up_plan_id: plan.id,
+                reorder_after_days: None,
+            },
+            &clock,
+        )
+        .expect("purchase");
+    let v = view(&store, &clock);
+    assert_eq!(v.today_items.items[0].subject, "オイル交換のご案内");
+    // The default plan cannot be deleted; another can.
+    assert!(store.delete_follow_up_plan(DEFAULT_PLAN_ID).is_err());
+    store
+        .delete_follow_up_plan(plan.id.expect("id"))
+        .expect("delete");
+    assert_eq!(view(&store, &clock).today_items.total, 0);
+}
+
+#[test]
+fn referrers_are_thanked_when_introducing_and_when_the_introduced_buys() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2026, 11, 20);
+    let referrer = customer(&mut store, &clock, "紹介", CustomerProfile::default());
+    let friend = customer(
+        &mut store,
+        &clock,
+        "友人",
+        CustomerProfile {
+            referred_by: Some(referrer),
+            ..CustomerProfile::default()
+        },
+    );
+    let v = view(&store, &clock);
+    let thanks: Vec<_> = all(&v)
+        .into_iter()
+        .filter(|r| r.kind == ReminderKind::ReferralIntroduced)
+        .collect();
+    assert_eq!(thanks.len(), 1);
+    assert_eq!(thanks[0].customer.as_ref().map(|c| c.id), Some(referrer));
+    assert_eq!(thanks[0].subject, "友人 太郎");
+    let key = thanks[0].key.clone();
+    store
+        .act_on_reminder(
+            &key,
+            Some(referrer),
+            &ReminderAction::Done { log: None },
+            &clock,
+        )
+        .expect("done");
+
+    let later = fixtures::clock_on(2026, 11, 23);
+    buy(&mut store, &later, friend, "中トロ", later.timestamp());
+    let v = view(&store, &later);
+    let kinds: Vec<_> = all(&v)
+        .into_iter()
+        .filter(|r| r.customer.as_ref().map(|c| c.id) == Some(referrer))
+        .map(|r| r.kind)
+        .collect();
+    assert_eq!(kinds, [ReminderKind::ReferralBought]);
+}
+
+#[test]
+fn do_not_contact_and_archived_customers_get_no_touch_reminders_but_promises_stay() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let quiet = customer(
+        &mut store,
+        &clock,
+        "静香",
+        CustomerProfile {
+            do_not_contact: true,
+            ..born(11, 23, None)
+        },
+    );
+    let archived = customer(&mut store, &clock, "去", born(11, 23, None));
+    store.archive_customer(archived, &clock).expect("archive");
+    store
+        .add_promise(quiet, "資料をお送りする", day(2026, 11, 23), &clock)
+        .expect("promise");
+    let v = view(&store, &clock);
+    assert_eq!(summary(&v), [(ReminderKind::Custom, day(2026, 11, 23))]);
+}
+
+#[test]
+fn first_purchase_anniversaries_come_every_year() {
+    let mut store = store();
+    let then = fixtures::clock_on(2024, 11, 25);
+    let id = customer(&mut store, &then, "古川", CustomerProfile::default());
+    buy(&mut store, &then, id, "干物", then.timestamp());
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let v = view(&store, &clock);
+    let anniversary: Vec<_> = all(&v)
+        .into_iter()
+        .filter(|r| r.kind == ReminderKind::PurchaseAnniversary)
+        .collect();
+    assert_eq!(anniversary.len(), 1);
+    assert_eq!(anniversary[0].due_on, day(2026, 11, 25));
+    assert_eq!(anniversary[0].years, Some(2));
+}
+
+#[test]
+fn notifications_are_announced_once_across_restarts_and_digested_above_the_threshold() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clock = fixtures::clock_on(2026, 11, 23); // 10:00, after the 9:00 reminder time
+    {
+        let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+        store
+            .save_settings(&Settings {
+                cadence_days: [0; 6],
+                ..Settings::default()
+            })
+            .expect("settings");
+        customer(&mut store, &clock, "山田", born(11, 23, None));
+        // Its lead reminder (3 December) is next week: not announced yet.
+        customer(&mut store, &clock, "田中", born(12, 10, None));
+        let notices = store
+            .due_notices(DraftLanguage::Ja, &clock)
+            .expect("notices");
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].title, "山田 太郎 様 — 今日はお誕生日");
+        store
+            .mark_announced(&notices[0].keys, &clock)
+            .expect("mark");
+    }
+    let (mut store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    assert!(
+        store
+            .due_notices(DraftLanguage::Ja, &clock)
+            .expect("notices")
+            .is_empty()
+    );
+
+    // Six at once (threshold 5): one digest.
+    for name in ["一", "二", "三", "四", "五", "六"] {
+        customer(&mut store, &clock, name, born(11, 23, None));
+    }
+    let notices = store
+        .due_notices(DraftLanguage::En, &clock)
+        .expect("notices");
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].title, "6 reminders for today");
+    assert_eq!(notices[0].keys.len(), 6);
+
+    // The scheduler sleeps until the next thing falls due: nothing falls due
+    // sooner than tomorrow's reminder time.
+    let next = store.next_due_at(&clock).expect("next");
+    let tomorrow_nine = Clock::at_local(chrono_tz::Asia::Tokyo, day(2026, 11, 24), 9, 0)
+        .expect("clock")
+        .timestamp();
+    assert_eq!(next, tomorrow_nine);
+}
