@@ -33,6 +33,12 @@ const COMMANDS: &[&str] = &[
     "referrals",
     "set_referral_status",
     "set_referral_thanked",
+    "today_view",
+    "act_on_reminder",
+    "follow_up_plans",
+    "save_follow_up_plan",
+    "delete_follow_up_plan",
+    "open_contact_link",
 ];
 
 fn main() {

@@ -5,5 +5,6 @@ pub mod app;
 pub mod customers;
 pub mod purchases;
 pub mod relationship;
+pub mod reminders;
 pub mod settings;
 pub mod touchpoints;

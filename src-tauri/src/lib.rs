@@ -3,14 +3,59 @@
 
 mod commands;
 mod error;
+mod scheduler;
 mod state;
+mod tray;
 
-use commands::{app, customers, purchases, relationship, settings, touchpoints};
+use commands::{app, customers, purchases, relationship, reminders, settings, touchpoints};
+use tauri::{Manager, WindowEvent};
+
+/// Passed by the login item: start in the tray, without the window.
+const HIDDEN_ARG: &str = "--hidden";
 
 pub fn run() {
     let data_dir = kizuna_core::paths::data_dir();
     let result = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_window(app);
+        }))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![HIDDEN_ARG]),
+        ))
         .manage(state::AppState::open(data_dir))
+        .setup(|app| {
+            let handle = app.handle().clone();
+            let has_tray = match tray::build(&handle) {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!("no tray icon ({e}); closing the window will quit");
+                    false
+                }
+            };
+            app.manage(state::Desktop { has_tray });
+            if has_tray
+                && std::env::args().any(|a| a == HIDDEN_ARG)
+                && let Some(window) = app.get_webview_window("main")
+            {
+                let _ = window.hide();
+            }
+            scheduler::open_from_notification(&handle);
+            app.manage(scheduler::start(handle));
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // With a tray, closing hides the window and reminders keep coming.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.app_handle().state::<state::Desktop>().has_tray
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             app::app_info,
             customers::list_customers,
@@ -43,6 +88,12 @@ pub fn run() {
             relationship::referrals,
             relationship::set_referral_status,
             relationship::set_referral_thanked,
+            reminders::today_view,
+            reminders::act_on_reminder,
+            reminders::follow_up_plans,
+            reminders::save_follow_up_plan,
+            reminders::delete_follow_up_plan,
+            reminders::open_contact_link,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

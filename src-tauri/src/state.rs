@@ -36,6 +36,12 @@ impl AppState {
     }
 }
 
+/// What the desktop offers, found out at start.
+pub struct Desktop {
+    /// A tray icon exists, so closing the window can hide it.
+    pub has_tray: bool,
+}
+
 /// The clock for one command: now, in the user's chosen zone.
 pub fn clock(store: &Store) -> CommandResult<Clock> {
     Ok(Clock::system(store.settings()?.tz()))

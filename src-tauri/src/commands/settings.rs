@@ -2,6 +2,7 @@ use kizuna_core::settings::Settings;
 use tauri::State;
 
 use crate::error::CommandResult;
+use crate::scheduler::Wake;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -11,8 +12,30 @@ pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings>
 
 #[tauri::command]
 pub async fn save_settings(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
+    wake: State<'_, Wake>,
     settings: Settings,
 ) -> CommandResult<Settings> {
-    Ok(state.store()?.save_settings(&settings)?)
+    let saved = state.store()?.save_settings(&settings)?;
+    apply_start_at_login(&app, saved.start_at_login);
+    // The reminder time, quiet hours or language may have changed.
+    wake.now();
+    Ok(saved)
+}
+
+/// Registers or removes the login item. A desktop without one keeps the
+/// setting and says so in the log; nothing else depends on it.
+fn apply_start_at_login(app: &tauri::AppHandle, wanted: bool) {
+    use tauri_plugin_autostart::ManagerExt;
+    let autostart = app.autolaunch();
+    let result = match (wanted, autostart.is_enabled()) {
+        (true, Ok(false)) => autostart.enable(),
+        (false, Ok(true)) => autostart.disable(),
+        (_, Ok(_)) => Ok(()),
+        (_, Err(e)) => Err(e),
+    };
+    if let Err(e) = result {
+        eprintln!("start at login could not be changed: {e}");
+    }
 }

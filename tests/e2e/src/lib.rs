@@ -127,12 +127,24 @@ pub struct Kizuna {
 }
 
 impl Kizuna {
-    /// Starts the app on `data_dir` and waits for its first screen.
+    /// Starts the app on `data_dir` and opens the customer book.
     pub async fn launch(data_dir: &Path) -> TestResult<Self> {
         Self::launch_with_env(data_dir, &[]).await
     }
 
+    /// Starts the app on `data_dir` and opens the customer book.
     pub async fn launch_with_env(data_dir: &Path, env: &[(&str, &str)]) -> TestResult<Self> {
+        let app = Self::launch_home(data_dir, env).await?;
+        if app.all("[data-testid=startup-error]").await?.is_empty() {
+            app.click("[data-testid=nav-customers]").await?;
+            app.wait_for("[data-testid=customer-list], [data-testid=list-empty]")
+                .await?;
+        }
+        Ok(app)
+    }
+
+    /// Starts the app on `data_dir` and waits for its home screen, the Today view.
+    pub async fn launch_home(data_dir: &Path, env: &[(&str, &str)]) -> TestResult<Self> {
         let server = TauriDriver::start(data_dir, env)?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
@@ -160,10 +172,8 @@ impl Kizuna {
             driver,
             _server: server,
         };
-        app.wait_for(
-            "[data-testid=customer-list], [data-testid=list-empty], [data-testid=startup-error]",
-        )
-        .await?;
+        app.wait_for("[data-testid=today-view], [data-testid=startup-error]")
+            .await?;
         Ok(app)
     }
 
@@ -364,6 +374,67 @@ impl Kizuna {
         let path = dir.join(format!("{name}.png"));
         self.driver.screenshot(&path).await?;
         Ok(path)
+    }
+}
+
+/// A real notification daemon (dunst) on the test's D-Bus session, stopped
+/// when dropped. The test command runs everything in one `dbus-run-session`.
+pub struct Dunst {
+    child: Child,
+}
+
+impl Dunst {
+    pub fn start() -> TestResult<Self> {
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            return Err("no D-Bus session: run the tests under dbus-run-session".into());
+        }
+        let child = Command::new("dunst")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("dunst did not start: {e}"))?;
+        let dunst = Dunst { child };
+        let deadline = Instant::now() + PATIENCE;
+        while !Command::new("dunstctl")
+            .arg("count")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            if Instant::now() > deadline {
+                return Err("dunst did not answer on D-Bus".into());
+            }
+            std::thread::sleep(POLL);
+        }
+        Ok(dunst)
+    }
+
+    /// The summary (title) of every notification that arrived so far, oldest
+    /// first. Shown ones are closed first, which moves them to the history.
+    pub fn summaries(&self) -> TestResult<Vec<String>> {
+        Command::new("dunstctl").arg("close-all").status()?;
+        std::thread::sleep(Duration::from_millis(200));
+        let output = Command::new("dunstctl").arg("history").output()?;
+        let history: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+        let mut summaries: Vec<String> = history["data"][0]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|n| n["summary"]["data"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // dunst lists the newest first.
+        summaries.reverse();
+        Ok(summaries)
+    }
+}
+
+impl Drop for Dunst {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -84,7 +84,7 @@ export function wholeNumber(text: string): number | null | 'invalid' {
 export function fieldMessage(error: FieldError): { key: MessageKey; params?: Params } {
   // "Required" on the family name means the customer has no name at all.
   if (error.field === 'family_name' && error.code === 'required') return { key: 'fieldError.nameOrCompany' };
-  if (error.code === 'out_of_range' && error.limit === null) return { key: 'fieldError.notAllowed' };
+  if ((error.code === 'out_of_range' && error.limit === null) || error.code === 'not_allowed') return { key: 'fieldError.notAllowed' };
   const key = `fieldError.${error.code}` as MessageKey;
   return error.limit === null ? { key } : { key, params: { limit: error.limit } };
 }

@@ -10,7 +10,9 @@ import type {
   CustomerQuery,
   Dashboard,
   DashboardQuery,
+  DraftLanguage,
   ErrorPayload,
+  FollowUpPlan,
   LoggedTouchpoint,
   Promise as KeptPromise,
   PromotionRule,
@@ -20,12 +22,14 @@ import type {
   RecordedPurchase,
   ReferralStatus,
   ReferralSummary,
+  ReminderAction,
   Settings,
   Stage,
   StageChange,
   TagCount,
   Timeline,
   TimelineKind,
+  TodayView,
   Touchpoint,
   TouchpointInput,
   VisitBrief,
@@ -112,4 +116,12 @@ export const api = {
     call<null>('set_referral_status', { referredId, status }),
   setReferralThanked: (referredId: number, thanked: boolean) =>
     call<null>('set_referral_thanked', { referredId, thanked }),
+
+  todayView: (language: DraftLanguage) => call<TodayView>('today_view', { language }),
+  actOnReminder: (key: string, customerId: number | null, action: ReminderAction) =>
+    call<null>('act_on_reminder', { key, customerId, action }),
+  followUpPlans: () => call<FollowUpPlan[]>('follow_up_plans'),
+  saveFollowUpPlan: (plan: FollowUpPlan) => call<FollowUpPlan>('save_follow_up_plan', { plan }),
+  deleteFollowUpPlan: (id: number) => call<null>('delete_follow_up_plan', { id }),
+  openContactLink: (url: string) => call<null>('open_contact_link', { url }),
 };

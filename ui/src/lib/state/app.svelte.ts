@@ -2,7 +2,7 @@
 // customer being edited, and short-lived notices.
 import type { AppInfo, Customer, Purchase, Settings, Touchpoint } from '../api/bindings';
 
-export type View = 'customers' | 'dashboard' | 'settings';
+export type View = 'today' | 'customers' | 'dashboard' | 'settings';
 export type CustomerTab = 'timeline' | 'profile' | 'referrals' | 'stages';
 
 /** The quick log: a new touchpoint (for a customer, if one is chosen) or an edit. */
@@ -26,8 +26,10 @@ export const app = $state<{
   /** Bumped after any change to customers, so lists and pages reload. */
   revision: number;
   showShortcuts: boolean;
+  /** Reminders overdue or due today, for the sidebar's badge. */
+  dueCount: number;
 }>({
-  view: 'customers',
+  view: 'today',
   info: null,
   settings: null,
   selectedId: null,
@@ -38,7 +40,16 @@ export const app = $state<{
   customerTab: 'timeline',
   revision: 0,
   showShortcuts: false,
+  dueCount: 0,
 });
+
+/** Opens a customer's page (from a reminder or a notification). */
+export function openCustomer(id: number): void {
+  app.briefId = null;
+  app.view = 'customers';
+  app.selectedId = id;
+  app.customerTab = 'timeline';
+}
 
 export function customersChanged(): void {
   app.revision += 1;

@@ -1,0 +1,66 @@
+use kizuna_core::reminder::{DraftLanguage, FollowUpPlan, ReminderAction, TodayView};
+use kizuna_core::{Error, FieldError, FieldErrorCode};
+use tauri::State;
+
+use crate::error::{CommandError, CommandResult};
+use crate::scheduler::Wake;
+use crate::state::{AppState, clock};
+
+#[tauri::command]
+pub async fn today_view(
+    state: State<'_, AppState>,
+    language: DraftLanguage,
+) -> CommandResult<TodayView> {
+    let store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.today_view(language, &clock)?)
+}
+
+#[tauri::command]
+pub async fn act_on_reminder(
+    state: State<'_, AppState>,
+    wake: State<'_, Wake>,
+    key: String,
+    customer_id: Option<i64>,
+    action: ReminderAction,
+) -> CommandResult<()> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    store.act_on_reminder(&key, customer_id, &action, &clock)?;
+    drop(store);
+    wake.now();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn follow_up_plans(state: State<'_, AppState>) -> CommandResult<Vec<FollowUpPlan>> {
+    Ok(state.store()?.follow_up_plans()?)
+}
+
+#[tauri::command]
+pub async fn save_follow_up_plan(
+    state: State<'_, AppState>,
+    plan: FollowUpPlan,
+) -> CommandResult<FollowUpPlan> {
+    Ok(state.store()?.save_follow_up_plan(plan)?)
+}
+
+#[tauri::command]
+pub async fn delete_follow_up_plan(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    Ok(state.store()?.delete_follow_up_plan(id)?)
+}
+
+/// Opens a draft in the mail program or a number in the phone app. Only
+/// `mailto:` and `tel:` are accepted, so the interface cannot open anything else.
+#[tauri::command]
+pub async fn open_contact_link(app: tauri::AppHandle, url: String) -> CommandResult<()> {
+    use tauri_plugin_opener::OpenerExt;
+    if !(url.starts_with("mailto:") || url.starts_with("tel:")) || url.len() > 8_000 {
+        return Err(CommandError::from(Error::Validation(vec![
+            FieldError::new("url", FieldErrorCode::NotAllowed),
+        ])));
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| CommandError::internal(format!("the link could not be opened: {e}")))
+}
