@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use kizuna_core::customer::CustomerQuery;
 use kizuna_core::measures::DashboardQuery;
+use kizuna_core::reminder::DraftLanguage;
 use kizuna_core::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use kizuna_core::{Clock, Store};
 
@@ -137,6 +138,33 @@ pub fn run(customers: usize, keep: Option<PathBuf>) -> Result<(), Box<dyn std::e
         let id = (i as i64 * 104_729) % total + 1;
         assert!(store.visit_brief(id, &clock).is_ok(), "brief failed");
     }));
+
+    rows.push(measure(
+        "Today view (every reminder, all customers)",
+        20.0,
+        50,
+        |_| {
+            assert!(
+                store.today_view(DraftLanguage::Ja, &clock).is_ok(),
+                "today view failed"
+            );
+        },
+    ));
+
+    // What the scheduler does each time it wakes: what to announce, and
+    // when to wake next. It wakes at most every 15 minutes when idle.
+    rows.push(measure(
+        "scheduler wake-up (due notices + next due)",
+        50.0,
+        30,
+        |_| {
+            assert!(
+                store.due_notices(DraftLanguage::Ja, &clock).is_ok()
+                    && store.next_due_at(&clock).is_ok(),
+                "scheduler tick failed"
+            );
+        },
+    ));
 
     rows.push(measure("quick log (write, committed)", 5.0, 200, |i| {
         let input = TouchpointInput {

@@ -39,6 +39,12 @@ enum Command {
     Check,
     /// Print where the store lives and what it holds.
     Info,
+    /// Print today's reminders: overdue, today and the next 7 days.
+    Today {
+        /// Write the drafts in English instead of Japanese.
+        #[arg(long)]
+        english: bool,
+    },
     /// Write the UI's TypeScript bindings generated from the Rust types.
     Bindings {
         #[arg(default_value = "ui/src/lib/api/bindings.ts")]
@@ -124,6 +130,31 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("data folder: {}", dir.display());
             println!("schema:      {}", report.to_version);
             println!("customers:   {}", store.customer_count()?);
+        }
+        Command::Today { english } => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (store, _) = Store::open_in_dir(&dir)?;
+            let clock = kizuna_core::Clock::system(store.settings()?.tz());
+            let language = if english {
+                kizuna_core::reminder::DraftLanguage::En
+            } else {
+                kizuna_core::reminder::DraftLanguage::Ja
+            };
+            let started = std::time::Instant::now();
+            let view = store.today_view(language, &clock)?;
+            let elapsed = started.elapsed();
+            for (name, section) in [
+                ("overdue", &view.overdue),
+                ("today", &view.today_items),
+                ("next 7 days", &view.upcoming),
+            ] {
+                println!("{name}: {}", section.total);
+                for r in section.items.iter().take(10) {
+                    let who = r.customer.as_ref().map_or("", |c| c.display_name.as_str());
+                    println!("  {}  {:?}  {who}  {}", r.due_on, r.kind, r.subject);
+                }
+            }
+            eprintln!("({:.1} ms)", elapsed.as_secs_f64() * 1000.0);
         }
         Command::Bindings { output } => {
             std::fs::write(&output, kizuna_core::bindings::typescript())?;

@@ -30,10 +30,12 @@ pub(crate) fn state_key(id: i64) -> String {
     format!("custom:{id}")
 }
 
-/// Promises fall due at 9:00 on their day, the usual start of a working day.
-fn due_at(due_on: NaiveDate, clock: &Clock) -> i64 {
+/// Promises fall due at their time, or at 9:00 on their day, the usual
+/// start of a working day.
+fn due_at(due_on: NaiveDate, minutes: Option<u32>, clock: &Clock) -> i64 {
+    let minutes = minutes.unwrap_or(9 * 60);
     due_on
-        .and_hms_opt(9, 0, 0)
+        .and_hms_opt(minutes / 60, minutes % 60, 0)
         .and_then(|local| clock.tz.from_local_datetime(&local).earliest())
         .map_or_else(|| clock.timestamp(), |at| at.timestamp())
 }
@@ -44,6 +46,7 @@ pub(crate) fn insert(
     touchpoint_id: Option<i64>,
     title: &str,
     due_on: NaiveDate,
+    minutes: Option<u32>,
     clock: &Clock,
 ) -> Result<Promise> {
     conn.prepare_cached(
@@ -54,7 +57,7 @@ pub(crate) fn insert(
         customer_id,
         touchpoint_id,
         title,
-        due_at(due_on, clock),
+        due_at(due_on, minutes, clock),
         clock.timestamp()
     ])?;
     load(conn, conn.last_insert_rowid())
@@ -85,11 +88,14 @@ fn load(conn: &Connection, id: i64) -> Result<Promise> {
 }
 
 impl Store {
+    /// A reminder of the user's own for a customer: a promise to keep on
+    /// `due_on`, at `due_time` (`HH:MM`, or empty for 9:00).
     pub fn add_promise(
         &mut self,
         customer_id: i64,
         title: &str,
         due_on: NaiveDate,
+        due_time: &str,
         clock: &Clock,
     ) -> Result<Promise> {
         let mut title = title.to_owned();
@@ -101,8 +107,20 @@ impl Store {
         if !crate::touchpoint::customer_exists(&self.conn, customer_id)? {
             c.fail("customer_id", FieldErrorCode::UnknownCustomer);
         }
+        let minutes = crate::settings::minutes_of(due_time);
+        if !due_time.trim().is_empty() && minutes.is_none() {
+            c.fail("due_time", FieldErrorCode::InvalidTime);
+        }
         c.finish()?;
-        insert(&self.conn, customer_id, None, &title, due_on, clock)
+        insert(
+            &self.conn,
+            customer_id,
+            None,
+            &title,
+            due_on,
+            minutes,
+            clock,
+        )
     }
 
     /// Marks a promise kept (or, with `done = false`, open again).

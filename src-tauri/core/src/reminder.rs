@@ -237,6 +237,24 @@ impl Candidate {
     }
 }
 
+/// A candidate that survived the user's state, with when it falls due.
+struct Due {
+    candidate: Candidate,
+    /// Back from a snooze.
+    snoozed: bool,
+    at: i64,
+}
+
+/// A customer's wish that rules reminders out.
+struct Wish {
+    archived: bool,
+    do_not_contact: bool,
+    quiet_until: Option<NaiveDate>,
+}
+
+/// How many names a digest notification lists.
+const DIGEST_NAMES: usize = 5;
+
 #[derive(Debug, Clone)]
 struct State {
     status: String,
@@ -250,9 +268,6 @@ struct CustomerInfo {
     given_name: String,
     honorific: String,
     likes: String,
-    archived: bool,
-    do_not_contact: bool,
-    quiet_until: Option<NaiveDate>,
 }
 
 /// The local day an instant falls on.
@@ -339,8 +354,9 @@ pub(crate) fn plan_exists(conn: &Connection, id: i64) -> Result<bool> {
         .is_some())
 }
 
-/// The window the engine derives: what is due up to a week ahead, back far
-/// enough that a reminder snoozed for the longest time still comes back.
+/// The window the engine derives: what is due up to a week ahead and what
+/// is overdue by up to [`OVERDUE_DAYS`] — further back only when a snooze
+/// that has ended began then, so the snoozed reminder comes back.
 struct Window {
     today: NaiveDate,
     from: NaiveDate,
@@ -350,11 +366,14 @@ struct Window {
 }
 
 impl Window {
-    fn new(settings: &Settings, clock: &Clock) -> Self {
+    fn new(settings: &Settings, clock: &Clock, earliest_snooze: Option<NaiveDate>) -> Self {
         let today = clock.today();
+        let from = add_days(today, -OVERDUE_DAYS);
         Window {
             today,
-            from: add_days(today, -(OVERDUE_DAYS + MAX_SNOOZE_DAYS)),
+            // A reminder could be snoozed while overdue by up to
+            // OVERDUE_DAYS, so its occasion may lie that far before the snooze.
+            from: earliest_snooze.map_or(from, |day| from.min(add_days(day, -OVERDUE_DAYS))),
             to: add_days(today, AHEAD_DAYS),
             lead: settings.date_lead_days,
             reminder_minutes: minutes_of(&settings.reminder_time).unwrap_or(9 * 60),
@@ -363,14 +382,27 @@ impl Window {
 }
 
 impl Store {
-    /// Every reminder in the window, with the user's state applied.
-    fn reminders(
-        &self,
-        settings: &Settings,
-        language: DraftLanguage,
-        clock: &Clock,
-    ) -> Result<Vec<Reminder>> {
-        let window = Window::new(settings, clock);
+    /// Every reminder in the window as a light candidate, with the user's
+    /// state applied and those the customer's wishes rule out removed;
+    /// `at` is when each falls due.
+    fn due_candidates(&self, settings: &Settings, clock: &Clock) -> Result<Vec<Due>> {
+        // When the earliest snooze that has ended (so its reminder shows
+        // again, for up to OVERDUE_DAYS) began.
+        let now = clock.timestamp();
+        let snoozed_since: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT min(acted_at) FROM reminder_states
+                  WHERE status = 'snoozed' AND snoozed_until <= ?1 AND snoozed_until > ?2",
+            )?
+            .query_row(params![now, now - (OVERDUE_DAYS + 1) * 86_400], |r| {
+                r.get(0)
+            })?;
+        let window = Window::new(
+            settings,
+            clock,
+            snoozed_since.map(|at| local_day(at, clock)),
+        );
         let mut candidates = Vec::new();
         self.date_candidates(&window, &mut candidates)?;
         self.anniversary_candidates(&window, clock, &mut candidates)?;
@@ -379,8 +411,12 @@ impl Store {
         self.referral_candidates(&window, clock, &mut candidates)?;
         self.custom_candidates(&window, clock, &mut candidates)?;
 
+        // Before the user's state: a done satisfaction check must not bring
+        // back the thank-you it superseded.
+        supersede_follow_ups(&mut candidates, window.today);
         let states = self.states(&candidates)?;
-        let now = clock.timestamp();
+        let blocked = self.blocked_customers()?;
+        let oldest = add_days(window.today, -OVERDUE_DAYS);
         let mut kept = Vec::with_capacity(candidates.len());
         for mut c in candidates {
             let mut snoozed = false;
@@ -407,47 +443,81 @@ impl Store {
                     _ => {}
                 }
             }
-            let long_overdue = c.due_on < add_days(window.today, -OVERDUE_DAYS);
-            if long_overdue && !matches!(c.kind, ReminderKind::Custom | ReminderKind::KeepInTouch) {
+            if c.due_on < oldest
+                && !matches!(c.kind, ReminderKind::Custom | ReminderKind::KeepInTouch)
+            {
                 continue;
             }
-            kept.push((c, snoozed));
-        }
-        supersede_follow_ups(&mut kept, window.today);
-
-        let ids: Vec<i64> = kept.iter().filter_map(|(c, _)| c.customer_id).collect();
-        let customers = self.customer_info(&ids)?;
-        let mut reminders = Vec::with_capacity(kept.len());
-        for (c, snoozed) in kept {
-            let info = match c.customer_id {
-                Some(id) => match customers.get(&id) {
-                    Some(info) => Some(info),
-                    None => continue,
-                },
-                None => None,
-            };
-            if let Some(info) = info {
-                if info.archived {
-                    continue;
-                }
+            if let Some(wish) = c.customer_id.and_then(|id| blocked.get(&id)) {
                 // Someone who asked not to be contacted gets no touch; the
-                // user's own promises stay.
+                // user's own promises stay unless the customer is archived.
                 let touch = c.kind != ReminderKind::Custom;
-                if touch && (info.do_not_contact || info.quiet_until.is_some_and(|q| c.due_on < q))
-                {
+                let quiet = wish.quiet_until.is_some_and(|q| c.due_on < q);
+                if wish.archived || (touch && (wish.do_not_contact || quiet)) {
                     continue;
                 }
             }
-            let due_at = c
+            let at = c
                 .due_at
                 .unwrap_or_else(|| instant_on(c.due_on, window.reminder_minutes, clock));
+            kept.push(Due {
+                candidate: c,
+                snoozed,
+                at,
+            });
+        }
+        Ok(kept)
+    }
+
+    /// Customers with a wish that rules reminders out: archived, do not
+    /// contact, or a quiet period. Few, and read through a partial index.
+    fn blocked_customers(&self) -> Result<HashMap<i64, Wish>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, archived, do_not_contact, quiet_until FROM customers
+              WHERE archived = 1 OR do_not_contact = 1 OR quiet_until IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Wish {
+                    archived: r.get(1)?,
+                    do_not_contact: r.get(2)?,
+                    quiet_until: r
+                        .get::<_, Option<String>>(3)?
+                        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Full reminders, with their customer and draft, for the given few.
+    fn build(
+        &self,
+        due: Vec<Due>,
+        settings: &Settings,
+        language: DraftLanguage,
+    ) -> Result<Vec<Reminder>> {
+        let ids: Vec<i64> = due.iter().filter_map(|d| d.candidate.customer_id).collect();
+        let customers = self.customer_info(&ids)?;
+        let mut reminders = Vec::with_capacity(due.len());
+        for Due {
+            candidate: c,
+            snoozed,
+            at,
+        } in due
+        {
+            let info = c.customer_id.and_then(|id| customers.get(&id));
+            if c.customer_id.is_some() && info.is_none() {
+                continue;
+            }
             let draft = draft(&c, info, settings, language);
             reminders.push(Reminder {
                 key: c.key,
                 kind: c.kind,
                 customer: info.map(|i| i.view.clone()),
                 due_on: c.due_on,
-                due_at,
+                due_at: at,
                 occasion_on: c.occasion_on,
                 years: c.years,
                 subject: c.subject,
@@ -457,6 +527,17 @@ impl Store {
             });
         }
         Ok(reminders)
+    }
+
+    /// Every reminder in the window, built in full (the demo settles them).
+    pub(crate) fn reminders(
+        &self,
+        settings: &Settings,
+        language: DraftLanguage,
+        clock: &Clock,
+    ) -> Result<Vec<Reminder>> {
+        let due = self.due_candidates(settings, clock)?;
+        self.build(due, settings, language)
     }
 
     /// Birthdays, family members' birthdays and other important dates: a
@@ -815,7 +896,31 @@ impl Store {
         Ok(())
     }
 
+    /// What the user did to these occurrences. When the stored states are
+    /// fewer than the candidates, reading them all is cheaper than looking
+    /// each candidate up.
     fn states(&self, candidates: &[Candidate]) -> Result<HashMap<String, State>> {
+        let stored: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM reminder_states")?
+            .query_row([], |r| r.get(0))?;
+        let from_row = |r: &rusqlite::Row<'_>| {
+            Ok((
+                r.get::<_, String>(0)?,
+                State {
+                    status: r.get(1)?,
+                    snoozed_until: r.get(2)?,
+                    acted_at: r.get(3)?,
+                },
+            ))
+        };
+        if usize::try_from(stored).unwrap_or(usize::MAX) <= candidates.len() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT occurrence_key, status, snoozed_until, acted_at FROM reminder_states",
+            )?;
+            let rows = stmt.query_map([], from_row)?;
+            return Ok(rows.collect::<rusqlite::Result<_>>()?);
+        }
         let keys: Array = Rc::new(
             candidates
                 .iter()
@@ -826,16 +931,7 @@ impl Store {
             "SELECT s.occurrence_key, s.status, s.snoozed_until, s.acted_at
                FROM rarray(?1) k JOIN reminder_states s ON s.occurrence_key = k.value",
         )?;
-        let rows = stmt.query_map([keys], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                State {
-                    status: r.get(1)?,
-                    snoozed_until: r.get(2)?,
-                    acted_at: r.get(3)?,
-                },
-            ))
-        })?;
+        let rows = stmt.query_map([keys], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -845,7 +941,7 @@ impl Store {
             "SELECT c.id, c.family_name, c.given_name, c.company, c.stage, c.last_touch_at,
                     (SELECT number FROM customer_phones p WHERE p.customer_id = c.id ORDER BY position LIMIT 1),
                     (SELECT address FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
-                    c.honorific, c.likes, c.archived, c.do_not_contact, c.quiet_until
+                    c.honorific, c.likes
                FROM customers c WHERE c.id IN (SELECT DISTINCT value FROM rarray(?1))",
         )?;
         let rows = stmt.query_map([values], |r| {
@@ -864,11 +960,6 @@ impl Store {
                 given_name: if given.is_empty() { family } else { given },
                 honorific: r.get(8)?,
                 likes: r.get(9)?,
-                archived: r.get(10)?,
-                do_not_contact: r.get(11)?,
-                quiet_until: r
-                    .get::<_, Option<String>>(12)?
-                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
             })
         })?;
         let mut out = HashMap::with_capacity(ids.len());
@@ -879,41 +970,59 @@ impl Store {
         Ok(out)
     }
 
-    /// The Today view: overdue, today and the next seven days.
+    /// The Today view: overdue, today and the next seven days. Every
+    /// reminder is counted; only the first of each section are built.
     pub fn today_view(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
         let settings = self.settings()?;
         let today = clock.today();
         let mut overdue = Vec::new();
         let mut today_items = Vec::new();
         let mut upcoming = Vec::new();
-        for r in self.reminders(&settings, language, clock)? {
-            match r.due_on.cmp(&today) {
-                std::cmp::Ordering::Less => overdue.push(r),
-                std::cmp::Ordering::Equal => today_items.push(r),
-                std::cmp::Ordering::Greater => upcoming.push(r),
+        for d in self.due_candidates(&settings, clock)? {
+            match d.candidate.due_on.cmp(&today) {
+                std::cmp::Ordering::Less => overdue.push(d),
+                std::cmp::Ordering::Equal => today_items.push(d),
+                std::cmp::Ordering::Greater => upcoming.push(d),
             }
         }
-        overdue.sort_by(|a, b| b.due_at.cmp(&a.due_at).then_with(|| a.key.cmp(&b.key)));
-        for list in [&mut today_items, &mut upcoming] {
-            list.sort_by(|a, b| a.due_at.cmp(&b.due_at).then_with(|| a.key.cmp(&b.key)));
-        }
-        let section = |mut items: Vec<Reminder>| {
+        let section = |mut items: Vec<Due>, newest_first: bool| -> Result<ReminderSection> {
             let total = u32::try_from(items.len()).unwrap_or(u32::MAX);
-            items.truncate(SECTION_LIMIT);
-            ReminderSection { total, items }
+            let order = |a: &Due, b: &Due| {
+                let by_time = if newest_first {
+                    b.at.cmp(&a.at)
+                } else {
+                    a.at.cmp(&b.at)
+                };
+                by_time.then_with(|| a.candidate.key.cmp(&b.candidate.key))
+            };
+            if items.len() > SECTION_LIMIT {
+                items.select_nth_unstable_by(SECTION_LIMIT, order);
+                items.truncate(SECTION_LIMIT);
+            }
+            items.sort_by(order);
+            Ok(ReminderSection {
+                total,
+                items: self.build(items, &settings, language)?,
+            })
         };
         Ok(TodayView {
             today,
-            overdue: section(overdue),
-            today_items: section(today_items),
-            upcoming: section(upcoming),
+            overdue: section(overdue, true)?,
+            today_items: section(today_items, false)?,
+            upcoming: section(upcoming, false)?,
         })
     }
 
     /// How many reminders are overdue or due today (the tray's count).
     pub fn due_count(&self, clock: &Clock) -> Result<u32> {
-        let view = self.today_view(DraftLanguage::Ja, clock)?;
-        Ok(view.overdue.total + view.today_items.total)
+        let settings = self.settings()?;
+        let today = clock.today();
+        let count = self
+            .due_candidates(&settings, clock)?
+            .iter()
+            .filter(|d| d.candidate.due_on <= today)
+            .count();
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
     /// Records what the user did with a reminder. `customer_id` is the
@@ -1003,27 +1112,37 @@ impl Store {
             return Ok(Vec::new());
         }
         let now = clock.timestamp();
-        let mut due: Vec<Reminder> = self
-            .reminders(&settings, language, clock)?
-            .into_iter()
-            .filter(|r| r.due_at <= now)
-            .collect();
         let mut announced = self
             .conn
             .prepare_cached("SELECT 1 FROM notification_deliveries WHERE occurrence_key = ?1")?;
-        let mut fresh = Vec::with_capacity(due.len());
-        for r in due.drain(..) {
+        let mut fresh = Vec::new();
+        for d in self.due_candidates(&settings, clock)? {
             // A reminder back from a snooze is announced again.
-            let key = announce_key(&r);
-            if !announced.exists([&key])? {
-                fresh.push(r);
+            if d.at <= now
+                && !announced.exists([&announce_key(&d.candidate.key, d.snoozed, d.at)])?
+            {
+                fresh.push(d);
             }
         }
-        fresh.sort_by(|a, b| a.due_at.cmp(&b.due_at).then_with(|| a.key.cmp(&b.key)));
+        fresh.sort_by(|a, b| {
+            a.at.cmp(&b.at)
+                .then_with(|| a.candidate.key.cmp(&b.candidate.key))
+        });
         if fresh.len() > settings.digest_threshold as usize {
-            return Ok(vec![digest(&fresh, language)]);
+            let keys: Vec<String> = fresh
+                .iter()
+                .map(|d| announce_key(&d.candidate.key, d.snoozed, d.at))
+                .collect();
+            let total = fresh.len();
+            fresh.truncate(DIGEST_NAMES);
+            let named = self.build(fresh, &settings, language)?;
+            return Ok(vec![digest(&named, total, keys, language)]);
         }
-        Ok(fresh.iter().map(|r| notice(r, language)).collect())
+        Ok(self
+            .build(fresh, &settings, language)?
+            .iter()
+            .map(|r| notice(r, language))
+            .collect())
     }
 
     /// Records that these occurrences were announced, so they never are twice.
@@ -1050,13 +1169,9 @@ impl Store {
         let now = clock.timestamp();
         let minutes = minutes_of(&settings.reminder_time).unwrap_or(9 * 60);
         let mut next = instant_on(add_days(clock.today(), 1), minutes, clock);
-        let today_at = instant_on(clock.today(), minutes, clock);
-        if today_at > now {
-            next = next.min(today_at);
-        }
-        for r in self.reminders(&settings, DraftLanguage::Ja, clock)? {
-            if r.due_at > now {
-                next = next.min(r.due_at);
+        for d in self.due_candidates(&settings, clock)? {
+            if d.at > now {
+                next = next.min(d.at);
             }
         }
         let snooze: Option<i64> = self
@@ -1210,11 +1325,11 @@ impl Store {
     }
 }
 
-/// Of one purchase's follow-ups already due, only the latest stays: once
+/// Of one purchase's follow-ups already due, only the latest counts: once
 /// the satisfaction check is due, the thank-you has had its moment.
-fn supersede_follow_ups(kept: &mut Vec<(Candidate, bool)>, today: NaiveDate) {
+fn supersede_follow_ups(candidates: &mut Vec<Candidate>, today: NaiveDate) {
     let mut latest: HashMap<i64, NaiveDate> = HashMap::new();
-    for (c, _) in kept.iter() {
+    for c in candidates.iter() {
         if let Some(purchase) = c.purchase_id
             && c.due_on <= today
         {
@@ -1222,18 +1337,18 @@ fn supersede_follow_ups(kept: &mut Vec<(Candidate, bool)>, today: NaiveDate) {
             *entry = (*entry).max(c.due_on);
         }
     }
-    kept.retain(|(c, _)| match c.purchase_id {
+    candidates.retain(|c| match c.purchase_id {
         Some(purchase) if c.due_on <= today => latest.get(&purchase) == Some(&c.due_on),
         _ => true,
     });
 }
 
 /// The delivery key: a reminder back from a snooze is a new announcement.
-fn announce_key(r: &Reminder) -> String {
-    if r.snoozed {
-        format!("{}@{}", r.key, r.due_at)
+fn announce_key(key: &str, snoozed: bool, at: i64) -> String {
+    if snoozed {
+        format!("{key}@{at}")
     } else {
-        r.key.clone()
+        key.to_owned()
     }
 }
 
@@ -1572,23 +1687,22 @@ fn notice(r: &Reminder, language: DraftLanguage) -> Notice {
         title,
         body,
         customer_id: r.customer.as_ref().map(|c| c.id),
-        keys: vec![announce_key(r)],
+        keys: vec![announce_key(&r.key, r.snoozed, r.due_at)],
     }
 }
 
-fn digest(reminders: &[Reminder], language: DraftLanguage) -> Notice {
-    let names: Vec<&str> = reminders
+fn digest(named: &[Reminder], total: usize, keys: Vec<String>, language: DraftLanguage) -> Notice {
+    let names: Vec<&str> = named
         .iter()
         .filter_map(|r| r.customer.as_ref().map(|c| c.display_name.as_str()))
-        .take(5)
         .collect();
     let (title, body) = match language {
         DraftLanguage::Ja => (
-            format!("今日のリマインダーが{}件あります", reminders.len()),
+            format!("今日のリマインダーが{total}件あります"),
             format!("{} ほか", names.join("、")),
         ),
         DraftLanguage::En => (
-            format!("{} reminders for today", reminders.len()),
+            format!("{total} reminders for today"),
             format!("{} and more", names.join(", ")),
         ),
     };
@@ -1596,7 +1710,7 @@ fn digest(reminders: &[Reminder], language: DraftLanguage) -> Notice {
         title,
         body,
         customer_id: None,
-        keys: reminders.iter().map(announce_key).collect(),
+        keys,
     }
 }
 

@@ -87,8 +87,9 @@ impl Default for Settings {
             quiet_end: "08:00".to_owned(),
             digest_threshold: 5,
             date_lead_days: 7,
-            // Closer relationships get more attention.
-            cadence_days: [90, 60, 45, 30, 30, 21],
+            // Closer relationships get more attention; a prospect is not a
+            // relationship yet, so nothing nags about them.
+            cadence_days: [0, 90, 60, 45, 30, 30],
             templates: std::collections::BTreeMap::new(),
             start_at_login: false,
         }

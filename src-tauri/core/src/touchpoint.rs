@@ -67,12 +67,16 @@ impl TouchpointKind {
     }
 }
 
-/// A promise made during the touchpoint, to be kept by a date.
+/// A promise made during the touchpoint, to be kept by a date (and, if
+/// given, a time: it is reminded then).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PromiseInput {
     pub title: String,
     #[ts(type = "string")]
     pub due_on: NaiveDate,
+    /// `HH:MM`; empty for the start of the working day (9:00).
+    #[serde(default)]
+    pub due_time: String,
 }
 
 /// What the quick log and the touchpoint editor send.
@@ -146,6 +150,11 @@ fn validate(conn: &Connection, input: &mut TouchpointInput, clock: &Clock) -> Re
         if promise.title.is_empty() {
             c.fail("promise.title", FieldErrorCode::Required);
         }
+        if !promise.due_time.trim().is_empty()
+            && crate::settings::minutes_of(&promise.due_time).is_none()
+        {
+            c.fail("promise.due_time", FieldErrorCode::InvalidTime);
+        }
     }
     if !customer_exists(conn, input.customer_id)? {
         c.fail("customer_id", FieldErrorCode::UnknownCustomer);
@@ -203,6 +212,7 @@ impl Store {
                 Some(id),
                 &p.title,
                 p.due_on,
+                crate::settings::minutes_of(&p.due_time),
                 clock,
             )?),
             None => None,

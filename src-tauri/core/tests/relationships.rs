@@ -86,6 +86,7 @@ fn a_quick_log_is_stored_with_its_promise_and_bad_input_is_refused() {
     input.promise = Some(PromiseInput {
         title: "新しいカタログを持っていく".to_owned(),
         due_on: NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
+        due_time: String::new(),
     });
     let logged = store.log_touchpoint(input.clone(), &clock).expect("log");
     assert_eq!(logged.touchpoint.kind, TouchpointKind::Visit);
@@ -555,6 +556,7 @@ fn the_visit_brief_gathers_what_to_know_before_walking_in() {
     promised.promise = Some(PromiseInput {
         title: "見本を届ける".to_owned(),
         due_on: NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
+        due_time: String::new(),
     });
     store.log_touchpoint(promised, &clock).expect("call");
     store

@@ -547,10 +547,19 @@ fn do_not_contact_and_archived_customers_get_no_touch_reminders_but_promises_sta
     let archived = customer(&mut store, &clock, "去", born(11, 23, None));
     store.archive_customer(archived, &clock).expect("archive");
     store
-        .add_promise(quiet, "資料をお送りする", day(2026, 11, 23), &clock)
+        .add_promise(
+            quiet,
+            "資料をお送りする",
+            day(2026, 11, 23),
+            "15:30",
+            &clock,
+        )
         .expect("promise");
     let v = view(&store, &clock);
     assert_eq!(summary(&v), [(ReminderKind::Custom, day(2026, 11, 23))]);
+    // A promise with a time falls due then.
+    let at = Clock::at_local(chrono_tz::Asia::Tokyo, day(2026, 11, 23), 15, 30).expect("clock");
+    assert_eq!(v.today_items.items[0].due_at, at.timestamp());
 }
 
 #[test]

@@ -38,10 +38,11 @@ pub async fn add_promise(
     customer_id: i64,
     title: String,
     due_on: NaiveDate,
+    due_time: String,
 ) -> CommandResult<Promise> {
     let mut store = state.store()?;
     let clock = clock(&store)?;
-    Ok(store.add_promise(customer_id, &title, due_on, &clock)?)
+    Ok(store.add_promise(customer_id, &title, due_on, &due_time, &clock)?)
 }
 
 #[tauri::command]

@@ -56,7 +56,12 @@ async fn main() -> TestResult {
         showcase(&store)?
     };
 
-    let app = Kizuna::launch(dir.path()).await?;
+    // The home screen first: the Today view on demo data.
+    let app = Kizuna::launch_home(dir.path(), &[]).await?;
+    app.wait_for("[data-testid=reminder]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.driver.screenshot(&out.join("today-ja.png")).await?;
+    app.click("[data-testid=nav-customers]").await?;
     let shown = app.search(&name, 1).await?;
     app.click("[data-testid=customer-row]").await?;
     app.wait_text("[data-testid=detail-name]", &shown[0])

@@ -406,6 +406,8 @@ export const en: Messages = {
   'today.call': "Call",
   'today.done': "Done",
   'today.doneNotice': "“{title}” done and logged as a touchpoint",
+  'quickLog.promiseTime': 'Time (optional)',
+  'today.later': 'Later',
   'today.snoozeDay': "Tomorrow",
   'today.snoozeWeek': "In a week",
   'today.snoozeUntil': "Pick a date",

@@ -420,6 +420,8 @@ export const ja = {
   'today.call': "電話する",
   'today.done': "済みにする",
   'today.doneNotice': "「{title}」を済みにして、接点に記録しました",
+  'quickLog.promiseTime': '時刻（任意）',
+  'today.later': 'あとで',
   'today.snoozeDay': "明日",
   'today.snoozeWeek': "1週間後",
   'today.snoozeUntil': "日付を選ぶ",

@@ -194,7 +194,11 @@ export type TouchpointKind = "visit" | "call" | "email" | "message" | "letter" |
 
 export type Direction = "give" | "ask" | "neutral";
 
-export type PromiseInput = { title: string, due_on: string, };
+export type PromiseInput = { title: string, due_on: string, 
+/**
+ * `HH:MM`; empty for the start of the working day (9:00).
+ */
+due_time: string, };
 
 export type TouchpointInput = { customer_id: number, kind: TouchpointKind, 
 /**

@@ -88,8 +88,8 @@ export const api = {
   logTouchpoint: (input: TouchpointInput) => call<LoggedTouchpoint>('log_touchpoint', { input }),
   updateTouchpoint: (id: number, input: TouchpointInput) => call<Touchpoint>('update_touchpoint', { id, input }),
   deleteTouchpoint: (id: number) => call<Touchpoint>('delete_touchpoint', { id }),
-  addPromise: (customerId: number, title: string, dueOn: string) =>
-    call<KeptPromise>('add_promise', { customerId, title, dueOn }),
+  addPromise: (customerId: number, title: string, dueOn: string, dueTime: string) =>
+    call<KeptPromise>('add_promise', { customerId, title, dueOn, dueTime }),
   setPromiseDone: (id: number, done: boolean) => call<KeptPromise>('set_promise_done', { id, done }),
 
   recordPurchase: (input: PurchaseInput) => call<RecordedPurchase>('record_purchase', { input }),
