@@ -89,24 +89,23 @@ fn tick(app: &AppHandle) -> Result<Duration, String> {
     let mut store = state.store().map_err(|e| e.0.message)?;
     let settings = store.settings().map_err(|e| e.to_string())?;
     let clock = Clock::system(settings.tz());
-    crate::tray::refresh(app, &store, &settings, &clock);
     let local = clock.now.with_timezone(&clock.tz);
     let minutes = chrono::Timelike::hour(&local) * 60 + chrono::Timelike::minute(&local);
     if let Some(left) = quiet_minutes_left(&settings, minutes) {
         return Ok(Duration::from_secs(u64::from(left.max(1)) * 60));
     }
-    let notices = store
-        .due_notices(language(&settings), &clock)
+    let tick = store
+        .scheduler_tick(language(&settings), &clock)
         .map_err(|e| e.to_string())?;
-    for notice in &notices {
+    crate::tray::refresh(app, &settings, tick.due_count);
+    for notice in &tick.notices {
         show(app, notice);
         store
             .mark_announced(&notice.keys, &clock)
             .map_err(|e| e.to_string())?;
     }
-    let next = store.next_due_at(&clock).map_err(|e| e.to_string())?;
     drop(store);
-    let seconds = (next - clock.timestamp()).max(1);
+    let seconds = (tick.next_due_at - clock.timestamp()).max(1);
     Ok(Duration::from_secs(seconds.unsigned_abs()))
 }
 

@@ -2,8 +2,6 @@
 //! reminders keep coming. The menu opens the window, shows how many
 //! reminders are due today, and quits.
 
-use kizuna_core::Clock;
-use kizuna_core::Store;
 use kizuna_core::reminder::DraftLanguage;
 use kizuna_core::settings::Settings;
 use tauri::menu::{Menu, MenuItem};
@@ -94,13 +92,12 @@ pub fn show_window(app: &AppHandle) {
 }
 
 /// Updates the menu's language and today's count.
-pub fn refresh(app: &AppHandle, store: &Store, settings: &Settings, clock: &Clock) {
+pub fn refresh(app: &AppHandle, settings: &Settings, count: u32) {
     let Some(tray) = app.try_state::<Tray>() else {
         return;
     };
     let language = crate::scheduler::language(settings);
     let text = labels(language);
-    let count = store.due_count(clock).unwrap_or(0);
     let _ = tray.open.set_text(text.open);
     let _ = tray.quit.set_text(text.quit);
     let _ = tray.due.set_text(due_text(language, count));

@@ -187,6 +187,17 @@ pub struct ReminderTouch {
     pub summary: String,
 }
 
+/// What the scheduler learns on one wake-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedulerTick {
+    /// To show now.
+    pub notices: Vec<Notice>,
+    /// When to wake next (Unix seconds).
+    pub next_due_at: i64,
+    /// Reminders overdue or due today, for the tray.
+    pub due_count: u32,
+}
+
 /// One notification to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Notice {
@@ -1107,16 +1118,33 @@ impl Store {
     /// announced before, as one notification each or, above the threshold,
     /// one digest. The caller shows them and then calls [`Store::mark_announced`].
     pub fn due_notices(&self, language: DraftLanguage, clock: &Clock) -> Result<Vec<Notice>> {
+        Ok(self.scheduler_tick(language, clock)?.notices)
+    }
+
+    /// What the scheduler needs on each wake-up, from one derivation: the
+    /// notices to show now (see [`Store::due_notices`]) and when to wake
+    /// next (see [`Store::next_due_at`]).
+    pub fn scheduler_tick(&self, language: DraftLanguage, clock: &Clock) -> Result<SchedulerTick> {
         let settings = self.settings()?;
+        let due = self.due_candidates(&settings, clock)?;
+        let next_due_at = self.next_after(&due, &settings, clock)?;
+        let today = clock.today();
+        let due_count = due.iter().filter(|d| d.candidate.due_on <= today).count();
+        let due_count = u32::try_from(due_count).unwrap_or(u32::MAX);
+        let tick = |notices| SchedulerTick {
+            notices,
+            next_due_at,
+            due_count,
+        };
         if !settings.notifications {
-            return Ok(Vec::new());
+            return Ok(tick(Vec::new()));
         }
         let now = clock.timestamp();
         let mut announced = self
             .conn
             .prepare_cached("SELECT 1 FROM notification_deliveries WHERE occurrence_key = ?1")?;
         let mut fresh = Vec::new();
-        for d in self.due_candidates(&settings, clock)? {
+        for d in due {
             // A reminder back from a snooze is announced again.
             if d.at <= now
                 && !announced.exists([&announce_key(&d.candidate.key, d.snoozed, d.at)])?
@@ -1136,13 +1164,14 @@ impl Store {
             let total = fresh.len();
             fresh.truncate(DIGEST_NAMES);
             let named = self.build(fresh, &settings, language)?;
-            return Ok(vec![digest(&named, total, keys, language)]);
+            return Ok(tick(vec![digest(&named, total, keys, language)]));
         }
-        Ok(self
+        let notices = self
             .build(fresh, &settings, language)?
             .iter()
             .map(|r| notice(r, language))
-            .collect())
+            .collect();
+        Ok(tick(notices))
     }
 
     /// Records that these occurrences were announced, so they never are twice.
@@ -1166,10 +1195,15 @@ impl Store {
     /// reminders — so the scheduler can sleep until then.
     pub fn next_due_at(&self, clock: &Clock) -> Result<i64> {
         let settings = self.settings()?;
+        let due = self.due_candidates(&settings, clock)?;
+        self.next_after(&due, &settings, clock)
+    }
+
+    fn next_after(&self, due: &[Due], settings: &Settings, clock: &Clock) -> Result<i64> {
         let now = clock.timestamp();
         let minutes = minutes_of(&settings.reminder_time).unwrap_or(9 * 60);
         let mut next = instant_on(add_days(clock.today(), 1), minutes, clock);
-        for d in self.due_candidates(&settings, clock)? {
+        for d in due {
             if d.at > now {
                 next = next.min(d.at);
             }
