@@ -23,7 +23,6 @@ CREATE INDEX purchases_follow_up ON purchases (follow_up_plan_id, purchased_at)
     WHERE follow_up_plan_id IS NOT NULL AND amount_minor > 0;
 CREATE INDEX purchases_reorder ON purchases (purchased_at + reorder_after_days * 86400)
     WHERE reorder_after_days IS NOT NULL AND amount_minor > 0;
-CREATE INDEX referrals_introduced ON referrals (introduced_at);
 CREATE INDEX reminder_states_snoozed ON reminder_states (snoozed_until)
     WHERE status = 'snoozed';
 
