@@ -124,6 +124,34 @@ fn a_birthday_is_reminded_a_week_ahead_and_on_the_day_across_the_year_end() {
 }
 
 #[test]
+fn a_changed_birthday_moves_what_is_pending() {
+    let mut store = store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = customer(&mut store, &clock, "前田", born(11, 25, None));
+    assert_eq!(
+        summary(&view(&store, &clock)),
+        [
+            (ReminderKind::Birthday, day(2026, 11, 18)),
+            (ReminderKind::Birthday, day(2026, 11, 25)),
+        ]
+    );
+    let mut profile = store.customer(id).expect("customer").profile;
+    profile.birthday = Some(PartialDate::new(None, 12, 24));
+    store.update_customer(id, profile, &clock).expect("update");
+    assert!(
+        summary(&view(&store, &clock)).is_empty(),
+        "nothing due before 17 December"
+    );
+    assert_eq!(
+        summary(&view(&store, &fixtures::clock_on(2026, 12, 20))),
+        [
+            (ReminderKind::Birthday, day(2026, 12, 17)),
+            (ReminderKind::Birthday, day(2026, 12, 24)),
+        ]
+    );
+}
+
+#[test]
 fn a_29_february_birthday_falls_on_28_february_in_common_years() {
     let mut store = store();
     let clock = fixtures::clock_on(2027, 2, 28);
