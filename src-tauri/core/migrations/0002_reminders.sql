@@ -19,9 +19,13 @@ CREATE INDEX customers_first_purchase ON customers (first_purchase_at)
 CREATE INDEX family_members_birthday ON family_members (birthday_month, birthday_day)
     WHERE birthday_month IS NOT NULL;
 CREATE INDEX important_dates_day ON important_dates (month, day);
-CREATE INDEX purchases_follow_up ON purchases (follow_up_plan_id, purchased_at)
+-- Both cover what the follow-up queries read, so no purchase row is visited.
+CREATE INDEX purchases_follow_up
+    ON purchases (follow_up_plan_id, purchased_at, customer_id, reorder_after_days)
     WHERE follow_up_plan_id IS NOT NULL AND amount_minor > 0;
-CREATE INDEX purchases_reorder ON purchases (purchased_at + reorder_after_days * 86400)
+CREATE INDEX purchases_reorder
+    ON purchases (purchased_at + reorder_after_days * 86400, follow_up_plan_id, customer_id,
+                  purchased_at, reorder_after_days)
     WHERE reorder_after_days IS NOT NULL AND amount_minor > 0;
 CREATE INDEX reminder_states_snoozed ON reminder_states (snoozed_until)
     WHERE status = 'snoozed';

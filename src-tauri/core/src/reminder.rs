@@ -511,13 +511,25 @@ impl Store {
     ) -> Result<Vec<Reminder>> {
         let ids: Vec<i64> = due.iter().filter_map(|d| d.candidate.customer_id).collect();
         let customers = self.customer_info(&ids)?;
+        let mut item_of = self
+            .conn
+            .prepare_cached("SELECT item FROM purchases WHERE id = ?1")?;
         let mut reminders = Vec::with_capacity(due.len());
         for Due {
-            candidate: c,
+            candidate: mut c,
             snoozed,
             at,
         } in due
         {
+            if let Some(purchase) = c.purchase_id {
+                c.item = item_of
+                    .query_row([purchase], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or_default();
+                if c.subject.is_empty() {
+                    c.subject.clone_from(&c.item);
+                }
+            }
             let info = c.customer_id.and_then(|id| customers.get(&id));
             if c.customer_id.is_some() && info.is_none() {
                 continue;
@@ -688,26 +700,28 @@ impl Store {
         out: &mut Vec<Candidate>,
     ) -> Result<()> {
         let mut by_offset = self.conn.prepare_cached(
-            "SELECT id, customer_id, item, purchased_at FROM purchases
+            "SELECT id, customer_id, purchased_at FROM purchases
               WHERE follow_up_plan_id = ?1 AND amount_minor > 0
                 AND purchased_at >= ?2 AND purchased_at < ?3
                 AND (?4 = 0 OR reorder_after_days IS NULL)",
         )?;
         let mut by_interval = self.conn.prepare_cached(
-            "SELECT id, customer_id, item, purchased_at, reorder_after_days FROM purchases
+            "SELECT id, customer_id, purchased_at, reorder_after_days FROM purchases
               WHERE purchased_at + reorder_after_days * 86400 >= ?2
                 AND purchased_at + reorder_after_days * 86400 < ?3
                 AND reorder_after_days IS NOT NULL AND amount_minor > 0
                 AND follow_up_plan_id = ?1",
         )?;
+        // Only integers here, from a covering index: the item is read when
+        // a reminder is built for showing.
         let mut push = |purchase: i64,
                         customer: i64,
-                        item: String,
                         at: i64,
                         offset: i64,
                         step: &FollowUpStep,
                         step_id: i64| {
-            let due = add_days(local_day(at, clock), offset);
+            let bought = local_day(at, clock);
+            let due = add_days(bought, offset);
             if due < w.from || due > w.to {
                 return;
             }
@@ -717,14 +731,9 @@ impl Store {
                 customer,
                 due,
             );
-            c.occasion_on = local_day(at, clock);
+            c.occasion_on = bought;
             c.follow_up = Some(step.kind);
-            c.subject = if step.label.is_empty() {
-                item.clone()
-            } else {
-                step.label.clone()
-            };
-            c.item = item;
+            c.subject.clone_from(&step.label);
             c.purchase_id = Some(purchase);
             out.push(c);
         };
@@ -742,11 +751,11 @@ impl Store {
                         start_of(add_days(w.to, -offset + 2), clock),
                         reorder
                     ],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?;
                 for row in rows {
-                    let (purchase, customer, item, at) = row?;
-                    push(purchase, customer, item, at, offset, step, step_id);
+                    let (purchase, customer, at) = row?;
+                    push(purchase, customer, at, offset, step, step_id);
                 }
                 if reorder {
                     let rows = by_interval.query_map(
@@ -755,12 +764,11 @@ impl Store {
                             start_of(add_days(w.from, -1), clock),
                             start_of(add_days(w.to, 2), clock)
                         ],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                     )?;
                     for row in rows {
-                        let (purchase, customer, item, at, days): (i64, i64, String, i64, i64) =
-                            row?;
-                        push(purchase, customer, item, at, days, step, step_id);
+                        let (purchase, customer, at, days): (i64, i64, i64, i64) = row?;
+                        push(purchase, customer, at, days, step, step_id);
                     }
                 }
             }
