@@ -43,6 +43,30 @@ impl Clock {
     pub fn today(&self) -> NaiveDate {
         self.now.with_timezone(&self.tz).date_naive()
     }
+
+    /// The local day an instant (Unix seconds) falls on.
+    pub fn local_day(&self, at: i64) -> NaiveDate {
+        DateTime::from_timestamp(at, 0)
+            .map(|utc| utc.with_timezone(&self.tz).date_naive())
+            .unwrap_or_else(|| self.today())
+    }
+
+    /// The instant (Unix seconds) `minutes` after midnight on a local day;
+    /// in a DST gap, the same wall time an hour later, which exists.
+    pub fn instant_on(&self, day: NaiveDate, minutes: u32) -> i64 {
+        let local = day
+            .and_hms_opt(minutes / 60, minutes % 60, 0)
+            .unwrap_or_default();
+        self.tz
+            .from_local_datetime(&local)
+            .earliest()
+            .or_else(|| {
+                self.tz
+                    .from_local_datetime(&(local + chrono::Duration::hours(1)))
+                    .earliest()
+            })
+            .map_or_else(|| self.timestamp(), |at| at.timestamp())
+    }
 }
 
 /// The zone the window's web view also uses: `TZ` when it names a zone,

@@ -696,12 +696,7 @@ fn settle_past_reminders(store: &mut Store, clock: &Clock) -> Result<()> {
 /// The instant at `hour:minute` on the local day (in the clock's zone) that
 /// contains `at`: visits happen in business hours wherever the user is.
 fn local_time(at: i64, hour: u32, minute: u32, clock: &Clock) -> i64 {
-    use chrono::TimeZone;
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|d| d.with_timezone(&clock.tz).date_naive())
-        .and_then(|day| day.and_hms_opt(hour, minute, 0))
-        .and_then(|local| clock.tz.from_local_datetime(&local).earliest())
-        .map_or(at, |d| d.timestamp())
+    clock.instant_on(clock.local_day(at), hour * 60 + minute)
 }
 
 fn promote(

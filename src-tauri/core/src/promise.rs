@@ -2,7 +2,7 @@
 //! catalogue next week"): dated reminders of their own, kept in
 //! `custom_reminders`; done or not is kept in `reminder_states`.
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -33,11 +33,7 @@ pub(crate) fn state_key(id: i64) -> String {
 /// Promises fall due at their time, or at 9:00 on their day, the usual
 /// start of a working day.
 fn due_at(due_on: NaiveDate, minutes: Option<u32>, clock: &Clock) -> i64 {
-    let minutes = minutes.unwrap_or(9 * 60);
-    due_on
-        .and_hms_opt(minutes / 60, minutes % 60, 0)
-        .and_then(|local| clock.tz.from_local_datetime(&local).earliest())
-        .map_or_else(|| clock.timestamp(), |at| at.timestamp())
+    clock.instant_on(due_on, minutes.unwrap_or(9 * 60))
 }
 
 pub(crate) fn insert(

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -281,34 +281,8 @@ struct CustomerInfo {
     likes: String,
 }
 
-/// The local day an instant falls on.
-fn local_day(at: i64, clock: &Clock) -> NaiveDate {
-    DateTime::from_timestamp(at, 0)
-        .map(|utc| utc.with_timezone(&clock.tz).date_naive())
-        .unwrap_or_else(|| clock.today())
-}
-
-/// The instant a local day's `minutes` after midnight falls on; in a DST gap,
-/// the first instant that exists.
-fn instant_on(day: NaiveDate, minutes: u32, clock: &Clock) -> i64 {
-    let local = day
-        .and_hms_opt(minutes / 60, minutes % 60, 0)
-        .unwrap_or_default();
-    clock
-        .tz
-        .from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            clock
-                .tz
-                .from_local_datetime(&(local + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map_or_else(|| clock.timestamp(), |at| at.timestamp())
-}
-
 fn start_of(day: NaiveDate, clock: &Clock) -> i64 {
-    instant_on(day, 0, clock)
+    clock.instant_on(day, 0)
 }
 
 fn add_days(day: NaiveDate, days: i64) -> NaiveDate {
@@ -409,11 +383,7 @@ impl Store {
             .query_row(params![now, now - (OVERDUE_DAYS + 1) * 86_400], |r| {
                 r.get(0)
             })?;
-        let window = Window::new(
-            settings,
-            clock,
-            snoozed_since.map(|at| local_day(at, clock)),
-        );
+        let window = Window::new(settings, clock, snoozed_since.map(|at| clock.local_day(at)));
         let mut candidates = Vec::new();
         self.date_candidates(&window, &mut candidates)?;
         self.anniversary_candidates(&window, clock, &mut candidates)?;
@@ -435,7 +405,7 @@ impl Store {
                 match (state.status.as_str(), c.cadence) {
                     // Keep in touch done or skipped: due again one cadence on.
                     ("done" | "skipped", Some(cadence)) => {
-                        c.due_on = add_days(local_day(state.acted_at, clock), i64::from(cadence));
+                        c.due_on = add_days(clock.local_day(state.acted_at), i64::from(cadence));
                         c.due_at = None;
                         if c.due_on > window.to {
                             continue;
@@ -446,7 +416,7 @@ impl Store {
                         Some(until) if until > now => continue,
                         Some(until) => {
                             snoozed = true;
-                            c.due_on = local_day(until, clock);
+                            c.due_on = clock.local_day(until);
                             c.due_at = Some(until);
                         }
                         None => {}
@@ -470,7 +440,7 @@ impl Store {
             }
             let at = c
                 .due_at
-                .unwrap_or_else(|| instant_on(c.due_on, window.reminder_minutes, clock));
+                .unwrap_or_else(|| clock.instant_on(c.due_on, window.reminder_minutes));
             kept.push(Due {
                 candidate: c,
                 snoozed,
@@ -647,7 +617,7 @@ impl Store {
         let Some(earliest) = earliest else {
             return Ok(());
         };
-        let earliest = local_day(earliest, clock);
+        let earliest = clock.local_day(earliest);
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, first_purchase_at FROM customers
               WHERE first_purchase_at >= ?1 AND first_purchase_at < ?2",
@@ -673,7 +643,7 @@ impl Store {
             )?;
             for row in rows {
                 let (customer_id, at) = row?;
-                let first = local_day(at, clock);
+                let first = clock.local_day(at);
                 let date = PartialDate::new(Some(first.year()), first.month(), first.day());
                 for occasion in occurrences(date, w.from, w.to) {
                     if date.years_on(occasion) == Some(years as i32) {
@@ -720,7 +690,7 @@ impl Store {
                         offset: i64,
                         step: &FollowUpStep,
                         step_id: i64| {
-            let bought = local_day(at, clock);
+            let bought = clock.local_day(at);
             let due = add_days(bought, offset);
             if due < w.from || due > w.to {
                 return;
@@ -786,7 +756,7 @@ impl Store {
     ) -> Result<()> {
         let horizon = start_of(add_days(w.to, 1), clock);
         let mut push = |customer: i64, contact: i64, cadence: u32| {
-            let due = add_days(local_day(contact, clock), i64::from(cadence));
+            let due = add_days(clock.local_day(contact), i64::from(cadence));
             if due > w.to {
                 return;
             }
@@ -796,7 +766,7 @@ impl Store {
                 customer,
                 due,
             );
-            c.occasion_on = local_day(contact, clock);
+            c.occasion_on = clock.local_day(contact);
             c.cadence = Some(cadence);
             out.push(c);
         };
@@ -874,7 +844,7 @@ impl Store {
             })?;
             for row in rows {
                 let (referral, referrer, at, other) = row?;
-                let day = local_day(at, clock);
+                let day = clock.local_day(at);
                 let mut c = Candidate::new(format!("{prefix}:{referral}"), kind, referrer, day);
                 c.subject = other;
                 out.push(c);
@@ -898,7 +868,7 @@ impl Store {
         })?;
         for row in rows {
             let (id, customer_id, title, at) = row?;
-            let day = local_day(at, clock);
+            let day = clock.local_day(at);
             out.push(Candidate {
                 key: crate::promise::state_key(id),
                 kind: ReminderKind::Custom,
@@ -1212,7 +1182,7 @@ impl Store {
     fn next_after(&self, due: &[Due], settings: &Settings, clock: &Clock) -> Result<i64> {
         let now = clock.timestamp();
         let minutes = minutes_of(&settings.reminder_time).unwrap_or(9 * 60);
-        let mut next = instant_on(add_days(clock.today(), 1), minutes, clock);
+        let mut next = clock.instant_on(add_days(clock.today(), 1), minutes);
         for d in due {
             if d.at > now {
                 next = next.min(d.at);
