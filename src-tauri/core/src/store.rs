@@ -18,6 +18,7 @@ pub const DATABASE_FILE: &str = "kizuna.sqlite3";
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_reminders.sql"),
+    include_str!("../migrations/0003_agenda.sql"),
 ];
 
 /// The schema version this build writes.

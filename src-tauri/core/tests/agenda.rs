@@ -1,0 +1,291 @@
+//! The reminder agenda kept up to date change by change must show exactly
+//! what deriving everything afresh shows — after every kind of write, from
+//! this connection or another process — and a snooze that ends later today
+//! must bring its reminder back then.
+
+#[allow(dead_code)]
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use std::path::{Path, PathBuf};
+
+use kizuna_core::calendar::PartialDate;
+use kizuna_core::customer::FamilyMember;
+use kizuna_core::ladder::Stage;
+use kizuna_core::purchase::PurchaseInput;
+use kizuna_core::reminder::{DEFAULT_PLAN_ID, DraftLanguage, ReminderAction, TodayView};
+use kizuna_core::settings::Settings;
+use kizuna_core::touchpoint::{Direction, TouchpointInput, TouchpointKind};
+use kizuna_core::{Clock, Store};
+
+const DAY: i64 = 86_400;
+
+fn view(store: &Store, clock: &Clock) -> TodayView {
+    store
+        .today_view(DraftLanguage::Ja, clock)
+        .expect("today view")
+}
+
+/// The Today view of a copy of the store whose agenda is thrown away, so it
+/// is derived from scratch.
+fn afresh(store: &Store, dir: &Path, clock: &Clock) -> TodayView {
+    let copy: PathBuf = dir.join("afresh.sqlite3");
+    let _ = std::fs::remove_file(&copy);
+    store.backup_to(&copy).expect("copy");
+    let conn = rusqlite::Connection::open(&copy).expect("open copy");
+    conn.execute("UPDATE reminder_agenda_meta SET built_for = NULL", [])
+        .expect("forget the agenda");
+    drop(conn);
+    let (fresh, _) = Store::open(&copy).expect("reopen copy");
+    view(&fresh, clock)
+}
+
+#[track_caller]
+fn assert_same(store: &Store, dir: &Path, clock: &Clock, after: &str) {
+    let kept = view(store, clock);
+    let fresh = afresh(store, dir, clock);
+    assert_eq!(
+        (
+            kept.overdue.total,
+            kept.today_items.total,
+            kept.upcoming.total
+        ),
+        (
+            fresh.overdue.total,
+            fresh.today_items.total,
+            fresh.upcoming.total
+        ),
+        "section totals differ after {after}"
+    );
+    assert_eq!(kept, fresh, "reminders differ after {after}");
+}
+
+fn purchase(customer_id: i64, at: i64) -> PurchaseInput {
+    PurchaseInput {
+        customer_id,
+        item: "本マグロ 中トロ".to_owned(),
+        quantity: 1,
+        amount_minor: 12_000,
+        currency: String::new(),
+        purchased_at: at,
+        satisfaction: Some(5),
+        notes: String::new(),
+        follow_up_plan_id: Some(DEFAULT_PLAN_ID),
+        reorder_after_days: None,
+    }
+}
+
+#[test]
+fn an_agenda_kept_up_to_date_change_by_change_matches_one_derived_afresh() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+    kizuna_core::demo::populate(&mut store, 160, 11, &clock).expect("demo");
+    let first = view(&store, &clock);
+    assert!(
+        first.overdue.total + first.today_items.total + first.upcoming.total > 20,
+        "the demo book should have reminders to work with"
+    );
+    assert_same(&store, dir.path(), &clock, "the first build");
+
+    // Pick customers that have reminders now, and others.
+    let shown: Vec<i64> = first
+        .today_items
+        .items
+        .iter()
+        .chain(&first.upcoming.items)
+        .chain(&first.overdue.items)
+        .filter_map(|r| r.customer.as_ref().map(|c| c.id))
+        .collect();
+    let (a, b, c) = (shown[0], shown[shown.len() / 2], shown[shown.len() - 1]);
+
+    // A touchpoint resets keep-in-touch.
+    store
+        .log_touchpoint(
+            TouchpointInput {
+                customer_id: a,
+                kind: TouchpointKind::Visit,
+                occurred_at: clock.timestamp() - 3600,
+                summary: "店舗訪問".to_owned(),
+                notes: String::new(),
+                direction: Direction::Give,
+                satisfaction: None,
+                promise: None,
+            },
+            &clock,
+        )
+        .expect("touchpoint");
+    assert_same(&store, dir.path(), &clock, "a touchpoint");
+
+    // A purchase 30 days ago brings its satisfaction check; moving it moves it.
+    let bought = store
+        .record_purchase(purchase(b, clock.timestamp() - 30 * DAY), &clock)
+        .expect("purchase")
+        .purchase
+        .id;
+    assert_same(&store, dir.path(), &clock, "a purchase");
+    store
+        .update_purchase(bought, purchase(b, clock.timestamp() - 6 * DAY), &clock)
+        .expect("move purchase");
+    assert_same(&store, dir.path(), &clock, "a moved purchase");
+
+    // A birthday and a family member's, changed on the form.
+    let mut profile = store.customer(c).expect("customer").profile;
+    profile.birthday = Some(PartialDate::new(None, 11, 27));
+    profile.family_members.push(FamilyMember {
+        name: "花子".to_owned(),
+        reading: "はなこ".to_owned(),
+        relation: "娘".to_owned(),
+        birthday: Some(PartialDate::new(Some(2019), 11, 23)),
+        notes: String::new(),
+    });
+    store.update_customer(c, profile, &clock).expect("edit");
+    assert_same(&store, dir.path(), &clock, "a changed birthday");
+
+    // What the user does from the Today view.
+    let v = view(&store, &clock);
+    let mut acted = 0;
+    for (n, r) in v
+        .today_items
+        .items
+        .iter()
+        .chain(&v.overdue.items)
+        .take(6)
+        .enumerate()
+    {
+        let action = match n % 3 {
+            0 => ReminderAction::Done { log: None },
+            1 => ReminderAction::Skip,
+            _ => ReminderAction::Snooze {
+                until: clock.timestamp() + DAY,
+            },
+        };
+        store
+            .act_on_reminder(&r.key, r.customer.as_ref().map(|c| c.id), &action, &clock)
+            .expect("act");
+        acted += 1;
+    }
+    assert!(acted > 0);
+    assert_same(&store, dir.path(), &clock, "done, skip and snooze");
+
+    // A promise, kept; a stage change; do-not-contact; archive; delete.
+    let promise = store
+        .add_promise(
+            a,
+            "カタログを届ける",
+            fixtures::clock_on(2026, 11, 25).today(),
+            "14:00",
+            &clock,
+        )
+        .expect("promise");
+    assert_same(&store, dir.path(), &clock, "a promise");
+    store
+        .set_promise_done(promise.id, true, &clock)
+        .expect("kept");
+    store
+        .change_stage(b, Stage::Partner, "紹介が続いている", &clock)
+        .expect("stage");
+    assert_same(
+        &store,
+        dir.path(),
+        &clock,
+        "a kept promise and a stage change",
+    );
+    let mut quiet = store.customer(b).expect("customer").profile;
+    quiet.do_not_contact = true;
+    store
+        .update_customer(b, quiet, &clock)
+        .expect("do not contact");
+    store.archive_customer(a, &clock).expect("archive");
+    assert_same(&store, dir.path(), &clock, "do-not-contact and archive");
+    store.delete_customer(c).expect("delete");
+    assert_same(&store, dir.path(), &clock, "a deleted customer");
+
+    // A new customer introduced by someone: the referrer's thank-you.
+    let referrer = shown[1];
+    let mut introduced = fixtures::person("森", "結衣", "もり", "ゆい");
+    introduced.referred_by = Some(referrer);
+    let new_id = store.create_customer(introduced, &clock).expect("new").id;
+    assert_same(&store, dir.path(), &clock, "an introduction");
+    store
+        .record_purchase(purchase(new_id, clock.timestamp() - 60), &clock)
+        .expect("first purchase");
+    assert_same(
+        &store,
+        dir.path(),
+        &clock,
+        "the introduced customer's first purchase",
+    );
+
+    // Settings change what everyone is reminded of.
+    store
+        .save_settings(&Settings {
+            date_lead_days: 3,
+            cadence_days: [0, 30, 30, 20, 14, 14],
+            ..store.settings().expect("settings")
+        })
+        .expect("settings");
+    assert_same(&store, dir.path(), &clock, "new settings");
+
+    // Another process writing to the same file is seen too.
+    let (mut other, _) = Store::open_in_dir(dir.path()).expect("second connection");
+    other
+        .record_purchase(purchase(shown[2], clock.timestamp() - 7 * DAY), &clock)
+        .expect("purchase elsewhere");
+    drop(other);
+    assert_same(
+        &store,
+        dir.path(),
+        &clock,
+        "a write from another connection",
+    );
+
+    // And the next day everything moves on.
+    let tomorrow = fixtures::clock_on(2026, 11, 24);
+    assert_same(&store, dir.path(), &tomorrow, "a new day");
+}
+
+#[test]
+fn a_snooze_that_ends_later_today_hides_the_reminder_until_then() {
+    let mut store = Store::open_in_memory().expect("store");
+    store
+        .save_settings(&Settings {
+            cadence_days: [0; 6],
+            ..Settings::default()
+        })
+        .expect("settings");
+    let morning = fixtures::clock_on(2026, 11, 23);
+    let mut profile = fixtures::person("山田", "太郎", "やまだ", "たろう");
+    profile.birthday = Some(PartialDate::new(None, 11, 23));
+    let id = store
+        .create_customer(profile, &morning)
+        .expect("customer")
+        .id;
+    let key = format!("birthday:{id}:2026-11-23");
+    assert_eq!(view(&store, &morning).today_items.total, 1);
+    assert_eq!(store.due_count(&morning).expect("count"), 1);
+
+    let three_pm = morning.timestamp() + 5 * 3600;
+    store
+        .act_on_reminder(
+            &key,
+            Some(id),
+            &ReminderAction::Snooze { until: three_pm },
+            &morning,
+        )
+        .expect("snooze");
+    assert_eq!(view(&store, &morning).today_items.total, 0);
+    assert_eq!(store.due_count(&morning).expect("count"), 0);
+    // The scheduler wakes when it comes back.
+    assert_eq!(store.next_due_at(&morning).expect("next"), three_pm);
+
+    let afternoon = Clock::new(
+        chrono::DateTime::from_timestamp(three_pm + 60, 0).expect("instant"),
+        morning.tz,
+    );
+    let back = view(&store, &afternoon);
+    assert_eq!(back.today_items.total, 1);
+    assert!(back.today_items.items[0].snoozed);
+    assert_eq!(back.today_items.items[0].due_at, three_pm);
+    assert_eq!(store.due_count(&afternoon).expect("count"), 1);
+}
