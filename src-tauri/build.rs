@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "set_referral_status",
     "set_referral_thanked",
     "today_view",
+    "due_count",
     "act_on_reminder",
     "follow_up_plans",
     "save_follow_up_plan",

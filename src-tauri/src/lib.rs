@@ -89,6 +89,7 @@ pub fn run() {
             relationship::set_referral_status,
             relationship::set_referral_thanked,
             reminders::today_view,
+            reminders::due_count,
             reminders::act_on_reminder,
             reminders::follow_up_plans,
             reminders::save_follow_up_plan,

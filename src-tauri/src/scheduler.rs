@@ -98,6 +98,8 @@ fn tick(app: &AppHandle) -> Result<Duration, String> {
         .scheduler_tick(language(&settings), &clock)
         .map_err(|e| e.to_string())?;
     crate::tray::refresh(app, &settings, tick.due_count);
+    // The sidebar's count follows too, also when a new day begins.
+    let _ = app.emit(DUE_COUNT_EVENT, tick.due_count);
     for notice in &tick.notices {
         show(app, notice);
         store
@@ -125,6 +127,9 @@ fn show(app: &AppHandle, notice: &Notice) {
 }
 
 const CUSTOMER_KEY: &str = "customer_id";
+
+/// The event that tells the interface how many reminders are due.
+pub const DUE_COUNT_EVENT: &str = "kizuna://due-count";
 
 /// The event that asks the interface to open a customer.
 pub const OPEN_CUSTOMER_EVENT: &str = "kizuna://open-customer";

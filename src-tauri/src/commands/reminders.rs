@@ -16,6 +16,14 @@ pub async fn today_view(
     Ok(store.today_view(language, &clock)?)
 }
 
+/// The sidebar's count: reminders overdue or due today.
+#[tauri::command]
+pub async fn due_count(state: State<'_, AppState>) -> CommandResult<u32> {
+    let store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.due_count(&clock)?)
+}
+
 #[tauri::command]
 pub async fn act_on_reminder(
     state: State<'_, AppState>,

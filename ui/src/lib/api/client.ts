@@ -118,6 +118,7 @@ export const api = {
     call<null>('set_referral_thanked', { referredId, thanked }),
 
   todayView: (language: DraftLanguage) => call<TodayView>('today_view', { language }),
+  dueCount: () => call<number>('due_count'),
   actOnReminder: (key: string, customerId: number | null, action: ReminderAction) =>
     call<null>('act_on_reminder', { key, customerId, action }),
   followUpPlans: () => call<FollowUpPlan[]>('follow_up_plans'),
