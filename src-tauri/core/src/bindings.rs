@@ -4,9 +4,10 @@
 
 use ts_rs::{Config, TS};
 
+use crate::interchange::{import, snapshot, table, text, vcard};
 use crate::{
-    app, brief, calendar, customer, dates, error, ladder, measures, promise, purchase, referral,
-    reminder, settings, timeline, touchpoint,
+    app, backup, brief, calendar, customer, dates, error, interchange, ladder, measures, promise,
+    purchase, referral, reminder, settings, timeline, touchpoint,
 };
 
 macro_rules! declarations {
@@ -35,6 +36,7 @@ pub fn typescript() -> String {
         customer::Address,
         customer::ImportantDate,
         customer::FamilyMember,
+        customer::Extra,
         customer::CustomerProfile,
         customer::CustomerRef,
         customer::Customer,
@@ -100,6 +102,25 @@ pub fn typescript() -> String {
         reminder::DraftLanguage,
         reminder::ReminderTouch,
         reminder::ReminderAction,
+        text::TextEncoding,
+        interchange::ImportProblemCode,
+        interchange::ImportProblem,
+        import::ImportAction,
+        import::ChangedPart,
+        import::PreviewRow,
+        import::ImportPreview,
+        import::ImportSummary,
+        table::ColumnTarget,
+        table::ColumnMapping,
+        table::CsvPreset,
+        table::CsvSheet,
+        table::CsvOptions,
+        vcard::VcardVersion,
+        snapshot::RestoredCounts,
+        backup::BackupKind,
+        backup::BackupInfo,
+        backup::BackupContents,
+        backup::RestoreReport,
     ];
     // Domain constants the UI needs before asking the core anything.
     let default_direction = touchpoint::TouchpointKind::ALL

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub(crate) use repository::{
-    customer_ref_from_row, insert_customer, load_customer_exists, record_stage_change,
+    CUSTOMER_COLUMNS, check_referrer, customer_from_row, customer_ref_from_row, insert_customer,
+    load_customer, load_customer_exists, record_stage_change, remove_unused_tags, set_referrer,
+    update_customer_in,
 };
 pub use validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
 
@@ -106,6 +108,16 @@ pub struct FamilyMember {
     pub notes: String,
 }
 
+/// A value from another program that Kizuna has no field for (a vCard
+/// property, a CSV column), kept with the customer instead of being dropped
+/// and written back out on export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Extra {
+    /// The vCard property (`NICKNAME`, `X-ICQ`…) or the CSV column's header.
+    pub name: String,
+    pub value: String,
+}
+
 /// Everything the salesperson edits about a customer. The same shape is sent
 /// by the form to create or update, and read back to fill it again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -143,6 +155,8 @@ pub struct CustomerProfile {
     pub honorific: String,
     pub tags: Vec<String>,
     pub stage: Stage,
+    /// What an import brought that has no field here.
+    pub extras: Vec<Extra>,
 }
 
 impl Default for CustomerProfile {
@@ -173,6 +187,7 @@ impl Default for CustomerProfile {
             honorific: String::new(),
             tags: Vec::new(),
             stage: Stage::Prospect,
+            extras: Vec::new(),
         }
     }
 }
@@ -258,6 +273,14 @@ pub struct TagCount {
 /// Checks and normalises a profile (see `validation.rs`).
 pub(crate) fn validated(profile: CustomerProfile, today: NaiveDate) -> Result<CustomerProfile> {
     validation::validate(profile, today).map_err(Error::Validation)
+}
+
+/// [`validated`], with every problem rather than an error.
+pub(crate) fn check(
+    profile: CustomerProfile,
+    today: NaiveDate,
+) -> std::result::Result<CustomerProfile, Vec<crate::error::FieldError>> {
+    validation::validate(profile, today)
 }
 
 #[cfg(test)]

@@ -69,6 +69,12 @@ pub enum ErrorCode {
     Storage,
     Io,
     Internal,
+    /// The user cancelled a long operation; nothing was written.
+    Cancelled,
+    /// A file that is not what it was opened as (not a vCard, not CSV…).
+    UnreadableFile,
+    /// A backup or export that is not a sound Kizuna store or snapshot.
+    NotKizunaFile,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +101,15 @@ pub enum Error {
 
     #[error("internal error: {0}")]
     Internal(String),
+
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+
+    #[error("the file could not be read: {0}")]
+    UnreadableFile(String),
+
+    #[error("not a usable Kizuna backup or export: {0}")]
+    NotKizunaFile(String),
 }
 
 fn describe_fields(fields: &[FieldError]) -> String {
@@ -115,6 +130,9 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::Io(_) => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::Cancelled => ErrorCode::Cancelled,
+            Error::UnreadableFile(_) => ErrorCode::UnreadableFile,
+            Error::NotKizunaFile(_) => ErrorCode::NotKizunaFile,
         }
     }
 

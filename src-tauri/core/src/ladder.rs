@@ -41,6 +41,22 @@ impl Stage {
             .ok()
             .and_then(|i| Stage::ALL.get(i).copied())
     }
+
+    /// The stage's name in files (the same as in JSON): `prospect`…`partner`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Prospect => "prospect",
+            Stage::Customer => "customer",
+            Stage::Client => "client",
+            Stage::Supporter => "supporter",
+            Stage::Advocate => "advocate",
+            Stage::Partner => "partner",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.name() == name)
+    }
 }
 
 impl rusqlite::ToSql for Stage {

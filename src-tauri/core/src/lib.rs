@@ -4,6 +4,7 @@
 
 mod activity;
 pub mod app;
+pub mod backup;
 pub mod bindings;
 pub mod brief;
 pub mod calendar;
@@ -12,6 +13,7 @@ pub mod customer;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod interchange;
 pub mod kana;
 pub mod ladder;
 pub mod measures;

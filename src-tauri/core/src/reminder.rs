@@ -36,7 +36,7 @@ use agenda::Section;
 pub(crate) use derive::plan_exists;
 use derive::{Scope, add_days};
 use draft::{DIGEST_NAMES, announce_key, digest, notice};
-pub use draft::{TEMPLATE_KEYS, default_template, render};
+pub use draft::{TEMPLATE_KEYS, default_template, headline, render};
 
 /// The plan the first migration creates and new purchases follow.
 pub const DEFAULT_PLAN_ID: i64 = 1;
@@ -260,6 +260,30 @@ impl Store {
         self.refresh_agenda(&settings, clock)?;
         let (overdue, today, _) = self.section_totals(clock)?;
         Ok(overdue.saturating_add(today))
+    }
+
+    /// The follow-up steps and promises planned from today through `days`
+    /// ahead and not yet done, for a calendar.
+    pub fn planned_touches(
+        &self,
+        days: u32,
+        language: DraftLanguage,
+        clock: &Clock,
+    ) -> Result<Vec<Reminder>> {
+        let settings = self.settings()?;
+        let w = derive::Window::ahead(&settings, clock, i64::from(days));
+        let due: Vec<_> = self
+            .derive(&settings, clock, &w, Scope::Everyone)?
+            .into_iter()
+            .filter(|d| {
+                matches!(
+                    d.candidate.kind,
+                    ReminderKind::FollowUp | ReminderKind::Custom
+                ) && d.candidate.due_on >= w.today
+                    && d.hidden_until.is_none()
+            })
+            .collect();
+        self.build(due, &settings, language)
     }
 
     /// Every reminder in the window, built in full (the demo settles them).

@@ -68,6 +68,10 @@ pub struct Settings {
     pub templates: std::collections::BTreeMap<String, String>,
     /// Start Kizuna (in the tray) when the user logs in.
     pub start_at_login: bool,
+    /// Take a backup every day (and every week), kept 7 and 4 deep.
+    pub automatic_backups: bool,
+    /// Where backups go; empty is `backups/` in the data folder.
+    pub backup_folder: String,
 }
 
 impl Default for Settings {
@@ -92,6 +96,8 @@ impl Default for Settings {
             cadence_days: [0, 90, 60, 45, 30, 30],
             templates: std::collections::BTreeMap::new(),
             start_at_login: false,
+            automatic_backups: true,
+            backup_folder: String::new(),
         }
     }
 }
@@ -118,6 +124,10 @@ impl Settings {
         }
         if self.currency.len() != 3 || !self.currency.chars().all(|ch| ch.is_ascii_uppercase()) {
             c.fail("currency", FieldErrorCode::OutOfRange);
+        }
+        let folder = self.backup_folder.trim();
+        if !folder.is_empty() && !std::path::Path::new(folder).is_absolute() {
+            c.fail("backup_folder", FieldErrorCode::OutOfRange);
         }
         if !(1..=100).contains(&self.client_purchase_threshold) {
             c.errors.push(FieldError::with_limit(

@@ -231,6 +231,21 @@ impl Store {
         Ok(target)
     }
 
+    /// After the file's content was replaced (a restore): bring an older
+    /// schema up to date and forget what was cached about the old content.
+    pub(crate) fn after_replace(&mut self) -> Result<()> {
+        let found = read_user_version(&self.conn)?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::NewerDatabase {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        self.migrate(MIGRATIONS, found)?;
+        self.list_totals.borrow_mut().clear();
+        Ok(())
+    }
+
     fn migrate(&mut self, migrations: &[&str], from: i64) -> Result<()> {
         let latest = migrations.len() as i64;
         if from >= latest {

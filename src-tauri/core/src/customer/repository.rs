@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::validation::validate;
 use super::{
-    Address, ContactChannel, Customer, CustomerProfile, CustomerRef, Email, FamilyMember,
+    Address, ContactChannel, Customer, CustomerProfile, CustomerRef, Email, Extra, FamilyMember,
     ImportantDate, ImportantDateKind, Phone, Source, TagCount,
 };
 use crate::calendar::{self, PartialDate};
@@ -33,66 +33,7 @@ impl Store {
     ) -> Result<Customer> {
         let profile = validate(profile, clock.today()).map_err(Error::Validation)?;
         let tx = self.conn.transaction()?;
-        let previous_stage: Stage = tx
-            .query_row("SELECT stage FROM customers WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or_else(|| Error::not_found("customer", id))?;
-        check_referrer(&tx, Some(id), profile.referred_by)?;
-        tx.execute(
-            "UPDATE customers SET
-                family_name = ?2, given_name = ?3, family_name_reading = ?4,
-                given_name_reading = ?5, company = ?6, title = ?7,
-                birthday_year = ?8, birthday_month = ?9, birthday_day = ?10,
-                likes = ?11, notes = ?12, met_how = ?13, met_on = ?14, source = ?15,
-                preferred_channel = ?16, do_not_contact = ?17, quiet_until = ?18,
-                cadence_days = ?19, honorific = ?20, stage = ?21, sort_key = ?22,
-                updated_at = ?23
-             WHERE id = ?1",
-            params![
-                id,
-                profile.family_name,
-                profile.given_name,
-                profile.family_name_reading,
-                profile.given_name_reading,
-                profile.company,
-                profile.title,
-                profile.birthday.and_then(|b| b.year),
-                profile.birthday.map(|b| b.month),
-                profile.birthday.map(|b| b.day),
-                profile.likes,
-                profile.notes,
-                profile.met_how,
-                profile.met_on,
-                profile.source,
-                profile.preferred_channel,
-                profile.do_not_contact,
-                profile.quiet_until,
-                profile.cadence_days,
-                profile.honorific,
-                profile.stage,
-                sort_key_of(&profile),
-                clock.timestamp(),
-            ],
-        )?;
-        delete_children(&tx, id)?;
-        insert_children(&tx, id, &profile)?;
-        set_referrer(&tx, id, profile.referred_by, clock)?;
-        // Being introduced (or not) changes what the first purchase was.
-        crate::purchase::rederive_channels(&tx, id)?;
-        if previous_stage != profile.stage {
-            record_stage_change(
-                &tx,
-                id,
-                Some(previous_stage),
-                profile.stage,
-                "",
-                None,
-                clock,
-            )?;
-        }
-        search::index_customer(&tx, id, &profile)?;
+        update_customer_in(&tx, id, &profile, clock)?;
         remove_unused_tags(&tx)?;
         tx.commit()?;
         self.customer(id)
@@ -169,6 +110,89 @@ impl Store {
     }
 }
 
+/// Replaces a stored customer's profile with a validated one; shared by the
+/// form and by imports, which run many of these inside one transaction.
+pub(crate) fn update_customer_in(
+    conn: &Connection,
+    id: i64,
+    profile: &CustomerProfile,
+    clock: &Clock,
+) -> Result<()> {
+    let previous_stage: Stage = conn
+        .query_row("SELECT stage FROM customers WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("customer", id))?;
+    check_referrer(conn, Some(id), profile.referred_by)?;
+    conn.execute(
+        "UPDATE customers SET
+            family_name = ?2, given_name = ?3, family_name_reading = ?4,
+            given_name_reading = ?5, company = ?6, title = ?7,
+            birthday_year = ?8, birthday_month = ?9, birthday_day = ?10,
+            likes = ?11, notes = ?12, met_how = ?13, met_on = ?14, source = ?15,
+            preferred_channel = ?16, do_not_contact = ?17, quiet_until = ?18,
+            cadence_days = ?19, honorific = ?20, stage = ?21, sort_key = ?22,
+            updated_at = ?23, extras = ?24
+         WHERE id = ?1",
+        params![
+            id,
+            profile.family_name,
+            profile.given_name,
+            profile.family_name_reading,
+            profile.given_name_reading,
+            profile.company,
+            profile.title,
+            profile.birthday.and_then(|b| b.year),
+            profile.birthday.map(|b| b.month),
+            profile.birthday.map(|b| b.day),
+            profile.likes,
+            profile.notes,
+            profile.met_how,
+            profile.met_on,
+            profile.source,
+            profile.preferred_channel,
+            profile.do_not_contact,
+            profile.quiet_until,
+            profile.cadence_days,
+            profile.honorific,
+            profile.stage,
+            sort_key_of(profile),
+            clock.timestamp(),
+            extras_json(&profile.extras)?,
+        ],
+    )?;
+    delete_children(conn, id)?;
+    insert_children(conn, id, profile)?;
+    set_referrer(conn, id, profile.referred_by, clock)?;
+    // Being introduced (or not) changes what the first purchase was.
+    crate::purchase::rederive_channels(conn, id)?;
+    if previous_stage != profile.stage {
+        record_stage_change(
+            conn,
+            id,
+            Some(previous_stage),
+            profile.stage,
+            "",
+            None,
+            clock,
+        )?;
+    }
+    search::index_customer(conn, id, profile)?;
+    Ok(())
+}
+
+/// Extras are stored as a JSON array of `{name, value}`.
+fn extras_json(extras: &[Extra]) -> Result<String> {
+    Ok(serde_json::to_string(extras)?)
+}
+
+/// An unreadable or missing column reads as no extras (the first schema's
+/// default is an empty object).
+fn extras_from_json(text: &str) -> Vec<Extra> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
 fn sort_key_of(p: &CustomerProfile) -> String {
     kana::sort_key(
         &p.family_name,
@@ -196,9 +220,9 @@ pub(crate) fn insert_customer(
             company, title, birthday_year, birthday_month, birthday_day,
             likes, notes, met_how, met_on, source, preferred_channel,
             do_not_contact, quiet_until, cadence_days, honorific, stage,
-            sort_key, created_at, updated_at)
+            sort_key, extras, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)",
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
     )?
     .execute(params![
         uid,
@@ -223,6 +247,7 @@ pub(crate) fn insert_customer(
         profile.honorific,
         profile.stage,
         sort_key_of(profile),
+        extras_json(&profile.extras)?,
         now,
     ])?;
     let id = conn.last_insert_rowid();
@@ -235,7 +260,11 @@ pub(crate) fn insert_customer(
 
 /// A referrer must exist, must not be the customer, and must not have been
 /// introduced (directly or through others) by the customer.
-fn check_referrer(conn: &Connection, id: Option<i64>, referrer: Option<i64>) -> Result<()> {
+pub(crate) fn check_referrer(
+    conn: &Connection,
+    id: Option<i64>,
+    referrer: Option<i64>,
+) -> Result<()> {
     let Some(referrer) = referrer else {
         return Ok(());
     };
@@ -266,7 +295,12 @@ fn check_referrer(conn: &Connection, id: Option<i64>, referrer: Option<i64>) -> 
     Ok(())
 }
 
-fn set_referrer(conn: &Connection, id: i64, referrer: Option<i64>, clock: &Clock) -> Result<()> {
+pub(crate) fn set_referrer(
+    conn: &Connection,
+    id: i64,
+    referrer: Option<i64>,
+    clock: &Clock,
+) -> Result<()> {
     match referrer {
         None => {
             conn.prepare_cached("DELETE FROM referrals WHERE referred_id = ?1")?
@@ -413,7 +447,7 @@ fn insert_children(conn: &Connection, id: i64, p: &CustomerProfile) -> Result<()
     Ok(())
 }
 
-fn remove_unused_tags(conn: &Connection) -> Result<()> {
+pub(crate) fn remove_unused_tags(conn: &Connection) -> Result<()> {
     conn.prepare_cached(
         "DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.tag_id = tags.id)",
     )?
@@ -421,15 +455,19 @@ fn remove_unused_tags(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The columns [`customer_from_row`] reads, in its order.
+pub(crate) const CUSTOMER_COLUMNS: &str =
+    "id, uid, family_name, given_name, family_name_reading, given_name_reading,
+     company, title, birthday_year, birthday_month, birthday_day, likes, notes,
+     met_how, met_on, source, preferred_channel, do_not_contact, quiet_until,
+     cadence_days, honorific, stage, archived, archived_at, created_at, updated_at,
+     extras";
+
 pub(crate) fn load_customer(conn: &Connection, id: i64) -> Result<Customer> {
     let mut customer = conn
-        .prepare_cached(
-            "SELECT id, uid, family_name, given_name, family_name_reading, given_name_reading,
-                    company, title, birthday_year, birthday_month, birthday_day, likes, notes,
-                    met_how, met_on, source, preferred_channel, do_not_contact, quiet_until,
-                    cadence_days, honorific, stage, archived, archived_at, created_at, updated_at
-               FROM customers WHERE id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"
+        ))?
         .query_row([id], customer_from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("customer", id))?;
@@ -545,7 +583,7 @@ pub(crate) fn customer_ref_from_row(r: &Row<'_>) -> rusqlite::Result<CustomerRef
     })
 }
 
-fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
+pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     let profile = CustomerProfile {
         family_name: r.get(2)?,
         given_name: r.get(3)?,
@@ -565,6 +603,7 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         cadence_days: r.get(19)?,
         honorific: r.get(20)?,
         stage: r.get(21)?,
+        extras: extras_from_json(&r.get::<_, String>(26)?),
         ..CustomerProfile::default()
     };
     Ok(Customer {

@@ -10,6 +10,10 @@ use crate::kana;
 
 use crate::validation::Checker;
 pub use crate::validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
+/// Imported values without a field of their own: a photo kept as a data URL
+/// is the largest, so the limit is well above free text's.
+const LIMIT_EXTRA: usize = 2_000_000;
+const MAX_EXTRAS: usize = 500;
 /// Ten years is the longest keep-in-touch cadence that still means something.
 const MAX_CADENCE_DAYS: u32 = 3650;
 
@@ -78,6 +82,18 @@ pub(crate) fn validate(
         ));
     }
     profile.tags = check_tags(&mut c, std::mem::take(&mut profile.tags));
+    profile.extras.retain(|e| !e.name.trim().is_empty());
+    if profile.extras.len() > MAX_EXTRAS {
+        c.errors.push(FieldError::with_limit(
+            "extras",
+            FieldErrorCode::OutOfRange,
+            MAX_EXTRAS as i64,
+        ));
+    }
+    for (i, extra) in profile.extras.iter_mut().enumerate() {
+        c.text(&format!("extras.{i}.name"), &mut extra.name, LIMIT_NAME);
+        c.text(&format!("extras.{i}.value"), &mut extra.value, LIMIT_EXTRA);
+    }
 
     if c.errors.is_empty() {
         Ok(profile)

@@ -174,6 +174,18 @@ pub(super) struct Window {
 }
 
 impl Window {
+    /// From today to `days` ahead, for a calendar of what is planned.
+    pub(super) fn ahead(settings: &Settings, clock: &Clock, days: i64) -> Self {
+        let today = clock.today();
+        Window {
+            today,
+            from: today,
+            to: add_days(today, days),
+            lead: 0,
+            reminder_minutes: minutes_of(&settings.reminder_time).unwrap_or(9 * 60),
+        }
+    }
+
     fn new(settings: &Settings, clock: &Clock, earliest_snooze: Option<NaiveDate>) -> Self {
         let today = clock.today();
         let from = add_days(today, -OVERDUE_DAYS);

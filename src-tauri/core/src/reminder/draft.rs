@@ -403,16 +403,13 @@ pub fn render(template: &str, values: &[(&str, String)]) -> String {
 }
 
 /// "山田 太郎 様 — お誕生日まで7日": who, and what, in one line.
-pub(super) fn notice(r: &Reminder, language: DraftLanguage) -> Notice {
+/// What a reminder is about, in one line: "お誕生日まで7日",
+/// "ご購入から30日、満足度の確認".
+pub fn headline(r: &Reminder, language: DraftLanguage) -> String {
     use DraftLanguage::{En, Ja};
-    let who = r
-        .customer
-        .as_ref()
-        .map(|c| c.display_name.clone())
-        .unwrap_or_default();
     let what = occasion(r.kind, r.years, &r.subject, language, r.follow_up);
     let days = (r.occasion_on - r.due_on).num_days();
-    let headline = match (r.kind, language) {
+    match (r.kind, language) {
         (
             ReminderKind::Birthday | ReminderKind::FamilyBirthday | ReminderKind::ImportantDate,
             Ja,
@@ -446,7 +443,17 @@ pub(super) fn notice(r: &Reminder, language: DraftLanguage) -> Notice {
         (ReminderKind::ReferralBought, Ja) => format!("{what}がご購入、紹介のお礼"),
         (ReminderKind::ReferralBought, En) => format!("{what} bought: thank them"),
         (ReminderKind::Custom, _) => what,
-    };
+    }
+}
+
+pub(super) fn notice(r: &Reminder, language: DraftLanguage) -> Notice {
+    use DraftLanguage::{En, Ja};
+    let who = r
+        .customer
+        .as_ref()
+        .map(|c| c.display_name.clone())
+        .unwrap_or_default();
+    let headline = headline(r, language);
     let title = match (who.is_empty(), language) {
         (true, _) => headline,
         (false, Ja) => format!("{who} 様 — {headline}"),

@@ -1,7 +1,7 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file";
 
 export type FieldErrorCode = "required" | "too_long" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed";
 
@@ -65,6 +65,12 @@ export type FamilyMember = { name: string, reading: string,
  */
 relation: string, birthday: PartialDate | null, notes: string, };
 
+export type Extra = { 
+/**
+ * The vCard property (`NICKNAME`, `X-ICQ`…) or the CSV column's header.
+ */
+name: string, value: string, };
+
 export type CustomerProfile = { family_name: string, given_name: string, 
 /**
  * Furigana of the family name, in kana.
@@ -89,7 +95,11 @@ cadence_days: number | null,
 /**
  * Honorific for drafts; empty means the language's default (様).
  */
-honorific: string, tags: Array<string>, stage: Stage, };
+honorific: string, tags: Array<string>, stage: Stage, 
+/**
+ * What an import brought that has no field here.
+ */
+extras: Array<Extra>, };
 
 export type CustomerRef = { id: number, display_name: string, archived: boolean, };
 
@@ -178,7 +188,15 @@ templates: { [key in string]: string },
 /**
  * Start Kizuna (in the tray) when the user logs in.
  */
-start_at_login: boolean, };
+start_at_login: boolean, 
+/**
+ * Take a backup every day (and every week), kept 7 and 4 deep.
+ */
+automatic_backups: boolean, 
+/**
+ * Where backups go; empty is `backups/` in the data folder.
+ */
+backup_folder: string, };
 
 export type AppInfo = { version: string, 
 /**
@@ -583,6 +601,108 @@ export type DraftLanguage = "ja" | "en";
 export type ReminderTouch = { kind: TouchpointKind, summary: string, };
 
 export type ReminderAction = { "action": "done", log: ReminderTouch | null, } | { "action": "snooze", until: number, } | { "action": "skip" } | { "action": "reopen" };
+
+export type TextEncoding = "auto" | "utf8" | "shift_jis" | "windows1252" | "utf16_le" | "utf16_be";
+
+export type ImportProblemCode = "no_name" | "named_from_contact" | "unterminated" | "malformed" | "kept_aside" | "dropped" | "repeated";
+
+export type ImportProblem = { record: number, line: number, excerpt: string, code: ImportProblemCode, 
+/**
+ * The property, column or field concerned, when there is one.
+ */
+detail: string, };
+
+export type ImportAction = "new" | "update" | "unchanged";
+
+export type ChangedPart = "name" | "reading" | "company" | "phones" | "emails" | "addresses" | "birthday" | "dates" | "family" | "notes" | "tags" | "extras" | "relationship";
+
+export type PreviewRow = { record: number, display_name: string, action: ImportAction, changes: Array<ChangedPart>, };
+
+export type ImportPreview = { 
+/**
+ * Cards or rows read.
+ */
+read: number, new: number, updated: number, unchanged: number, 
+/**
+ * Contacts that appear again further down the file, merged into the first.
+ */
+repeated: number, 
+/**
+ * Cards or rows that cannot be imported (see `problems`).
+ */
+skipped: number, 
+/**
+ * Every problem, in file order (values kept aside included).
+ */
+problems: Array<ImportProblem>, 
+/**
+ * New and updated contacts first, then unchanged ones, in file order.
+ */
+rows: Array<PreviewRow>, 
+/**
+ * What the file was read as.
+ */
+encoding: TextEncoding, };
+
+export type ImportSummary = { created: number, updated: number, unchanged: number, skipped: number, 
+/**
+ * The copy of the store taken just before.
+ */
+backup: string | null, };
+
+export type ColumnTarget = "skip" | "keep" | "family_name" | "given_name" | "middle_name" | "full_name" | "family_name_reading" | "given_name_reading" | "full_name_reading" | "company" | "department" | "title" | "phone" | "phone_label" | "email" | "email_label" | "postal_code" | "region" | "locality" | "street" | "extended" | "country" | "full_address" | "address_label" | "birthday" | "anniversary" | "notes" | "tags" | "uid";
+
+export type ColumnMapping = { target: ColumnTarget, group: number, label: string, };
+
+export type CsvPreset = "google" | "google_legacy" | "outlook" | "linkedin" | "japanese" | "custom";
+
+export type CsvSheet = { encoding: TextEncoding, 
+/**
+ * Where the header row is (1-based); rows above it are not data.
+ */
+header_line: number, headers: Array<string>, 
+/**
+ * The first data rows, cut to the headers' width.
+ */
+samples: Array<Array<string>>, 
+/**
+ * Data rows in the file.
+ */
+rows: number, preset: CsvPreset, mapping: Array<ColumnMapping>, };
+
+export type CsvOptions = { encoding: TextEncoding, 
+/**
+ * One per header column; missing ones are kept as extras.
+ */
+mapping: Array<ColumnMapping>, };
+
+export type VcardVersion = "v4" | "v3";
+
+export type RestoredCounts = { customers: number, touchpoints: number, purchases: number, 
+/**
+ * The copy of the store taken just before.
+ */
+backup: string | null, };
+
+export type BackupKind = "daily" | "weekly" | "manual" | "before_import" | "before_restore" | "before_migration";
+
+export type BackupInfo = { path: string, file_name: string, kind: BackupKind, 
+/**
+ * When it was taken (Unix seconds, from its name).
+ */
+taken_at: number, size: number, };
+
+export type BackupContents = { info: BackupInfo, schema_version: number, customers: number, touchpoints: number, purchases: number, 
+/**
+ * The newest change in it (Unix seconds), if any.
+ */
+last_change_at: number | null, };
+
+export type RestoreReport = { restored: BackupContents, 
+/**
+ * The copy of the store as it was just before.
+ */
+previous: BackupInfo | null, };
 
 /** The direction a touchpoint of each kind starts with (editable). */
 export const DEFAULT_DIRECTION: Record<TouchpointKind, Direction> = { visit: 'neutral', call: 'neutral', email: 'neutral', message: 'neutral', letter: 'give', gift: 'give', event: 'give', other: 'neutral' };

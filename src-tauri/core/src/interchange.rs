@@ -1,0 +1,129 @@
+//! Customers in and out: vCard and CSV imports (read, previewed, then
+//! written all-or-nothing), vCard, CSV and iCalendar exports, and a full JSON
+//! snapshot of the store that restores it exactly.
+//!
+//! Reading a file never touches the store: it yields [`Incoming`] contacts
+//! and the problems found, each tied to the card or row it came from. The
+//! store then plans the import (new, updated, unchanged) for a preview and
+//! writes it in one transaction.
+
+pub mod export;
+pub mod ical;
+pub mod import;
+pub mod snapshot;
+pub mod table;
+pub mod text;
+pub mod vcard;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::customer::CustomerProfile;
+use crate::error::{Error, Result};
+
+/// One contact read from a file, before it is matched with the book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    /// 1-based: the card in a vCard file, the data row in a CSV file.
+    pub record: u32,
+    /// The line of the file it starts on.
+    pub line: u32,
+    /// The first line or so, to show beside a problem.
+    pub excerpt: String,
+    /// A vCard's UID: what a re-import is matched by first.
+    pub uid: Option<String>,
+    /// The UID of whoever introduced them (Kizuna's own exports carry it).
+    pub referred_by_uid: Option<String>,
+    /// Written by Kizuna, so its relationship fields (stage, source,
+    /// wishes) are the customer's and an update takes them.
+    pub from_kizuna: bool,
+    pub profile: CustomerProfile,
+}
+
+/// What was wrong with a card or row, for the preview. `kept_aside`
+/// problems do not stop the record: the value is kept in its extras.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProblem {
+    pub record: u32,
+    pub line: u32,
+    pub excerpt: String,
+    pub code: ImportProblemCode,
+    /// The property, column or field concerned, when there is one.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportProblemCode {
+    /// Neither a name nor a company, nor an e-mail address or phone
+    /// number to call them by: nobody to add.
+    NoName,
+    /// No name or company: the e-mail address or phone number stands in
+    /// for the name until the user writes one.
+    NamedFromContact,
+    /// A card without its `END:VCARD`.
+    Unterminated,
+    /// Text outside any card, or a card the parser could not read.
+    Malformed,
+    /// A value Kizuna could not take as it is (an address that is not an
+    /// e-mail address, a date in the future): kept in the customer's extras.
+    KeptAside,
+    /// A value too large to keep even aside (over 2 MB).
+    Dropped,
+    /// The same contact appears again further down; merged into the first.
+    Repeated,
+}
+
+impl ImportProblem {
+    pub(crate) fn of(
+        record: &Incoming,
+        code: ImportProblemCode,
+        detail: impl Into<String>,
+    ) -> Self {
+        ImportProblem {
+            record: record.record,
+            line: record.line,
+            excerpt: record.excerpt.clone(),
+            code,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// What reading a file produced.
+#[derive(Debug, Clone, Default)]
+pub struct ReadFile {
+    pub contacts: Vec<Incoming>,
+    pub problems: Vec<ImportProblem>,
+    /// Cards or rows that could not be read at all (each has a problem).
+    pub unreadable: u32,
+}
+
+/// Reports `(done, total)` and answers whether to go on; `false` cancels.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
+
+/// Calls `progress` and turns a "stop" into [`Error::Cancelled`].
+pub(crate) fn step(progress: &mut Progress<'_>, done: u64, total: u64) -> Result<()> {
+    if progress(done, total) {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
+}
+
+/// At most this many characters of a record are shown beside a problem.
+const EXCERPT_CHARS: usize = 160;
+
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut out: String = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ⏎ ");
+    if out.chars().count() > EXCERPT_CHARS {
+        out = out.chars().take(EXCERPT_CHARS).collect::<String>() + "…";
+    }
+    out
+}

@@ -1,0 +1,1009 @@
+//! CSV in and out. A sheet is inspected first: its encoding, where the
+//! header row is (LinkedIn writes notes above it), which known layout it
+//! follows — Google Contacts (both header styles), Outlook, LinkedIn, or a
+//! Japanese address book with よみ columns — and what each column holds.
+//! The user may change any column's meaning before the preview; a column
+//! nobody recognises is kept in the customers' extras, never dropped.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use unicode_normalization::UnicodeNormalization;
+
+use super::text::{TextEncoding, decode};
+use super::{ImportProblem, ImportProblemCode, Incoming, Progress, ReadFile, excerpt, step};
+use crate::calendar::PartialDate;
+use crate::customer::{
+    Address, CustomerProfile, Email, Extra, ImportantDate, ImportantDateKind, Phone,
+};
+use crate::error::{Error, Result};
+use crate::reminder::DraftLanguage;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnTarget {
+    /// Not imported (the user chose so).
+    Skip,
+    /// Kept in the customer's extras under the column's header.
+    Keep,
+    FamilyName,
+    GivenName,
+    MiddleName,
+    /// A whole name in one cell ("山田 太郎", "Ada Lovelace").
+    FullName,
+    FamilyNameReading,
+    GivenNameReading,
+    FullNameReading,
+    Company,
+    Department,
+    Title,
+    Phone,
+    /// The label of the phone in the same group (Google's "Phone 1 - Label").
+    PhoneLabel,
+    Email,
+    EmailLabel,
+    PostalCode,
+    Region,
+    Locality,
+    Street,
+    Extended,
+    Country,
+    /// A whole address in one cell.
+    FullAddress,
+    AddressLabel,
+    Birthday,
+    Anniversary,
+    Notes,
+    /// Tags, separated by commas, semicolons or Google's " ::: ".
+    Tags,
+    Uid,
+}
+
+/// One column's meaning. Columns of one phone, e-mail or address share a
+/// `group` (Google's "Phone 1 - Label" and "Phone 1 - Value"); group 0 puts
+/// each column in a group of its own. `label` is what a phone, e-mail or
+/// address from this column is labelled when the sheet does not say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ColumnMapping {
+    pub target: ColumnTarget,
+    pub group: u32,
+    pub label: String,
+}
+
+impl ColumnMapping {
+    fn new(target: ColumnTarget) -> Self {
+        ColumnMapping {
+            target,
+            group: 0,
+            label: String::new(),
+        }
+    }
+
+    fn grouped(target: ColumnTarget, group: u32) -> Self {
+        ColumnMapping {
+            target,
+            group,
+            label: String::new(),
+        }
+    }
+
+    fn labelled(target: ColumnTarget, group: u32, label: &str) -> Self {
+        ColumnMapping {
+            target,
+            group,
+            label: label.to_owned(),
+        }
+    }
+}
+
+/// The layouts Kizuna knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvPreset {
+    /// Google Contacts, current export ("First Name", "Phone 1 - Label").
+    Google,
+    /// Google Contacts, the older export ("Given Name", "Phone 1 - Type").
+    GoogleLegacy,
+    Outlook,
+    /// LinkedIn's connections export.
+    Linkedin,
+    /// A Japanese address book from Excel: 姓, 名, よみ, 〒, 住所…
+    Japanese,
+    /// Nothing recognised: every column kept as an extra until mapped.
+    Custom,
+}
+
+/// What inspecting a CSV file found, for the mapping screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CsvSheet {
+    pub encoding: TextEncoding,
+    /// Where the header row is (1-based); rows above it are not data.
+    pub header_line: u32,
+    pub headers: Vec<String>,
+    /// The first data rows, cut to the headers' width.
+    pub samples: Vec<Vec<String>>,
+    /// Data rows in the file.
+    pub rows: u32,
+    pub preset: CsvPreset,
+    pub mapping: Vec<ColumnMapping>,
+}
+
+/// How the user asked to read a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CsvOptions {
+    pub encoding: TextEncoding,
+    /// One per header column; missing ones are kept as extras.
+    pub mapping: Vec<ColumnMapping>,
+}
+
+const SAMPLE_ROWS: usize = 5;
+
+/// Header words folded so "E-mail Address", "e-mail address" and
+/// "Ｅ－ｍａｉｌ　Address" compare equal.
+fn fold(header: &str) -> String {
+    header
+        .nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "phone 2 - value" → ("phone", 2, "value").
+fn numbered(header: &str) -> Option<(&str, u32, &str)> {
+    let (left, part) = header.split_once(" - ")?;
+    let (kind, n) = left.rsplit_once(' ')?;
+    Some((kind, n.parse().ok()?, part))
+}
+
+fn google_mapping(h: &str, legacy: bool) -> Option<ColumnMapping> {
+    use ColumnTarget as T;
+    let simple = match h {
+        "first name" | "given name" => Some(T::GivenName),
+        "last name" | "family name" => Some(T::FamilyName),
+        "middle name" | "additional name" => Some(T::MiddleName),
+        "name" if legacy => Some(T::FullName),
+        "phonetic first name" | "given name yomi" => Some(T::GivenNameReading),
+        "phonetic last name" | "family name yomi" => Some(T::FamilyNameReading),
+        "phonetic middle name" | "additional name yomi" => Some(T::Keep),
+        "organization name" | "organization 1 - name" => Some(T::Company),
+        "organization title" | "organization 1 - title" => Some(T::Title),
+        "organization department" | "organization 1 - department" => Some(T::Department),
+        "birthday" => Some(T::Birthday),
+        "notes" => Some(T::Notes),
+        "labels" | "group membership" => Some(T::Tags),
+        _ => None,
+    };
+    if let Some(target) = simple {
+        return Some(ColumnMapping::new(target));
+    }
+    let (kind, n, part) = numbered(h)?;
+    // Groups: phones 100+, e-mails 200+, addresses 300+, events 400+.
+    let target = match (kind, part) {
+        ("phone", "value") => (T::Phone, 100),
+        ("phone", "label" | "type") => (T::PhoneLabel, 100),
+        ("e-mail", "value") => (T::Email, 200),
+        ("e-mail", "label" | "type") => (T::EmailLabel, 200),
+        ("address", "formatted") => (T::FullAddress, 300),
+        ("address", "street") => (T::Street, 300),
+        ("address", "city") => (T::Locality, 300),
+        ("address", "region") => (T::Region, 300),
+        ("address", "postal code") => (T::PostalCode, 300),
+        ("address", "country") => (T::Country, 300),
+        ("address", "extended address" | "po box") => (T::Extended, 300),
+        ("address", "label" | "type") => (T::AddressLabel, 300),
+        ("event", "value") => (T::Anniversary, 400),
+        ("organization", "name") => (T::Company, 0),
+        ("organization", "title") => (T::Title, 0),
+        _ => return None,
+    };
+    Some(ColumnMapping::grouped(target.0, target.1 + n))
+}
+
+fn outlook_mapping(h: &str, ja: bool) -> Option<ColumnMapping> {
+    use ColumnTarget as T;
+    let l = |ja_label: &str, en_label: &str| if ja { ja_label } else { en_label }.to_owned();
+    let m = match h {
+        "first name" => ColumnMapping::new(T::GivenName),
+        "last name" => ColumnMapping::new(T::FamilyName),
+        "middle name" => ColumnMapping::new(T::MiddleName),
+        "company" => ColumnMapping::new(T::Company),
+        "department" => ColumnMapping::new(T::Department),
+        "job title" => ColumnMapping::new(T::Title),
+        "e-mail address" => ColumnMapping::new(T::Email),
+        "e-mail 2 address" => ColumnMapping::new(T::Email),
+        "e-mail 3 address" => ColumnMapping::new(T::Email),
+        "mobile phone" => ColumnMapping::labelled(T::Phone, 0, &l("携帯", "mobile")),
+        "home phone" | "home phone 2" => ColumnMapping::labelled(T::Phone, 0, &l("自宅", "home")),
+        "business phone" | "business phone 2" | "company main phone" => {
+            ColumnMapping::labelled(T::Phone, 0, &l("会社", "work"))
+        }
+        "business fax" => ColumnMapping::labelled(T::Phone, 0, &l("会社FAX", "work fax")),
+        "home fax" => ColumnMapping::labelled(T::Phone, 0, &l("自宅FAX", "home fax")),
+        "other phone" | "primary phone" => ColumnMapping::new(T::Phone),
+        "business street" => ColumnMapping::labelled(T::Street, 1, &l("会社", "work")),
+        "business street 2" | "business street 3" => ColumnMapping::grouped(T::Extended, 1),
+        "business city" => ColumnMapping::grouped(T::Locality, 1),
+        "business state" => ColumnMapping::grouped(T::Region, 1),
+        "business postal code" => ColumnMapping::grouped(T::PostalCode, 1),
+        "business country/region" | "business country" => ColumnMapping::grouped(T::Country, 1),
+        "home street" => ColumnMapping::labelled(T::Street, 2, &l("自宅", "home")),
+        "home street 2" | "home street 3" => ColumnMapping::grouped(T::Extended, 2),
+        "home city" => ColumnMapping::grouped(T::Locality, 2),
+        "home state" => ColumnMapping::grouped(T::Region, 2),
+        "home postal code" => ColumnMapping::grouped(T::PostalCode, 2),
+        "home country/region" | "home country" => ColumnMapping::grouped(T::Country, 2),
+        "other street" => ColumnMapping::grouped(T::Street, 3),
+        "other city" => ColumnMapping::grouped(T::Locality, 3),
+        "other state" => ColumnMapping::grouped(T::Region, 3),
+        "other postal code" => ColumnMapping::grouped(T::PostalCode, 3),
+        "other country/region" => ColumnMapping::grouped(T::Country, 3),
+        "birthday" => ColumnMapping::new(T::Birthday),
+        "anniversary" => ColumnMapping::new(T::Anniversary),
+        "notes" => ColumnMapping::new(T::Notes),
+        "categories" => ColumnMapping::new(T::Tags),
+        // Bookkeeping every Outlook export writes, with nothing about the person.
+        "sensitivity" | "priority" | "private" | "gender" => ColumnMapping::new(T::Skip),
+        "yomi first name" | "furigana first name" => ColumnMapping::new(T::GivenNameReading),
+        "yomi last name" | "furigana last name" => ColumnMapping::new(T::FamilyNameReading),
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn linkedin_mapping(h: &str) -> Option<ColumnMapping> {
+    use ColumnTarget as T;
+    Some(ColumnMapping::new(match h {
+        "first name" => T::GivenName,
+        "last name" => T::FamilyName,
+        "email address" => T::Email,
+        "company" => T::Company,
+        "position" => T::Title,
+        // "URL" and "Connected On" are kept as extras.
+        _ => return None,
+    }))
+}
+
+fn japanese_mapping(h: &str, ja: bool) -> Option<ColumnMapping> {
+    use ColumnTarget as T;
+    // Readings come as よみ, ふりがな, フリガナ, カナ, with or without brackets.
+    let h: String = h
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '(' | ')' | '（' | '）' | '[' | ']' | '「' | '」' | ' ' | '・'
+            )
+        })
+        .collect();
+    let reading = |s: &str| {
+        [
+            "よみ",
+            "ふりがな",
+            "フリガナ",
+            "よみがな",
+            "ヨミ",
+            "カナ",
+            "かな",
+            "読み",
+        ]
+        .iter()
+        .any(|w| s.contains(w))
+    };
+    let l = |ja_label: &str, en_label: &str| if ja { ja_label } else { en_label }.to_owned();
+    let m = match h.as_str() {
+        "姓" | "苗字" | "名字" => ColumnMapping::new(T::FamilyName),
+        "名" | "名前名" => ColumnMapping::new(T::GivenName),
+        "氏名" | "名前" | "お名前" | "宛名" => ColumnMapping::new(T::FullName),
+        "せい" | "セイ" => ColumnMapping::new(T::FamilyNameReading),
+        "めい" | "メイ" => ColumnMapping::new(T::GivenNameReading),
+        s if reading(s) && (s.contains('姓') || s.contains("せい") || s.contains("セイ")) => {
+            ColumnMapping::new(T::FamilyNameReading)
+        }
+        s if reading(s)
+            && (s.contains('名') || s.contains("めい") || s.contains("メイ"))
+            && !s.contains("氏名") =>
+        {
+            ColumnMapping::new(T::GivenNameReading)
+        }
+        s if reading(s) => ColumnMapping::new(T::FullNameReading),
+        "会社名" | "会社" | "勤務先" | "所属" | "店名" | "屋号" => {
+            ColumnMapping::new(T::Company)
+        }
+        "部署" | "部署名" => ColumnMapping::new(T::Department),
+        "役職" | "肩書" | "肩書き" => ColumnMapping::new(T::Title),
+        "郵便番号" | "〒" => ColumnMapping::grouped(T::PostalCode, 1),
+        "都道府県" => ColumnMapping::grouped(T::Region, 1),
+        "市区町村" => ColumnMapping::grouped(T::Locality, 1),
+        "住所" | "住所1" | "番地" | "町名番地" | "町域番地" => {
+            ColumnMapping::grouped(T::Street, 1)
+        }
+        "住所2" | "建物名" | "建物" | "マンション名" => {
+            ColumnMapping::grouped(T::Extended, 1)
+        }
+        "電話番号" | "電話" | "tel" | "自宅電話" => {
+            ColumnMapping::labelled(T::Phone, 0, &l("自宅", "home"))
+        }
+        "携帯電話" | "携帯" | "携帯番号" => {
+            ColumnMapping::labelled(T::Phone, 0, &l("携帯", "mobile"))
+        }
+        "会社電話" | "勤務先電話" => {
+            ColumnMapping::labelled(T::Phone, 0, &l("会社", "work"))
+        }
+        "fax" | "ファックス" | "fax番号" => {
+            ColumnMapping::labelled(T::Phone, 0, &l("FAX", "fax"))
+        }
+        "メールアドレス" | "メール" | "eメール" | "e-mail" | "email" | "pcメール" => {
+            ColumnMapping::new(T::Email)
+        }
+        "携帯メール" => ColumnMapping::labelled(T::Email, 0, &l("携帯", "mobile")),
+        "生年月日" | "誕生日" => ColumnMapping::new(T::Birthday),
+        "記念日" | "結婚記念日" => ColumnMapping::new(T::Anniversary),
+        "メモ" | "備考" | "メモ欄" | "コメント" => ColumnMapping::new(T::Notes),
+        "グループ" | "分類" | "タグ" | "区分" => ColumnMapping::new(T::Tags),
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn mapping_of(preset: CsvPreset, header: &str, language: DraftLanguage) -> Option<ColumnMapping> {
+    let h = fold(header);
+    let ja = language == DraftLanguage::Ja;
+    match preset {
+        CsvPreset::Google => google_mapping(&h, false),
+        CsvPreset::GoogleLegacy => google_mapping(&h, true),
+        CsvPreset::Outlook => outlook_mapping(&h, ja),
+        CsvPreset::Linkedin => linkedin_mapping(&h),
+        CsvPreset::Japanese => japanese_mapping(&h, ja),
+        CsvPreset::Custom => None,
+    }
+}
+
+/// Each column's meaning under a preset; what it does not know is kept.
+pub fn mapping_for(
+    preset: CsvPreset,
+    headers: &[String],
+    language: DraftLanguage,
+) -> Vec<ColumnMapping> {
+    headers
+        .iter()
+        .map(|h| {
+            if h.trim().is_empty() {
+                ColumnMapping::new(ColumnTarget::Skip)
+            } else {
+                mapping_of(preset, h, language)
+                    .unwrap_or_else(|| ColumnMapping::new(ColumnTarget::Keep))
+            }
+        })
+        .collect()
+}
+
+/// How well a preset knows a header row: the number of columns it maps,
+/// with marks for headers only that layout writes.
+fn score(preset: CsvPreset, headers: &[String]) -> usize {
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    let known = folded
+        .iter()
+        .filter(|h| mapping_of(preset, h, DraftLanguage::Ja).is_some())
+        .count();
+    let has = |name: &str| folded.iter().any(|h| h == name);
+    let bonus = match preset {
+        CsvPreset::Google => {
+            usize::from(has("first name") && folded.iter().any(|h| h.ends_with("- label"))) * 5
+        }
+        CsvPreset::GoogleLegacy => usize::from(has("given name")) * 5,
+        CsvPreset::Outlook => usize::from(has("business street") || has("mobile phone")) * 5,
+        CsvPreset::Linkedin => usize::from(has("connected on")) * 10,
+        CsvPreset::Japanese | CsvPreset::Custom => 0,
+    };
+    known * 2 + bonus
+}
+
+fn guess_preset(headers: &[String]) -> CsvPreset {
+    [
+        CsvPreset::Google,
+        CsvPreset::GoogleLegacy,
+        CsvPreset::Outlook,
+        CsvPreset::Linkedin,
+        CsvPreset::Japanese,
+    ]
+    .into_iter()
+    .map(|p| (score(p, headers), p))
+    .filter(|(s, _)| *s >= 4)
+    .max_by_key(|(s, _)| *s)
+    .map_or(CsvPreset::Custom, |(_, p)| p)
+}
+
+/// The delimiter the first lines use most: comma, tab or semicolon.
+fn delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+    [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| head.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',')
+}
+
+/// Every record of the file, each with the line it starts on.
+fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    // Line numbers counted here: the reader's count starts a record at
+    // the blank lines it skipped before it.
+    let mut line = 1u32;
+    let mut counted = 0usize;
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::UnreadableFile(format!("CSV: {e}")))?;
+        let mut start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let start = start.min(bytes.len());
+        line += u32::try_from(
+            bytes[counted.min(start)..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count(),
+        )
+        .unwrap_or(0);
+        counted = start;
+        out.push((line, record.iter().map(str::to_owned).collect()));
+    }
+    Ok(out)
+}
+
+/// The header row: the first of the first twenty rows a layout knows best
+/// (LinkedIn writes a few lines of notes above it), else the first row.
+fn header_index(rows: &[(u32, Vec<String>)]) -> usize {
+    rows.iter()
+        .take(20)
+        .enumerate()
+        .map(|(i, (_, cells))| {
+            let best = [
+                CsvPreset::Google,
+                CsvPreset::GoogleLegacy,
+                CsvPreset::Outlook,
+                CsvPreset::Linkedin,
+                CsvPreset::Japanese,
+            ]
+            .into_iter()
+            .map(|p| score(p, cells))
+            .max()
+            .unwrap_or(0);
+            (best, std::cmp::Reverse(i))
+        })
+        .max()
+        .filter(|(best, _)| *best >= 4)
+        .map_or(0, |(_, std::cmp::Reverse(i))| i)
+}
+
+fn is_blank(cells: &[String]) -> bool {
+    cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// Reads a sheet's layout for the mapping screen.
+pub fn inspect(bytes: &[u8], encoding: TextEncoding, language: DraftLanguage) -> Result<CsvSheet> {
+    let decoded = decode(bytes, encoding);
+    let rows = records(&decoded.text)?;
+    if rows.is_empty() {
+        return Err(Error::UnreadableFile("the file is empty".to_owned()));
+    }
+    let at = header_index(&rows);
+    let (header_line, headers) = rows[at].clone();
+    let data: Vec<&Vec<String>> = rows[at + 1..]
+        .iter()
+        .map(|(_, cells)| cells)
+        .filter(|c| !is_blank(c))
+        .collect();
+    let preset = guess_preset(&headers);
+    Ok(CsvSheet {
+        encoding: decoded.encoding,
+        header_line,
+        mapping: mapping_for(preset, &headers, language),
+        samples: data
+            .iter()
+            .take(SAMPLE_ROWS)
+            .map(|cells| {
+                (0..headers.len())
+                    .map(|i| cells.get(i).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect(),
+        rows: u32::try_from(data.len()).unwrap_or(u32::MAX),
+        headers,
+        preset,
+    })
+}
+
+/// Dates as sheets write them: 1985-04-12, 1985/4/12, 1985年4月12日,
+/// 昭和60年4月12日, 19850412, --04-12, 4/12 (no year).
+pub(crate) fn parse_date(text: &str) -> Option<PartialDate> {
+    let t: String = text.nfkc().collect::<String>().trim().to_owned();
+    if t.is_empty() {
+        return None;
+    }
+    let eras = [
+        ("令和", 2018),
+        ("平成", 1988),
+        ("昭和", 1925),
+        ("大正", 1911),
+        ("明治", 1867),
+    ];
+    let (offset, rest) = eras
+        .iter()
+        .find_map(|(name, base)| t.strip_prefix(name).map(|r| (Some(*base), r)))
+        .unwrap_or((None, t.as_str()));
+    let rest = rest.replace('元', "1");
+    let numbers: Vec<u32> = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let date = match (offset, numbers.as_slice()) {
+        (Some(base), [y, m, d]) => PartialDate::new(Some(base + i32::try_from(*y).ok()?), *m, *d),
+        (None, [ymd]) if rest.len() == 8 => PartialDate::new(
+            Some(i32::try_from(ymd / 10_000).ok()?),
+            ymd / 100 % 100,
+            ymd % 100,
+        ),
+        (None, [md]) if rest.starts_with("--") && rest.len() == 6 => {
+            PartialDate::new(None, md / 100, md % 100)
+        }
+        (None, [y, m, d]) if *y > 31 => PartialDate::new(Some(i32::try_from(*y).ok()?), *m, *d),
+        // US order, as Outlook writes in English: 4/12/1985.
+        (None, [m, d, y]) if *y > 31 => PartialDate::new(Some(i32::try_from(*y).ok()?), *m, *d),
+        (None, [m, d]) => PartialDate::new(None, *m, *d),
+        _ => return None,
+    };
+    date.is_valid().then_some(date)
+}
+
+fn split_tags(cell: &str) -> Vec<String> {
+    cell.split(" ::: ")
+        .flat_map(|part| part.split([',', ';', '、', '，']))
+        .map(|t| t.trim().trim_start_matches('*').trim().to_owned())
+        .filter(|t| !t.is_empty() && t != "myContacts")
+        .collect()
+}
+
+/// Builds one contact from a row, column by column.
+fn contact(
+    headers: &[String],
+    mapping: &[ColumnMapping],
+    cells: &[String],
+    p: &mut CustomerProfile,
+    uid: &mut Option<String>,
+) {
+    use ColumnTarget as T;
+    // Grouped parts of one phone, e-mail or address, by group number.
+    #[derive(Default)]
+    struct Parts {
+        phone: Option<String>,
+        phone_label: String,
+        email: Option<String>,
+        email_label: String,
+        address: Address,
+        address_label: String,
+        has_address: bool,
+        label: String,
+    }
+    let mut groups: BTreeMap<(u32, usize), Parts> = BTreeMap::new();
+    let mut middle = String::new();
+    let mut department = String::new();
+    let mut full_name = String::new();
+    let mut full_reading = String::new();
+    let mut notes: Vec<String> = Vec::new();
+    let join = |target: &mut String, value: &str, sep: &str| {
+        if target.is_empty() {
+            value.clone_into(target);
+        } else {
+            target.push_str(sep);
+            target.push_str(value);
+        }
+    };
+    for (i, cell) in cells.iter().enumerate() {
+        let value = cell.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let m = mapping
+            .get(i)
+            .cloned()
+            .unwrap_or(ColumnMapping::new(T::Keep));
+        // Group 0 is one group per column.
+        let key = if m.group == 0 { (0, i) } else { (m.group, 0) };
+        match m.target {
+            T::Skip => {}
+            T::Keep => p.extras.push(Extra {
+                name: headers
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", i + 1)),
+                value: value.to_owned(),
+            }),
+            T::FamilyName => join(&mut p.family_name, value, " "),
+            T::GivenName => join(&mut p.given_name, value, " "),
+            T::MiddleName => join(&mut middle, value, " "),
+            T::FullName => full_name = value.to_owned(),
+            T::FamilyNameReading => p.family_name_reading = value.nfkc().collect(),
+            T::GivenNameReading => p.given_name_reading = value.nfkc().collect(),
+            T::FullNameReading => full_reading = value.nfkc().collect(),
+            T::Company => join(&mut p.company, value, " "),
+            T::Department => join(&mut department, value, " "),
+            T::Title => join(&mut p.title, value, " "),
+            T::Phone | T::PhoneLabel | T::Email | T::EmailLabel => {
+                let parts = groups.entry(key).or_default();
+                if parts.label.is_empty() {
+                    parts.label.clone_from(&m.label);
+                }
+                match m.target {
+                    T::Phone => parts.phone = Some(value.to_owned()),
+                    T::PhoneLabel => value
+                        .trim_start_matches("* ")
+                        .clone_into(&mut parts.phone_label),
+                    T::Email => parts.email = Some(value.to_owned()),
+                    _ => value
+                        .trim_start_matches("* ")
+                        .clone_into(&mut parts.email_label),
+                }
+            }
+            T::PostalCode
+            | T::Region
+            | T::Locality
+            | T::Street
+            | T::Extended
+            | T::Country
+            | T::FullAddress
+            | T::AddressLabel => {
+                let parts = groups.entry(key).or_default();
+                if parts.label.is_empty() {
+                    parts.label.clone_from(&m.label);
+                }
+                let a = &mut parts.address;
+                match m.target {
+                    T::PostalCode => a.postal_code = value.to_owned(),
+                    T::Region => a.region = value.to_owned(),
+                    T::Locality => a.locality = value.to_owned(),
+                    T::Street | T::FullAddress if a.street.is_empty() => {
+                        a.street = value.to_owned()
+                    }
+                    T::Street | T::FullAddress => {}
+                    T::Extended => join(&mut a.extended, value, " "),
+                    T::Country => a.country = value.to_owned(),
+                    _ => value.clone_into(&mut parts.address_label),
+                }
+                if m.target != T::AddressLabel {
+                    parts.has_address = true;
+                }
+            }
+            T::Birthday => match parse_date(value) {
+                Some(date) => p.birthday = Some(date),
+                None => p.extras.push(Extra {
+                    name: headers.get(i).cloned().unwrap_or_default(),
+                    value: value.to_owned(),
+                }),
+            },
+            T::Anniversary => match parse_date(value) {
+                Some(date) => p.important_dates.push(ImportantDate {
+                    kind: ImportantDateKind::Anniversary,
+                    label: String::new(),
+                    date,
+                }),
+                None => p.extras.push(Extra {
+                    name: headers.get(i).cloned().unwrap_or_default(),
+                    value: value.to_owned(),
+                }),
+            },
+            T::Notes => notes.push(value.to_owned()),
+            T::Tags => {
+                for tag in split_tags(value) {
+                    if !p.tags.contains(&tag) {
+                        p.tags.push(tag);
+                    }
+                }
+            }
+            T::Uid => *uid = Some(value.to_owned()),
+        }
+    }
+    for parts in groups.into_values() {
+        let pick = |own: String, fallback: &str| {
+            if own.is_empty() {
+                fallback.to_owned()
+            } else {
+                own
+            }
+        };
+        // Several numbers in one cell (Google writes "a ::: b").
+        if let Some(phone) = parts.phone {
+            let label = pick(parts.phone_label, &parts.label);
+            for number in phone
+                .split(" ::: ")
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                p.phones.push(Phone {
+                    label: label.clone(),
+                    number: number.to_owned(),
+                });
+            }
+        }
+        if let Some(email) = parts.email {
+            let label = pick(parts.email_label, &parts.label);
+            for address in email
+                .split(" ::: ")
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                p.emails.push(Email {
+                    label: label.clone(),
+                    address: address.to_owned(),
+                });
+            }
+        }
+        if parts.has_address {
+            let mut address = parts.address;
+            address.label = pick(parts.address_label, &parts.label);
+            p.addresses.push(address);
+        }
+    }
+    if !middle.is_empty() {
+        p.given_name = format!("{} {middle}", p.given_name).trim().to_owned();
+    }
+    if !department.is_empty() {
+        p.company = format!("{} {department}", p.company).trim().to_owned();
+    }
+    if p.family_name.is_empty() && p.given_name.is_empty() && !full_name.is_empty() {
+        let japanese = full_name.chars().any(crate::kana::is_japanese_script);
+        let parts: Vec<&str> = full_name.split_whitespace().collect();
+        match parts.as_slice() {
+            [only] => (*only).clone_into(&mut p.family_name),
+            [first, rest @ ..] if japanese => {
+                (*first).clone_into(&mut p.family_name);
+                p.given_name = rest.join(" ");
+            }
+            [init @ .., last] => {
+                (*last).clone_into(&mut p.family_name);
+                p.given_name = init.join(" ");
+            }
+            [] => {}
+        }
+    }
+    if p.family_name_reading.is_empty() && !full_reading.is_empty() {
+        let mut parts = full_reading.split_whitespace();
+        p.family_name_reading = parts.next().unwrap_or_default().to_owned();
+        if p.given_name_reading.is_empty() {
+            p.given_name_reading = parts.collect::<Vec<_>>().join(" ");
+        }
+    }
+    p.notes = notes.join("\n\n");
+}
+
+/// Reads every data row with the given column meanings.
+pub fn read(
+    bytes: &[u8],
+    options: &CsvOptions,
+    progress: Progress<'_>,
+) -> Result<(ReadFile, TextEncoding)> {
+    let mut progress = progress;
+    let decoded = decode(bytes, options.encoding);
+    let rows = records(&decoded.text)?;
+    let mut file = ReadFile::default();
+    if rows.is_empty() {
+        return Ok((file, decoded.encoding));
+    }
+    let at = header_index(&rows);
+    let headers = rows[at].1.clone();
+    let data = &rows[at + 1..];
+    let total = data.len() as u64;
+    let mut record = 0u32;
+    for (n, (line, cells)) in data.iter().enumerate() {
+        if n % 512 == 0 {
+            step(&mut progress, n as u64, total)?;
+        }
+        if is_blank(cells) {
+            continue;
+        }
+        record += 1;
+        let mut incoming = Incoming {
+            record,
+            line: *line,
+            excerpt: excerpt(&cells.join(",")),
+            uid: None,
+            referred_by_uid: None,
+            from_kizuna: false,
+            profile: CustomerProfile::default(),
+        };
+        let mut uid = None;
+        contact(
+            &headers,
+            &options.mapping,
+            cells,
+            &mut incoming.profile,
+            &mut uid,
+        );
+        incoming.uid = uid;
+        if cells.len() > headers.len()
+            && cells[headers.len()..].iter().any(|c| !c.trim().is_empty())
+        {
+            // Cells beyond the header have no column name; keep them anyway.
+            for (i, cell) in cells.iter().enumerate().skip(headers.len()) {
+                if !cell.trim().is_empty() {
+                    incoming.profile.extras.push(Extra {
+                        name: format!("#{}", i + 1),
+                        value: cell.trim().to_owned(),
+                    });
+                }
+            }
+            file.problems.push(ImportProblem::of(
+                &incoming,
+                ImportProblemCode::KeptAside,
+                "columns",
+            ));
+        }
+        file.contacts.push(incoming);
+    }
+    step(&mut progress, total, total)?;
+    Ok((file, decoded.encoding))
+}
+
+/// The columns an export writes, Google Contacts' current layout, which
+/// Google, Outlook and Excel read, and which reads back here.
+pub fn write(customers: &[&CustomerProfile]) -> String {
+    let most =
+        |f: fn(&CustomerProfile) -> usize| customers.iter().map(|p| f(p)).max().unwrap_or(0).max(1);
+    let phones = most(|p| p.phones.len());
+    let emails = most(|p| p.emails.len());
+    let addresses = most(|p| p.addresses.len());
+    let mut headers: Vec<String> = [
+        "First Name",
+        "Middle Name",
+        "Last Name",
+        "Phonetic First Name",
+        "Phonetic Last Name",
+        "Organization Name",
+        "Organization Title",
+        "Birthday",
+        "Notes",
+        "Labels",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for n in 1..=emails {
+        headers.push(format!("E-mail {n} - Label"));
+        headers.push(format!("E-mail {n} - Value"));
+    }
+    for n in 1..=phones {
+        headers.push(format!("Phone {n} - Label"));
+        headers.push(format!("Phone {n} - Value"));
+    }
+    for n in 1..=addresses {
+        for part in [
+            "Label",
+            "Street",
+            "Extended Address",
+            "City",
+            "Region",
+            "Postal Code",
+            "Country",
+        ] {
+            headers.push(format!("Address {n} - {part}"));
+        }
+    }
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut rows: Vec<Vec<String>> = vec![headers];
+    for p in customers {
+        let birthday = p.birthday.map(|d| match d.year {
+            Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
+            None => format!("--{:02}-{:02}", d.month, d.day),
+        });
+        let mut row = vec![
+            p.given_name.clone(),
+            String::new(),
+            p.family_name.clone(),
+            p.given_name_reading.clone(),
+            p.family_name_reading.clone(),
+            p.company.clone(),
+            p.title.clone(),
+            birthday.unwrap_or_default(),
+            p.notes.clone(),
+            p.tags.join(" ::: "),
+        ];
+        for n in 0..emails {
+            let e = p.emails.get(n);
+            row.push(e.map(|e| e.label.clone()).unwrap_or_default());
+            row.push(e.map(|e| e.address.clone()).unwrap_or_default());
+        }
+        for n in 0..phones {
+            let ph = p.phones.get(n);
+            row.push(ph.map(|e| e.label.clone()).unwrap_or_default());
+            row.push(ph.map(|e| e.number.clone()).unwrap_or_default());
+        }
+        for n in 0..addresses {
+            let a = p.addresses.get(n).cloned().unwrap_or_default();
+            row.extend([
+                a.label,
+                a.street,
+                a.extended,
+                a.locality,
+                a.region,
+                a.postal_code,
+                a.country,
+            ]);
+        }
+        rows.push(row);
+    }
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(&row);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    // A byte-order mark tells Excel the file is UTF-8.
+    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_forms_sheets_use() {
+        let d = |y, m, d| Some(PartialDate::new(y, m, d));
+        assert_eq!(parse_date("1985-04-12"), d(Some(1985), 4, 12));
+        assert_eq!(parse_date("1985/4/12"), d(Some(1985), 4, 12));
+        assert_eq!(parse_date("1985年4月12日"), d(Some(1985), 4, 12));
+        assert_eq!(parse_date("昭和60年4月12日"), d(Some(1985), 4, 12));
+        assert_eq!(parse_date("平成元年1月8日"), d(Some(1989), 1, 8));
+        assert_eq!(parse_date("19850412"), d(Some(1985), 4, 12));
+        assert_eq!(parse_date("--04-12"), d(None, 4, 12));
+        assert_eq!(parse_date("4/12/1985"), d(Some(1985), 4, 12));
+        assert_eq!(parse_date("4月12日"), d(None, 4, 12));
+        assert_eq!(parse_date("いつか"), None);
+        assert_eq!(parse_date("1985-02-30"), None);
+    }
+
+    #[test]
+    fn layouts_are_recognised_by_their_headers() {
+        let h = |s: &str| s.split(',').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            guess_preset(&h(
+                "First Name,Middle Name,Last Name,Phonetic First Name,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value"
+            )),
+            CsvPreset::Google
+        );
+        assert_eq!(
+            guess_preset(&h(
+                "Name,Given Name,Additional Name,Family Name,Yomi Name,E-mail 1 - Type,E-mail 1 - Value"
+            )),
+            CsvPreset::GoogleLegacy
+        );
+        assert_eq!(
+            guess_preset(&h(
+                "First Name,Middle Name,Last Name,Company,Business Street,Mobile Phone,E-mail Address"
+            )),
+            CsvPreset::Outlook
+        );
+        assert_eq!(
+            guess_preset(&h(
+                "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+            )),
+            CsvPreset::Linkedin
+        );
+        assert_eq!(
+            guess_preset(&h(
+                "姓,名,姓(よみ),名(よみ),郵便番号,都道府県,住所1,電話番号"
+            )),
+            CsvPreset::Japanese
+        );
+        assert_eq!(guess_preset(&h("foo,bar")), CsvPreset::Custom);
+    }
+}
