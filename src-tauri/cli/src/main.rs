@@ -1,6 +1,8 @@
 //! `kizuna-cli`: Kizuna without a window, for scripts and maintenance.
 
 mod bench;
+mod crash_writer;
+mod interchange;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,55 @@ enum Command {
         #[arg(long)]
         english: bool,
     },
+    /// Import customers from a vCard (2.1, 3.0, 4.0) or CSV file: shows what
+    /// it will do, then writes it all at once (after a backup).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "auto")]
+        format: interchange::FileFormat,
+        #[arg(long, value_enum, default_value = "auto")]
+        encoding: interchange::Encoding,
+        /// The CSV layout, when the one detected is wrong.
+        #[arg(long, value_enum)]
+        preset: Option<interchange::Preset>,
+        /// Show what would happen and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Label phones and e-mails in English (mobile) instead of Japanese (携帯).
+        #[arg(long)]
+        english: bool,
+    },
+    /// Export customers (all, or --ids) as vCard, CSV, iCalendar, or everything as JSON.
+    Export {
+        #[arg(long, value_enum, default_value = "vcard")]
+        format: interchange::ExportFormat,
+        /// Write here instead of to standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Only these customers (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        ids: Vec<i64>,
+        #[arg(long)]
+        english: bool,
+    },
+    /// Back up the store now (into the backup folder in the settings).
+    Backup,
+    /// List the backups, newest first.
+    Backups,
+    /// Replace the store with a backup (.sqlite3) or a JSON export, after
+    /// checking it and backing up the store as it is.
+    Restore {
+        file: PathBuf,
+        /// Really replace (without it, only the check is shown).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// For the crash-safety test: write through the core until killed.
+    #[command(hide = true)]
+    CrashWriter {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write the UI's TypeScript bindings generated from the Rust types.
     Bindings {
         #[arg(default_value = "ui/src/lib/api/bindings.ts")]
@@ -71,6 +122,14 @@ fn main() -> ExitCode {
             eprintln!("kizuna-cli: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn language(english: bool) -> kizuna_core::reminder::DraftLanguage {
+    if english {
+        kizuna_core::reminder::DraftLanguage::En
+    } else {
+        kizuna_core::reminder::DraftLanguage::Ja
     }
 }
 
@@ -155,6 +214,68 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             eprintln!("({:.1} ms)", elapsed.as_secs_f64() * 1000.0);
+        }
+        Command::Import {
+            file,
+            format,
+            encoding,
+            preset,
+            dry_run,
+            english,
+        } => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (mut store, _) = Store::open_in_dir(&dir)?;
+            let clock = Clock::system(store.settings()?.tz());
+            let args = interchange::ImportArgs {
+                file,
+                format,
+                encoding,
+                preset,
+                dry_run,
+                language: language(english),
+            };
+            interchange::import(&mut store, &args, &clock)?;
+        }
+        Command::Export {
+            format,
+            output,
+            ids,
+            english,
+        } => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (store, _) = Store::open_in_dir(&dir)?;
+            let clock = Clock::system(store.settings()?.tz());
+            let ids = (!ids.is_empty()).then_some(ids.as_slice());
+            interchange::export(
+                &store,
+                format,
+                ids,
+                output.as_deref(),
+                language(english),
+                &clock,
+            )?;
+        }
+        Command::Backup => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (store, _) = Store::open_in_dir(&dir)?;
+            let clock = Clock::system(store.settings()?.tz());
+            interchange::back_up(&store, &clock)?;
+        }
+        Command::Backups => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (store, _) = Store::open_in_dir(&dir)?;
+            interchange::list_backups(&store)?;
+        }
+        Command::Restore { file, yes } => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (mut store, _) = Store::open_in_dir(&dir)?;
+            let clock = Clock::system(store.settings()?.tz());
+            interchange::restore(&mut store, &file, yes, &clock)?;
+        }
+        Command::CrashWriter { seed } => {
+            let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
+            let (mut store, _) = Store::open_in_dir(&dir)?;
+            crash_writer::run(&mut store, seed)?;
         }
         Command::Bindings { output } => {
             std::fs::write(&output, kizuna_core::bindings::typescript())?;

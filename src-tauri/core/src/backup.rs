@@ -240,7 +240,7 @@ impl Store {
         // Written under another name and renamed when complete, so a crash
         // never leaves a half copy that looks like a backup.
         let partial = folder.join(format!(".{}.partial", file_name(kind, clock)));
-        let _ = std::fs::remove_file(&partial);
+        remove_stale_partials(&folder);
         {
             let mut dest = Connection::open(&partial)?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
@@ -316,6 +316,26 @@ impl Store {
             restored: contents,
             previous,
         })
+    }
+}
+
+/// A copy cut short by a crash leaves a `.partial` file; one older than an
+/// hour is not being written by anyone any more.
+fn remove_stale_partials(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if name.to_string_lossy().ends_with(".partial") && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -1,0 +1,200 @@
+//! Backups on real files: taken daily and weekly and rotated, in the folder
+//! the user chose, checked before a restore, and a restore that brings the
+//! store back exactly after backing up what it replaces.
+
+#[allow(dead_code)]
+#[path = "support/fixtures.rs"]
+mod fixtures;
+
+use kizuna_core::backup::{self, BackupKind};
+use kizuna_core::customer::CustomerQuery;
+use kizuna_core::settings::Settings;
+use kizuna_core::{Clock, Error, Store};
+
+fn names(store: &Store) -> Vec<String> {
+    let mut all: Vec<String> = store
+        .export_profiles(None)
+        .expect("profiles")
+        .into_iter()
+        .map(|c| c.profile.family_name)
+        .collect();
+    all.sort();
+    all
+}
+
+fn day(n: u32) -> Clock {
+    fixtures::clock_on(2026, 11, n)
+}
+
+#[test]
+fn daily_and_weekly_backups_are_taken_once_and_rotated() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+    store
+        .create_customer(
+            fixtures::person("山田", "太郎", "やまだ", "たろう"),
+            &day(1),
+        )
+        .expect("customer");
+    // 2026-11-02 is a Monday; eleven days cross two week boundaries.
+    let taken = store.back_up_if_due(&day(2)).expect("backup");
+    assert_eq!(
+        taken.iter().map(|b| b.kind).collect::<Vec<_>>(),
+        [BackupKind::Daily, BackupKind::Weekly]
+    );
+    assert!(
+        store.back_up_if_due(&day(2)).expect("again").is_empty(),
+        "once a day"
+    );
+    for n in 3..=12 {
+        store.back_up_if_due(&day(n)).expect("backup");
+    }
+    let all = store.backups().expect("list");
+    let daily: Vec<_> = all.iter().filter(|b| b.kind == BackupKind::Daily).collect();
+    let weekly: Vec<_> = all
+        .iter()
+        .filter(|b| b.kind == BackupKind::Weekly)
+        .collect();
+    assert_eq!(daily.len(), 7, "the newest seven days are kept");
+    assert_eq!(weekly.len(), 2, "one a week");
+    assert_eq!(daily[0].taken_at, day(12).timestamp(), "newest first");
+    assert!(
+        dir.path()
+            .join("backups")
+            .join(&daily[0].file_name)
+            .is_file()
+    );
+    // Nothing half-written is left behind.
+    let stray = std::fs::read_dir(dir.path().join("backups"))
+        .expect("folder")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .count();
+    assert_eq!(stray, 0);
+
+    // Turned off, none are taken; a chosen folder is used.
+    let elsewhere = tempfile::tempdir().expect("usb stick");
+    store
+        .save_settings(&Settings {
+            automatic_backups: false,
+            backup_folder: elsewhere.path().display().to_string(),
+            ..Settings::default()
+        })
+        .expect("settings");
+    assert!(store.back_up_if_due(&day(20)).expect("off").is_empty());
+    let manual = store
+        .back_up(BackupKind::Manual, &day(20))
+        .expect("back up now");
+    assert!(
+        manual
+            .path
+            .starts_with(&elsewhere.path().display().to_string())
+    );
+    assert_eq!(store.backups().expect("list").len(), 1);
+}
+
+#[test]
+fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clock = fixtures::clock();
+    let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+    for (family, reading) in [("山田", "やまだ"), ("佐藤", "さとう"), ("林", "はやし")]
+    {
+        store
+            .create_customer(fixtures::person(family, "一", reading, "はじめ"), &clock)
+            .expect("customer");
+    }
+    let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
+    let contents = backup::inspect(std::path::Path::new(&saved.path)).expect("inspect");
+    assert_eq!(contents.customers, 3);
+    assert_eq!(contents.info.kind, BackupKind::Manual);
+
+    // Later changes: one more customer, one gone.
+    let later = Clock::new(clock.now + chrono::Duration::minutes(5), clock.tz);
+    store
+        .create_customer(fixtures::person("森", "二郎", "もり", "じろう"), &later)
+        .expect("customer");
+    let hayashi = store
+        .export_profiles(None)
+        .expect("profiles")
+        .into_iter()
+        .find(|c| c.profile.family_name == "林")
+        .expect("林")
+        .id;
+    store.delete_customer(hayashi).expect("delete");
+    assert_eq!(names(&store), ["佐藤", "山田", "森"]);
+
+    let report = store
+        .restore_backup(std::path::Path::new(&saved.path), &later)
+        .expect("restore");
+    assert_eq!(names(&store), ["佐藤", "山田", "林"]);
+    assert_eq!(report.restored.customers, 3);
+    let previous = report.previous.expect("the replaced store was backed up");
+    assert_eq!(previous.kind, BackupKind::BeforeRestore);
+    assert_eq!(
+        backup::inspect(std::path::Path::new(&previous.path))
+            .expect("inspect")
+            .customers,
+        3,
+        "the copy taken first holds what was replaced (山田, 佐藤, 森)"
+    );
+    // Search and the store's own checks agree with what came back.
+    let found = store
+        .list_customers(&CustomerQuery {
+            text: "林".to_owned(),
+            ..CustomerQuery::default()
+        })
+        .expect("search");
+    assert_eq!(found.total, 1);
+    assert!(store.integrity_problems().expect("check").is_empty());
+    drop(store);
+    let (reopened, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    assert_eq!(names(&reopened), ["佐藤", "山田", "林"]);
+}
+
+#[test]
+fn what_is_not_a_sound_kizuna_store_is_refused_before_anything_is_replaced() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clock = fixtures::clock();
+    let (mut store, _) = Store::open_in_dir(&dir.path().join("live")).expect("store");
+    store
+        .create_customer(fixtures::person("山田", "太郎", "やまだ", "たろう"), &clock)
+        .expect("customer");
+    let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
+
+    let text = dir.path().join("notes.sqlite3");
+    std::fs::write(&text, "this is not a database").expect("write");
+    assert!(matches!(
+        store.restore_backup(&text, &clock),
+        Err(Error::NotKizunaFile(_))
+    ));
+
+    // Cut short, as a failing USB stick might leave it.
+    let bytes = std::fs::read(&saved.path).expect("read");
+    let cut = dir.path().join("cut.sqlite3");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    assert!(store.restore_backup(&cut, &clock).is_err());
+
+    // Written by a newer Kizuna.
+    let newer = dir.path().join("newer.sqlite3");
+    std::fs::copy(&saved.path, &newer).expect("copy");
+    rusqlite::Connection::open(&newer)
+        .and_then(|c| c.pragma_update(None, "user_version", 99))
+        .expect("bump version");
+    assert!(matches!(
+        store.restore_backup(&newer, &clock),
+        Err(Error::NewerDatabase { found: 99, .. })
+    ));
+
+    assert_eq!(names(&store), ["山田"]);
+    let before_restores = store
+        .backups()
+        .expect("list")
+        .iter()
+        .filter(|b| b.kind == BackupKind::BeforeRestore)
+        .count();
+    assert_eq!(
+        before_restores, 0,
+        "nothing was replaced, so nothing was backed up"
+    );
+}
