@@ -1,6 +1,11 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+// The same allocator as the CLI: exports and imports allocate and free a
+// great many small strings, which glibc's allocator spends long on.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     kizuna::run();
 }

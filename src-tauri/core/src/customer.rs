@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub(crate) use repository::{
-    CUSTOMER_COLUMNS, check_referrer, customer_from_row, customer_ref_from_row, insert_customer,
-    load_customer, load_customer_exists, record_stage_change, remove_unused_tags, set_referrer,
-    update_customer_in,
+    CUSTOMER_COLUMNS, check_referrer, customer_from_row, customer_ref_from_row,
+    insert_children_many, insert_customer, insert_customer_rows, load_customer,
+    load_customer_exists, record_first_stages, record_stage_change, remove_unused_tags,
+    set_referrer, update_customer_unindexed,
 };
 pub use validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
 

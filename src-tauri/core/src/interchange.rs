@@ -111,6 +111,55 @@ pub(crate) fn step(progress: &mut Progress<'_>, done: u64, total: u64) -> Result
     }
 }
 
+/// Maps `items` in order on two cores: the first half here (reporting
+/// progress for both, and stopping both when cancelled), the second on a
+/// helper thread. Reading and checking cards is independent per card, and
+/// a salesperson's laptop has at least two cores.
+pub(crate) fn on_two_cores<T: Send, R: Send>(
+    items: Vec<T>,
+    work: impl Fn(T) -> R + Sync,
+    progress: Progress<'_>,
+) -> Result<Vec<R>> {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let total = items.len() as u64;
+    let mut first = items;
+    let second = first.split_off(first.len() / 2);
+    let helped = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let helper = scope.spawn(|| {
+            let mut out = Vec::with_capacity(second.len());
+            for item in second {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                out.push(work(item));
+                helped.fetch_add(1, Ordering::Relaxed);
+            }
+            out
+        });
+        let mut out = Vec::with_capacity(total as usize);
+        let mut cancelled = false;
+        for (n, item) in first.into_iter().enumerate() {
+            if n % 128 == 0 && !progress(n as u64 + helped.load(Ordering::Relaxed), total) {
+                stop.store(true, Ordering::Relaxed);
+                cancelled = true;
+                break;
+            }
+            out.push(work(item));
+        }
+        let rest = helper
+            .join()
+            .map_err(|_| Error::Internal("a reading thread failed".to_owned()))?;
+        if cancelled {
+            return Err(Error::Cancelled);
+        }
+        out.extend(rest);
+        Ok(out)
+    })
+}
+
 /// At most this many characters of a record are shown beside a problem.
 const EXCERPT_CHARS: usize = 160;
 

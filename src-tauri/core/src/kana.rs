@@ -7,9 +7,21 @@ use unicode_normalization::UnicodeNormalization;
 /// compare equal: NFKC (ｶﾀｶﾅ → カタカナ, ＡＢＣ → ABC), lower case, then
 /// katakana shifted onto hiragana. Runs of whitespace become one space.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Most text is already in NFKC (only half-width kana and full-width
+    // letters are not); the check is far cheaper than normalising.
+    if unicode_normalization::is_nfkc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        return fold_chars(text.chars());
+    }
+    fold_chars(text.nfkc())
+}
+
+fn fold_chars(chars: impl Iterator<Item = char>) -> String {
+    let (low, _) = chars.size_hint();
+    let mut out = String::with_capacity(low);
     let mut pending_space = false;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
+    for c in chars.flat_map(char::to_lowercase) {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;

@@ -42,10 +42,65 @@ pub(crate) fn index_customer(conn: &Connection, id: i64, p: &CustomerProfile) ->
     Ok(())
 }
 
+/// Search documents collected while many customers are written (an
+/// import, a restore) and written in two statements at the end: every
+/// statement that writes to the FTS5 index flushes what it holds to disk
+/// and merges segments, which for one statement per customer cost most of
+/// an import's time.
+#[derive(Default)]
+pub(crate) struct DeferredIndex {
+    entries: Vec<(i64, String, String)>,
+}
+
+impl DeferredIndex {
+    pub fn add(&mut self, id: i64, p: &CustomerProfile) {
+        let (names, doc) = documents(p);
+        self.entries.push((id, names, doc));
+    }
+
+    /// Documents already worked out with [`documents`].
+    pub fn push(&mut self, id: i64, names: String, doc: String) {
+        self.entries.push((id, names, doc));
+    }
+
+    pub fn write(self, conn: &Connection) -> Result<()> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let docs: Vec<serde_json::Value> = self
+            .entries
+            .iter()
+            .map(|(id, _, doc)| serde_json::json!([id, doc]))
+            .collect();
+        let names: Vec<serde_json::Value> = self
+            .entries
+            .iter()
+            .map(|(id, names, _)| serde_json::json!([id, names]))
+            .collect();
+        // `WHERE true` tells the parser the ON CONFLICT is the upsert's.
+        conn.execute(
+            "INSERT INTO customer_search (customer_id, doc)
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1) WHERE true
+             ON CONFLICT (customer_id) DO UPDATE SET doc = excluded.doc",
+            [serde_json::Value::Array(docs).to_string()],
+        )?;
+        conn.execute(
+            "INSERT INTO customer_names (customer_id, names)
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1) WHERE true
+             ON CONFLICT (customer_id) DO UPDATE SET names = excluded.names",
+            [serde_json::Value::Array(names).to_string()],
+        )?;
+        Ok(())
+    }
+}
+
+/// A customer's search documents: `(names, doc)`.
+pub(crate) type Documents = (String, String);
+
 /// The folded text a customer is found by: `(names, doc)`. Fields are
 /// separated by newlines so that no match spans two fields; names also appear
 /// joined without a space, so "山田太郎" finds 山田 太郎.
-fn documents(p: &CustomerProfile) -> (String, String) {
+pub(crate) fn documents(p: &CustomerProfile) -> Documents {
     let mut names: Vec<String> = vec![
         p.family_name.clone(),
         p.given_name.clone(),

@@ -280,6 +280,10 @@ fn configure(conn: &Connection, on_disk: bool) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
+    // Statement journals (each write inside a transaction keeps the pages it
+    // changes until it succeeds) in memory rather than in a temporary file:
+    // writing them to disk was a fifth of an import's time.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     // 32 MiB of page cache (the default is 2 MiB) keeps the list indexes and
     // the names table of a 100,000-customer store in memory between queries.
     conn.pragma_update(None, "cache_size", -32_768)?;

@@ -838,3 +838,20 @@ fn a_json_snapshot_restores_the_store_exactly() {
     assert!(matches!(err, Error::NotKizunaFile(_)));
     assert_eq!(target.customer_count().expect("count"), before);
 }
+
+#[test]
+fn a_household_sharing_a_landline_stays_two_customers() {
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let cards = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:山田;太郎;;;\r\nTEL;TYPE=HOME:03-1234-5678\r\nEND:VCARD\r\n\
+                 BEGIN:VCARD\r\nVERSION:3.0\r\nN:山田;花子;;;\r\nTEL;TYPE=HOME:03-1234-5678\r\nEND:VCARD\r\n";
+    let shown = import_vcf(&mut store, cards.as_bytes(), &clock);
+    assert_eq!((shown.new, shown.repeated), (2, 0));
+    // The same person again, with the number typed differently, is one.
+    let again = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:山田;花子;;;\r\nTEL:0312345678\r\nEMAIL:hanako@example.jp\r\nEND:VCARD\r\n";
+    let shown = import_vcf(&mut store, again.as_bytes(), &clock);
+    assert_eq!((shown.new, shown.updated), (0, 1));
+    assert_eq!(store.customer_count().expect("count"), 2);
+    let again = import_vcf(&mut store, cards.as_bytes(), &clock);
+    assert_eq!((again.new, again.unchanged), (0, 2));
+}

@@ -29,71 +29,84 @@ pub struct ExportCustomer {
     pub referred_by_uid: Option<String>,
 }
 
-/// Runs `sql` (its first column the customer's id) for everyone, or with
-/// `AND customer_id IN rarray(?1)` appended for the chosen ones.
-fn each_row<T>(
-    store: &Store,
-    sql: &str,
-    ids: Option<&Array>,
-    mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<(i64, T)>,
-    mut take: impl FnMut(i64, T),
-) -> Result<()> {
-    let (sql, bound) = match ids {
-        Some(ids) => (
-            sql.replace("/*chosen*/", "AND customer_id IN rarray(?1)"),
-            Some(ids),
-        ),
-        None => (sql.replace("/*chosen*/", ""), None),
-    };
-    let mut stmt = store.conn.prepare(&sql)?;
-    let mut rows = match bound {
-        Some(ids) => stmt.query([ids])?,
-        None => stmt.query([])?,
-    };
-    while let Some(r) = rows.next()? {
-        let (id, value) = row(r)?;
-        take(id, value);
-    }
-    Ok(())
+/// Which customers to read: everyone, a range of ids (an export reads the
+/// book a slice at a time), or the chosen ones.
+#[derive(Clone, Copy)]
+enum Which<'a> {
+    All,
+    Range(i64, i64),
+    Chosen(&'a Array),
 }
 
+impl Which<'_> {
+    /// `sql` with its `/*which*/` marker replaced by the condition on
+    /// `column`, run with the matching parameters.
+    fn each_row<T>(
+        self,
+        store: &Store,
+        sql: &str,
+        column: &str,
+        mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<(i64, T)>,
+        mut take: impl FnMut(i64, T),
+    ) -> Result<()> {
+        let condition = match self {
+            Which::All => String::new(),
+            Which::Range(..) => format!("AND {column} BETWEEN ?1 AND ?2"),
+            Which::Chosen(_) => format!("AND {column} IN rarray(?1)"),
+        };
+        let mut stmt = store
+            .conn
+            .prepare_cached(&sql.replace("/*which*/", &condition))?;
+        let mut rows = match self {
+            Which::All => stmt.query([])?,
+            Which::Range(from, to) => stmt.query([from, to])?,
+            Which::Chosen(ids) => stmt.query([ids])?,
+        };
+        while let Some(r) = rows.next()? {
+            let (id, value) = row(r)?;
+            take(id, value);
+        }
+        Ok(())
+    }
+}
+
+/// How many customers an export reads at a time: memory stays small and
+/// each slice's rows sit close together on disk.
+const SLICE: usize = 4096;
+
 impl Store {
-    /// Every customer (archived ones too), or the chosen ones, in the
-    /// list's order, with everything an export writes.
+    /// Every customer (archived ones too), or the chosen ones, in the order
+    /// they were added, with everything an export writes.
     pub fn export_profiles(&self, ids: Option<&[i64]>) -> Result<Vec<ExportCustomer>> {
-        let chosen: Option<Array> =
-            ids.map(|ids| Rc::new(ids.iter().copied().map(Value::from).collect()));
+        match ids {
+            None => self.profiles(Which::All),
+            Some(ids) => {
+                let chosen: Array = Rc::new(ids.iter().copied().map(Value::from).collect());
+                self.profiles(Which::Chosen(&chosen))
+            }
+        }
+    }
+
+    fn profiles(&self, which: Which<'_>) -> Result<Vec<ExportCustomer>> {
         let mut out: Vec<ExportCustomer> = Vec::new();
-        {
-            let sql = match chosen {
-                Some(_) => format!(
-                    "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id IN rarray(?1)
-                      ORDER BY archived, sort_key, id"
-                ),
-                None => format!(
-                    "SELECT {CUSTOMER_COLUMNS} FROM customers ORDER BY archived, sort_key, id"
-                ),
-            };
-            let mut stmt = self.conn.prepare(&sql)?;
-            let mut rows = match &chosen {
-                Some(ids) => stmt.query([ids])?,
-                None => stmt.query([])?,
-            };
-            while let Some(r) = rows.next()? {
-                let c = customer_from_row(r)?;
+        which.each_row(
+            self,
+            &format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE 1 /*which*/ ORDER BY id"),
+            "id",
+            |r| Ok((0, customer_from_row(r)?)),
+            |_, c| {
                 out.push(ExportCustomer {
                     id: c.id,
                     uid: c.uid,
                     profile: c.profile,
                     referred_by_uid: None,
                 });
-            }
-        }
+            },
+        )?;
         let at: HashMap<i64, usize> = out.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        let chosen = chosen.as_ref();
         macro_rules! attach {
             ($sql:expr, $row:expr, $field:ident) => {
-                each_row(self, $sql, chosen, $row, |id, value| {
+                which.each_row(self, $sql, "customer_id", $row, |id, value| {
                     if let Some(&i) = at.get(&id) {
                         out[i].profile.$field.push(value);
                     }
@@ -101,7 +114,7 @@ impl Store {
             };
         }
         attach!(
-            "SELECT customer_id, label, number FROM customer_phones WHERE 1 /*chosen*/
+            "SELECT customer_id, label, number FROM customer_phones WHERE 1 /*which*/
               ORDER BY customer_id, position",
             |r| Ok((
                 r.get(0)?,
@@ -113,7 +126,7 @@ impl Store {
             phones
         );
         attach!(
-            "SELECT customer_id, label, address FROM customer_emails WHERE 1 /*chosen*/
+            "SELECT customer_id, label, address FROM customer_emails WHERE 1 /*which*/
               ORDER BY customer_id, position",
             |r| Ok((
                 r.get(0)?,
@@ -126,7 +139,7 @@ impl Store {
         );
         attach!(
             "SELECT customer_id, label, postal_code, region, locality, street, extended, country
-               FROM customer_addresses WHERE 1 /*chosen*/ ORDER BY customer_id, position",
+               FROM customer_addresses WHERE 1 /*which*/ ORDER BY customer_id, position",
             |r| Ok((
                 r.get(0)?,
                 Address {
@@ -143,7 +156,7 @@ impl Store {
         );
         attach!(
             "SELECT customer_id, kind, label, year, month, day FROM important_dates
-              WHERE 1 /*chosen*/ ORDER BY customer_id, position",
+              WHERE 1 /*which*/ ORDER BY customer_id, position",
             |r| Ok((
                 r.get(0)?,
                 ImportantDate {
@@ -157,7 +170,7 @@ impl Store {
         attach!(
             "SELECT customer_id, name, reading, relation, birthday_year, birthday_month,
                     birthday_day, notes
-               FROM family_members WHERE 1 /*chosen*/ ORDER BY customer_id, position",
+               FROM family_members WHERE 1 /*which*/ ORDER BY customer_id, position",
             |r| Ok((
                 r.get(0)?,
                 FamilyMember {
@@ -172,16 +185,15 @@ impl Store {
         );
         attach!(
             "SELECT ct.customer_id, t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-              WHERE 1 /*chosen*/ ORDER BY ct.customer_id, t.name COLLATE NOCASE",
+              WHERE 1 /*which*/ ORDER BY ct.customer_id, t.name COLLATE NOCASE",
             |r| Ok((r.get(0)?, r.get::<_, String>(1)?)),
             tags
         );
-        each_row(
+        which.each_row(
             self,
             "SELECT r.referred_id, c.id, c.uid
-               FROM referrals r JOIN customers c ON c.id = r.referrer_id /*chosen*/",
-            // Few enough to read all; those not chosen are passed over.
-            None,
+               FROM referrals r JOIN customers c ON c.id = r.referrer_id WHERE 1 /*which*/",
+            "r.referred_id",
             |r| Ok((r.get(0)?, (r.get::<_, i64>(1)?, r.get::<_, String>(2)?))),
             |id, (referrer, uid)| {
                 if let Some(&i) = at.get(&id) {
@@ -193,7 +205,46 @@ impl Store {
         Ok(out)
     }
 
-    /// The customers as one vCard file.
+    /// The customers a slice at a time, in the order they were added.
+    fn each_slice(
+        &self,
+        ids: Option<&[i64]>,
+        mut take: impl FnMut(Vec<ExportCustomer>, u64, u64) -> Result<()>,
+    ) -> Result<()> {
+        match ids {
+            Some(ids) => {
+                let total = ids.len() as u64;
+                let mut done = 0u64;
+                for slice in ids.chunks(SLICE) {
+                    let chosen: Array = Rc::new(slice.iter().copied().map(Value::from).collect());
+                    done += slice.len() as u64;
+                    take(self.profiles(Which::Chosen(&chosen))?, done, total)?;
+                }
+            }
+            None => {
+                let (last, total): (i64, i64) = self.conn.query_row(
+                    "SELECT coalesce(max(id), 0), count(*) FROM customers",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let total = u64::try_from(total).unwrap_or(0);
+                let mut done = 0u64;
+                let mut from = 1i64;
+                while from <= last {
+                    let to = from + SLICE as i64 - 1;
+                    let slice = self.profiles(Which::Range(from, to))?;
+                    done += slice.len() as u64;
+                    take(slice, done, total)?;
+                    from = to + 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The customers as one vCard file. Reading the book and writing the
+    /// cards each take about half the time, so they run side by side: this
+    /// thread reads slice after slice while another writes the one before.
     pub fn export_vcards(
         &self,
         ids: Option<&[i64]>,
@@ -202,26 +253,38 @@ impl Store {
         progress: Progress<'_>,
     ) -> Result<String> {
         let mut progress = progress;
-        let customers = self.export_profiles(ids)?;
-        let total = customers.len() as u64;
-        let mut out = String::with_capacity(customers.len() * 600);
-        for (n, c) in customers.iter().enumerate() {
-            if n % 1024 == 0 {
-                step(&mut progress, n as u64, total)?;
-            }
-            vcard::write(
-                &Card {
-                    uid: &c.uid,
-                    profile: &c.profile,
-                    referred_by_uid: c.referred_by_uid.as_deref(),
-                },
-                version,
-                language,
-                &mut out,
-            );
-        }
-        step(&mut progress, total, total)?;
-        Ok(out)
+        let (slices, received) = std::sync::mpsc::sync_channel::<Vec<ExportCustomer>>(2);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(move || {
+                let mut out = String::new();
+                for slice in received {
+                    out.reserve(slice.len() * 700);
+                    for c in &slice {
+                        vcard::write(
+                            &Card {
+                                uid: &c.uid,
+                                profile: &c.profile,
+                                referred_by_uid: c.referred_by_uid.as_deref(),
+                            },
+                            version,
+                            language,
+                            &mut out,
+                        );
+                    }
+                }
+                out
+            });
+            let read = self.each_slice(ids, |slice, done, total| {
+                // The writer stops only if this thread did.
+                let _ = slices.send(slice);
+                step(&mut progress, done, total)
+            });
+            drop(slices);
+            let out = writer
+                .join()
+                .map_err(|_| crate::error::Error::Internal("writing cards failed".to_owned()))?;
+            read.map(|()| out)
+        })
     }
 
     /// The customers as a CSV sheet (Google Contacts' layout, UTF-8).

@@ -8,14 +8,17 @@
 //! same file again finds every contact unchanged.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::vtab::array::Array;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::text::TextEncoding;
-use super::{ImportProblem, ImportProblemCode, Incoming, Progress, ReadFile, step};
+use super::{ImportProblem, ImportProblemCode, Incoming, Progress, ReadFile, on_two_cores, step};
 use crate::clock::Clock;
 use crate::customer::{self, CustomerProfile, Extra, LIMIT_NAME, LIMIT_TAG};
 use crate::error::{FieldErrorCode, Result};
@@ -96,7 +99,6 @@ enum Step {
         profile: CustomerProfile,
         referred_by_uid: Option<String>,
     },
-    Unchanged,
 }
 
 /// An import ready to write: built by [`Store::plan_import`].
@@ -607,108 +609,240 @@ fn changes(before: &CustomerProfile, after: &CustomerProfile) -> Vec<ChangedPart
     out
 }
 
-/// The customer a contact is already in the book as, if any.
-fn find_existing(conn: &Connection, incoming: &Incoming) -> Result<Option<i64>> {
-    if let Some(uid) = &incoming.uid {
-        let found: Option<i64> = conn
-            .prepare_cached("SELECT id FROM customers WHERE uid = ?1")?
-            .query_row([uid], |r| r.get(0))
-            .optional()?;
-        if found.is_some() {
-            return Ok(found);
+/// A person's name and company, folded for comparing.
+type NameKey = (String, String);
+
+/// A name folded for comparing: NFKC, lower case, no spaces.
+fn name_key(family: &str, given: &str, company: &str) -> NameKey {
+    let fold = |s: &str| -> String {
+        use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+        let kept = |c: &char| !c.is_whitespace();
+        if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+            s.chars()
+                .filter(kept)
+                .flat_map(char::to_lowercase)
+                .collect()
+        } else {
+            s.nfkc().filter(kept).flat_map(char::to_lowercase).collect()
         }
+    };
+    (format!("{}{}", fold(family), fold(given)), fold(company))
+}
+
+/// Whether two contacts sharing an e-mail address or a phone number may be
+/// the same person: a household shares a landline, a shop an address, and
+/// those are different customers. Their names must agree, unless one of
+/// them has none.
+fn same_person(a: &NameKey, b: &NameKey) -> bool {
+    match (a.0.is_empty(), b.0.is_empty()) {
+        (false, false) => a.0 == b.0,
+        _ => a.1.is_empty() || b.1.is_empty() || a.1 == b.1,
     }
-    for email in &incoming.profile.emails {
-        let found: Option<i64> = conn
-            .prepare_cached(
-                "SELECT customer_id FROM customer_emails
-                  WHERE address = ?1 COLLATE NOCASE ORDER BY customer_id LIMIT 1",
-            )?
-            .query_row([email.address.trim()], |r| r.get(0))
-            .optional()?;
-        if found.is_some() {
-            return Ok(found);
-        }
-    }
+}
+
+fn incoming_key(incoming: &Incoming) -> NameKey {
     let p = &incoming.profile;
-    let reachable = p.emails.iter().any(|e| !e.address.trim().is_empty())
-        || p.phones.iter().any(|ph| phone_key(&ph.number).is_some());
-    if !reachable {
-        // Nothing else to go by: the same full name, when only one customer has it.
-        let mut stmt = conn.prepare_cached(
-            "SELECT id FROM customers
-              WHERE family_name = ?1 AND given_name = ?2 AND company = ?3 LIMIT 2",
-        )?;
-        let found: Vec<i64> = stmt
-            .query_map(params![p.family_name, p.given_name, p.company], |r| {
-                r.get(0)
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        if let [only] = found.as_slice() {
-            return Ok(Some(*only));
-        }
-        return Ok(None);
-    }
-    for phone in &incoming.profile.phones {
-        let Some(digits) = phone_key(&phone.number) else {
-            continue;
+    name_key(&p.family_name, &p.given_name, &p.company)
+}
+
+/// What the book already holds that the file's contacts could match: read
+/// in a few queries for the whole file rather than several per contact.
+#[derive(Default)]
+struct Known {
+    by_uid: HashMap<String, i64>,
+    by_email: HashMap<String, Vec<(i64, NameKey)>>,
+    by_phone: HashMap<String, Vec<(i64, NameKey)>>,
+    by_name: HashMap<String, Vec<i64>>,
+}
+
+/// A full name as one key: family, given and company, kept apart.
+fn full_name(family: &str, given: &str, company: &str) -> String {
+    format!("{family}\u{1f}{given}\u{1f}{company}")
+}
+
+fn reachable(p: &CustomerProfile) -> bool {
+    p.emails.iter().any(|e| !e.address.trim().is_empty())
+        || p.phones.iter().any(|ph| phone_key(&ph.number).is_some())
+}
+
+impl Known {
+    fn load(conn: &Connection, contacts: &[Incoming]) -> Result<Known> {
+        let mut known = Known::default();
+        let array = |values: Vec<String>| -> Array {
+            Rc::new(values.into_iter().map(Value::from).collect())
         };
-        let found: Option<i64> = conn
-            .prepare_cached(
-                "SELECT customer_id FROM customer_phones
-                  WHERE digits = ?1 ORDER BY customer_id LIMIT 1",
-            )?
-            .query_row([digits], |r| r.get(0))
-            .optional()?;
-        if found.is_some() {
-            return Ok(found);
+        let uids: Vec<String> = contacts.iter().filter_map(|c| c.uid.clone()).collect();
+        let mut emails: Vec<String> = Vec::new();
+        let mut phones: Vec<String> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for c in contacts {
+            let p = &c.profile;
+            emails.extend(
+                p.emails
+                    .iter()
+                    .map(|e| e.address.trim().to_owned())
+                    .filter(|e| !e.is_empty()),
+            );
+            phones.extend(p.phones.iter().filter_map(|ph| phone_key(&ph.number)));
+            if !reachable(p) {
+                names.push(full_name(&p.family_name, &p.given_name, &p.company));
+            }
+        }
+        if !uids.is_empty() {
+            let mut stmt = conn.prepare_cached(
+                "SELECT c.uid, c.id FROM rarray(?1) k CROSS JOIN customers c ON c.uid = k.value",
+            )?;
+            for row in stmt.query_map([array(uids)], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
+                let (uid, id) = row?;
+                known.by_uid.insert(uid, id);
+            }
+        }
+        let person = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(String, i64, NameKey)> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                name_key(
+                    &r.get::<_, String>(2)?,
+                    &r.get::<_, String>(3)?,
+                    &r.get::<_, String>(4)?,
+                ),
+            ))
+        };
+        if !emails.is_empty() {
+            let mut stmt = conn.prepare_cached(
+                "SELECT e.address, c.id, c.family_name, c.given_name, c.company
+                   FROM rarray(?1) k
+                   CROSS JOIN customer_emails e ON e.address = k.value COLLATE NOCASE
+                   JOIN customers c ON c.id = e.customer_id
+                  ORDER BY c.id",
+            )?;
+            for row in stmt.query_map([array(emails)], person)? {
+                let (address, id, name) = row?;
+                let list = known.by_email.entry(lower(&address)).or_default();
+                if !list.iter().any(|(other, _)| *other == id) {
+                    list.push((id, name));
+                }
+            }
+        }
+        if !phones.is_empty() {
+            let mut stmt = conn.prepare_cached(
+                "SELECT ph.digits, c.id, c.family_name, c.given_name, c.company
+                   FROM rarray(?1) k
+                   CROSS JOIN customer_phones ph ON ph.digits = k.value
+                   JOIN customers c ON c.id = ph.customer_id
+                  ORDER BY c.id",
+            )?;
+            for row in stmt.query_map([array(phones)], person)? {
+                let (digits, id, name) = row?;
+                let list = known.by_phone.entry(digits).or_default();
+                if !list.iter().any(|(other, _)| *other == id) {
+                    list.push((id, name));
+                }
+            }
+        }
+        if !names.is_empty() {
+            let mut stmt = conn.prepare_cached(
+                "SELECT family_name || char(31) || given_name || char(31) || company, id
+                   FROM customers
+                  WHERE family_name || char(31) || given_name || char(31) || company IN rarray(?1)",
+            )?;
+            for row in
+                stmt.query_map([array(names)], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+            {
+                let (name, id) = row?;
+                known.by_name.entry(name).or_default().push(id);
+            }
+        }
+        Ok(known)
+    }
+
+    /// The customer a contact is already in the book as, if any: the same
+    /// UID; else the same e-mail address or phone number and a name that
+    /// agrees; else, for a contact with neither, the only customer of the
+    /// same name.
+    fn find(&self, incoming: &Incoming, key: &NameKey) -> Option<i64> {
+        if let Some(id) = incoming.uid.as_ref().and_then(|uid| self.by_uid.get(uid)) {
+            return Some(*id);
+        }
+        let p = &incoming.profile;
+        let by_email = p
+            .emails
+            .iter()
+            .filter_map(|e| self.by_email.get(&lower(&e.address)));
+        let by_phone = p
+            .phones
+            .iter()
+            .filter_map(|ph| phone_key(&ph.number).and_then(|d| self.by_phone.get(&d)));
+        if let Some((id, _)) = by_email
+            .chain(by_phone)
+            .flat_map(|list| list.iter())
+            .find(|(_, name)| same_person(key, name))
+        {
+            return Some(*id);
+        }
+        if reachable(p) {
+            return None;
+        }
+        match self
+            .by_name
+            .get(&full_name(&p.family_name, &p.given_name, &p.company))
+        {
+            Some(ids) if ids.len() == 1 => ids.first().copied(),
+            _ => None,
         }
     }
-    Ok(None)
 }
 
 /// Earlier contacts of the same file, by what a later one may repeat.
 #[derive(Default)]
 struct SeenInFile {
     by_uid: HashMap<String, usize>,
-    by_email: HashMap<String, usize>,
-    by_phone: HashMap<String, usize>,
+    by_email: HashMap<String, Vec<usize>>,
+    by_phone: HashMap<String, Vec<usize>>,
+    names: HashMap<usize, NameKey>,
+    uids: HashMap<usize, String>,
 }
 
 impl SeenInFile {
-    fn find(&self, incoming: &Incoming) -> Option<usize> {
-        incoming
-            .uid
-            .as_ref()
-            .and_then(|uid| self.by_uid.get(uid))
-            .or_else(|| {
-                incoming
-                    .profile
-                    .emails
+    fn find(&self, incoming: &Incoming, key: &NameKey) -> Option<usize> {
+        if let Some(at) = incoming.uid.as_ref().and_then(|uid| self.by_uid.get(uid)) {
+            return Some(*at);
+        }
+        // Two records the file itself tells apart by UID stay apart.
+        let agrees = |at: &&usize| {
+            let other_uid = self.uids.get(*at);
+            let told_apart = matches!((&incoming.uid, other_uid), (Some(a), Some(b)) if a != b);
+            !told_apart && self.names.get(*at).is_some_and(|n| same_person(key, n))
+        };
+        let p = &incoming.profile;
+        p.emails
+            .iter()
+            .filter_map(|e| self.by_email.get(&lower(&e.address)))
+            .chain(
+                p.phones
                     .iter()
-                    .find_map(|e| self.by_email.get(&lower(&e.address)))
-            })
-            .or_else(|| {
-                incoming
-                    .profile
-                    .phones
-                    .iter()
-                    .find_map(|p| phone_key(&p.number).and_then(|d| self.by_phone.get(&d)))
-            })
+                    .filter_map(|ph| phone_key(&ph.number).and_then(|d| self.by_phone.get(&d))),
+            )
+            .flat_map(|ats| ats.iter())
+            .find(agrees)
             .copied()
     }
 
-    fn remember(&mut self, incoming: &Incoming, at: usize) {
+    fn remember(&mut self, incoming: &Incoming, key: NameKey, at: usize) {
         if let Some(uid) = &incoming.uid {
             self.by_uid.entry(uid.clone()).or_insert(at);
         }
         for e in &incoming.profile.emails {
-            self.by_email.entry(lower(&e.address)).or_insert(at);
+            self.by_email.entry(lower(&e.address)).or_default().push(at);
         }
         for p in &incoming.profile.phones {
             if let Some(digits) = phone_key(&p.number) {
-                self.by_phone.entry(digits).or_insert(at);
+                self.by_phone.entry(digits).or_default().push(at);
             }
+        }
+        self.names.insert(at, key);
+        if let Some(uid) = &incoming.uid {
+            self.uids.insert(at, uid.clone());
         }
     }
 }
@@ -731,78 +865,137 @@ impl Store {
             unreadable,
         } = file;
         let read = u32::try_from(contacts.len()).unwrap_or(u32::MAX);
-        let total = contacts.len() as u64;
-        let mut steps: Vec<Step> = Vec::with_capacity(contacts.len());
-        // The row each step shows as; `Unchanged` rows are listed after.
-        let mut rows: Vec<PreviewRow> = Vec::new();
-        let mut quiet_rows: Vec<PreviewRow> = Vec::new();
-        let mut seen = SeenInFile::default();
+        let total = contacts.len() as u64 * 2;
         let mut skipped = unreadable;
         let mut repeated = 0u32;
-        for (n, mut incoming) in contacts.into_iter().enumerate() {
-            if n % 256 == 0 {
-                step(&mut progress, n as u64, total)?;
+
+        // First every contact is checked, then all are matched at once.
+        let checked = on_two_cores(
+            contacts,
+            |mut incoming| {
+                let mut found = Vec::new();
+                let verdict = admit(&mut incoming, today, &mut found);
+                (incoming, verdict, found)
+            },
+            &mut |done, all| progress(done, all * 2),
+        )?;
+        let mut admitted: Vec<Incoming> = Vec::with_capacity(checked.len());
+        for (incoming, verdict, found) in checked {
+            problems.extend(found);
+            match verdict {
+                Ok(()) => admitted.push(incoming),
+                Err(problem) => {
+                    problems.push(problem);
+                    skipped += 1;
+                }
             }
-            if let Err(problem) = admit(&mut incoming, today, &mut problems) {
-                problems.push(problem);
-                skipped += 1;
-                continue;
-            }
-            let display_name = kana::display_name(
-                &incoming.profile.family_name,
-                &incoming.profile.given_name,
-                &incoming.profile.company,
-            );
-            let kizuna = incoming.from_kizuna;
-            // The same contact twice in one file: the second merges into the first.
-            if let Some(at) = seen.find(&incoming) {
+        }
+        let known = Known::load(&self.conn, &admitted)?;
+
+        /// One customer the import writes: the contacts that make it up, and
+        /// the customer they are already in the book as.
+        struct Pending {
+            existing: Option<i64>,
+            contacts: Vec<Incoming>,
+        }
+        let mut pending: Vec<Pending> = Vec::with_capacity(admitted.len());
+        let mut seen = SeenInFile::default();
+        let mut by_existing: HashMap<i64, usize> = HashMap::new();
+        for incoming in admitted {
+            let key = incoming_key(&incoming);
+            let existing = known.find(&incoming, &key);
+            // The same contact twice (in the file, or matching the same
+            // customer): the second merges into the first.
+            let earlier = seen
+                .find(&incoming, &key)
+                .or_else(|| existing.and_then(|id| by_existing.get(&id).copied()));
+            if let Some(at) = earlier {
                 problems.push(ImportProblem::of(
                     &incoming,
                     ImportProblemCode::Repeated,
                     "",
                 ));
-                match &mut steps[at] {
-                    Step::New { profile, .. } | Step::Update { profile, .. } => {
-                        *profile = merge(profile, &incoming.profile, kizuna);
-                    }
-                    Step::Unchanged => {}
-                }
-                steps.push(Step::Unchanged);
                 repeated += 1;
+                pending[at].contacts.push(incoming);
                 continue;
             }
-            seen.remember(&incoming, steps.len());
-            let row = |action, changes| PreviewRow {
+            seen.remember(&incoming, key, pending.len());
+            if let Some(id) = existing {
+                by_existing.insert(id, pending.len());
+            }
+            pending.push(Pending {
+                existing,
+                contacts: vec![incoming],
+            });
+        }
+
+        // Everyone matched, read in one go.
+        let ids: Vec<i64> = pending.iter().filter_map(|p| p.existing).collect();
+        let mut profiles: HashMap<i64, CustomerProfile> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            self.export_profiles(Some(&ids))?
+                .into_iter()
+                .map(|c| (c.id, c.profile))
+                .collect()
+        };
+
+        let mut steps: Vec<Step> = Vec::with_capacity(pending.len());
+        // The row each step shows as; `Unchanged` rows are listed after.
+        let mut rows: Vec<PreviewRow> = Vec::new();
+        let mut quiet_rows: Vec<PreviewRow> = Vec::new();
+        let half = total / 2;
+        for (n, p) in pending.into_iter().enumerate() {
+            if n % 256 == 0 {
+                step(&mut progress, half + n as u64, total)?;
+            }
+            let mut contacts = p.contacts.into_iter();
+            let Some(first) = contacts.next() else {
+                continue;
+            };
+            let row = |incoming: &Incoming, action, changes| PreviewRow {
                 record: incoming.record,
-                display_name: display_name.clone(),
+                display_name: kana::display_name(
+                    &incoming.profile.family_name,
+                    &incoming.profile.given_name,
+                    &incoming.profile.company,
+                ),
                 action,
                 changes,
             };
-            match find_existing(&self.conn, &incoming)? {
+            let existing = p
+                .existing
+                .and_then(|id| profiles.remove(&id).map(|profile| (id, profile)));
+            match existing {
                 None => {
-                    rows.push(row(ImportAction::New, Vec::new()));
+                    let mut profile = first.profile.clone();
+                    for later in contacts {
+                        profile = merge(&profile, &later.profile, later.from_kizuna);
+                    }
+                    rows.push(row(&first, ImportAction::New, Vec::new()));
                     steps.push(Step::New {
-                        uid: incoming.uid,
-                        profile: incoming.profile,
-                        referred_by_uid: incoming.referred_by_uid,
+                        uid: first.uid,
+                        profile,
+                        referred_by_uid: first.referred_by_uid,
                     });
                 }
-                Some(id) => {
-                    let existing = customer::load_customer(&self.conn, id)?.profile;
-                    let merged = merge(&existing, &incoming.profile, kizuna);
+                Some((id, existing)) => {
+                    let mut merged = merge(&existing, &first.profile, first.from_kizuna);
+                    for later in contacts {
+                        merged = merge(&merged, &later.profile, later.from_kizuna);
+                    }
                     let merged = customer::check(merged.clone(), today).unwrap_or(merged);
                     let referrer_changes =
-                        incoming.referred_by_uid.is_some() && existing.referred_by.is_none();
+                        first.referred_by_uid.is_some() && existing.referred_by.is_none();
                     let changed = changes(&existing, &merged);
                     if changed.is_empty() && !referrer_changes {
-                        quiet_rows.push(row(ImportAction::Unchanged, Vec::new()));
-                        steps.push(Step::Unchanged);
+                        quiet_rows.push(row(&first, ImportAction::Unchanged, Vec::new()));
                     } else {
-                        rows.push(row(ImportAction::Update, changed));
+                        rows.push(row(&first, ImportAction::Update, changed));
                         steps.push(Step::Update {
                             id,
                             profile: merged,
-                            referred_by_uid: incoming.referred_by_uid,
+                            referred_by_uid: first.referred_by_uid,
                         });
                     }
                 }
@@ -855,43 +1048,106 @@ impl Store {
         let backup = self.backup_before("import", clock)?;
         let total = plan.steps.len() as u64;
         let tx = self.conn.transaction()?;
-        let mut created = 0u32;
-        let mut updated = 0u32;
         let mut referrals: Vec<(i64, String)> = Vec::new();
-        for (n, s) in plan.steps.into_iter().enumerate() {
-            if n % 256 == 0 {
-                step(&mut progress, n as u64, total)?;
-            }
-            match s {
-                Step::New {
-                    uid,
-                    profile,
-                    referred_by_uid,
-                } => {
-                    // Another customer may have taken this UID since the preview.
-                    let uid = match &uid {
-                        Some(uid) if uid_taken(&tx, uid)? => None,
-                        other => other.clone(),
-                    };
-                    let id = customer::insert_customer(&tx, &profile, uid.as_deref(), clock)?;
-                    if let Some(referrer) = referred_by_uid {
-                        referrals.push((id, referrer));
-                    }
-                    created += 1;
+        // The search documents are worked out on the other core while this
+        // one writes: folding text costs as much as storing it.
+        let (ids, documents) = std::thread::scope(
+            |scope| -> Result<(Vec<i64>, Vec<crate::search::Documents>)> {
+                let folding = scope.spawn(|| {
+                    plan.steps
+                        .iter()
+                        .map(|s| match s {
+                            Step::New { profile, .. } | Step::Update { profile, .. } => {
+                                crate::search::documents(profile)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                });
+                // New customers first, many rows to a statement; a UID another
+                // customer took since the preview (or repeated) gets a new one.
+                let taken = uids_taken(&tx, &plan.steps)?;
+                let mut given: std::collections::HashSet<&str> = std::collections::HashSet::new();
+                let new: Vec<(&CustomerProfile, String)> = plan
+                    .steps
+                    .iter()
+                    .filter_map(|s| match s {
+                        Step::New { uid, profile, .. } => {
+                            let uid = match uid {
+                                Some(uid) if !taken.contains(uid) && given.insert(uid) => {
+                                    uid.clone()
+                                }
+                                _ => uuid::Uuid::new_v4().to_string(),
+                            };
+                            Some((profile, uid))
+                        }
+                        Step::Update { .. } => None,
+                    })
+                    .collect();
+                let mut new_ids: Vec<i64> = Vec::with_capacity(new.len());
+                for chunk in new.chunks(1024) {
+                    step(&mut progress, new_ids.len() as u64, total)?;
+                    new_ids.extend(customer::insert_customer_rows(&tx, chunk, clock)?);
                 }
-                Step::Update {
-                    id,
-                    profile,
-                    referred_by_uid,
-                } => {
-                    customer::update_customer_in(&tx, id, &profile, clock)?;
-                    if let Some(referrer) = referred_by_uid {
-                        referrals.push((id, referrer));
+                let added: Vec<(i64, &CustomerProfile)> = new_ids
+                    .iter()
+                    .copied()
+                    .zip(new.iter().map(|(p, _)| *p))
+                    .collect();
+                let mut new_ids = new_ids.into_iter();
+                let mut ids: Vec<i64> = Vec::with_capacity(plan.steps.len());
+                for (n, s) in plan.steps.iter().enumerate() {
+                    match s {
+                        Step::New {
+                            referred_by_uid, ..
+                        } => {
+                            let id = new_ids.next().ok_or_else(|| {
+                                crate::error::Error::Internal(
+                                    "a new customer went missing".to_owned(),
+                                )
+                            })?;
+                            ids.push(id);
+                            if let Some(referrer) = referred_by_uid {
+                                referrals.push((id, referrer.clone()));
+                            }
+                        }
+                        Step::Update {
+                            id,
+                            profile,
+                            referred_by_uid,
+                        } => {
+                            if n % 64 == 0 {
+                                step(&mut progress, n as u64, total)?;
+                            }
+                            customer::update_customer_unindexed(&tx, *id, profile, clock)?;
+                            ids.push(*id);
+                            if let Some(referrer) = referred_by_uid {
+                                referrals.push((*id, referrer.clone()));
+                            }
+                        }
                     }
-                    updated += 1;
                 }
-                Step::Unchanged => {}
-            }
+                // Every new customer's first stage, phones, e-mails and other parts at once.
+                let stages: Vec<(i64, crate::ladder::Stage)> =
+                    added.iter().map(|(id, p)| (*id, p.stage)).collect();
+                customer::record_first_stages(&tx, &stages, clock)?;
+                customer::insert_children_many(&tx, &added)?;
+                let documents = folding.join().map_err(|_| {
+                    crate::error::Error::Internal("folding search text failed".to_owned())
+                })?;
+                Ok((ids, documents))
+            },
+        )?;
+        let created = u32::try_from(
+            plan.steps
+                .iter()
+                .filter(|s| matches!(s, Step::New { .. }))
+                .count(),
+        )
+        .unwrap_or(u32::MAX);
+        let updated = u32::try_from(plan.steps.len()).unwrap_or(u32::MAX) - created;
+        let mut index = crate::search::DeferredIndex::default();
+        for (id, (names, doc)) in ids.into_iter().zip(documents) {
+            index.push(id, names, doc);
         }
         // Introductions name customers by UID, who may have come in this file.
         for (id, referrer_uid) in referrals {
@@ -909,6 +1165,7 @@ impl Store {
                 customer::set_referrer(&tx, id, Some(referrer), clock)?;
             }
         }
+        index.write(&tx)?;
         customer::remove_unused_tags(&tx)?;
         step(&mut progress, total, total)?;
         tx.commit()?;
@@ -922,8 +1179,20 @@ impl Store {
     }
 }
 
-fn uid_taken(conn: &Connection, uid: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM customers WHERE uid = ?1)")?
-        .query_row(params![uid], |r| r.get(0))?)
+/// The UIDs of new customers that the book holds by now.
+fn uids_taken(conn: &Connection, steps: &[Step]) -> Result<std::collections::HashSet<String>> {
+    let uids: Array = Rc::new(
+        steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::New { uid: Some(uid), .. } => Some(Value::from(uid.clone())),
+                _ => None,
+            })
+            .collect(),
+    );
+    let taken = conn
+        .prepare_cached("SELECT c.uid FROM rarray(?1) k CROSS JOIN customers c ON c.uid = k.value")?
+        .query_map([uids], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(taken)
 }

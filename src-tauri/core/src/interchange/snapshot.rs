@@ -251,14 +251,16 @@ impl Store {
             .prepare("SELECT id FROM customers")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let mut index = crate::search::DeferredIndex::default();
         for id in &ids {
             let customer = crate::customer::load_customer(&tx, *id)?;
-            crate::search::index_customer(&tx, *id, &customer.profile)?;
+            index.add(*id, &customer.profile);
             done += 1;
             if done.is_multiple_of(512) {
                 step(&mut progress, done, total)?;
             }
         }
+        index.write(&tx)?;
         tx.execute("UPDATE reminder_agenda_meta SET built_for = NULL", [])?;
         let counts: (u32, u32, u32) = tx.query_row(
             "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM touchpoints),

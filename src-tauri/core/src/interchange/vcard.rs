@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use super::text::{TextEncoding, decode};
-use super::{ImportProblem, ImportProblemCode, Incoming, Progress, ReadFile, excerpt, step};
+use super::{
+    ImportProblem, ImportProblemCode, Incoming, Progress, ReadFile, excerpt, on_two_cores, step,
+};
 use crate::calendar::PartialDate;
 use crate::customer::{
     Address, ContactChannel, CustomerProfile, Email, Extra, FamilyMember, ImportantDate,
@@ -128,23 +130,36 @@ pub fn read(
     .unwrap_or(0);
     let total = chunks.len() as u64;
     let mut progress = progress;
-    for (i, chunk) in chunks.iter().enumerate() {
-        if i % 256 == 0 {
-            step(&mut progress, i as u64, total)?;
-        }
-        let record = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let mut incoming = Incoming {
-            record,
-            line: chunk.line,
-            excerpt: excerpt(chunk.text),
-            uid: None,
-            referred_by_uid: None,
-            from_kizuna: false,
-            profile: CustomerProfile::default(),
-        };
-        match calcard::Parser::new(chunk.text).entry() {
-            Entry::VCard(card) => {
-                let dropped = fill(&mut incoming, &card, language);
+    let numbered: Vec<(usize, Chunk<'_>)> = chunks.into_iter().enumerate().collect();
+    let parsed = on_two_cores(
+        numbered,
+        |(i, chunk)| {
+            let mut incoming = Incoming {
+                record: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                line: chunk.line,
+                excerpt: excerpt(chunk.text),
+                uid: None,
+                referred_by_uid: None,
+                from_kizuna: false,
+                profile: CustomerProfile::default(),
+            };
+            match calcard::Parser::new(chunk.text).entry() {
+                Entry::VCard(card) => {
+                    let dropped = fill(&mut incoming, &card, language);
+                    Ok((incoming, dropped))
+                }
+                _ => Err(ImportProblem::of(
+                    &incoming,
+                    ImportProblemCode::Malformed,
+                    "",
+                )),
+            }
+        },
+        &mut *progress,
+    )?;
+    for result in parsed {
+        match result {
+            Ok((incoming, dropped)) => {
                 for name in dropped {
                     file.problems.push(ImportProblem::of(
                         &incoming,
@@ -154,13 +169,9 @@ pub fn read(
                 }
                 file.contacts.push(incoming);
             }
-            _ => {
+            Err(problem) => {
                 file.unreadable += 1;
-                file.problems.push(ImportProblem::of(
-                    &incoming,
-                    ImportProblemCode::Malformed,
-                    "",
-                ));
+                file.problems.push(problem);
             }
         }
     }
