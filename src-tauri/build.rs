@@ -40,6 +40,17 @@ const COMMANDS: &[&str] = &[
     "save_follow_up_plan",
     "delete_follow_up_plan",
     "open_contact_link",
+    "inspect_import",
+    "map_columns",
+    "preview_import",
+    "apply_import",
+    "cancel_job",
+    "export_customers",
+    "list_backups",
+    "backup_now",
+    "inspect_backup",
+    "restore_backup",
+    "restore_snapshot",
 ];
 
 fn main() {

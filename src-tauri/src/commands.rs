@@ -2,7 +2,9 @@
 //! the error. One file per domain area.
 
 pub mod app;
+pub mod backups;
 pub mod customers;
+pub mod interchange;
 pub mod purchases;
 pub mod relationship;
 pub mod reminders;

@@ -3,11 +3,14 @@
 
 mod commands;
 mod error;
+mod jobs;
 mod scheduler;
 mod state;
 mod tray;
 
-use commands::{app, customers, purchases, relationship, reminders, settings, touchpoints};
+use commands::{
+    app, backups, customers, interchange, purchases, relationship, reminders, settings, touchpoints,
+};
 use tauri::{Manager, WindowEvent};
 
 /// Passed by the login item: start in the tray, without the window.
@@ -22,11 +25,13 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![HIDDEN_ARG]),
         ))
         .manage(state::AppState::open(data_dir))
+        .manage(jobs::Jobs::default())
         .setup(|app| {
             let handle = app.handle().clone();
             let has_tray = match tray::build(&handle) {
@@ -95,6 +100,17 @@ pub fn run() {
             reminders::save_follow_up_plan,
             reminders::delete_follow_up_plan,
             reminders::open_contact_link,
+            interchange::inspect_import,
+            interchange::map_columns,
+            interchange::preview_import,
+            interchange::apply_import,
+            interchange::cancel_job,
+            interchange::export_customers,
+            backups::list_backups,
+            backups::backup_now,
+            backups::inspect_backup,
+            backups::restore_backup,
+            backups::restore_snapshot,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

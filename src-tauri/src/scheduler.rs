@@ -9,9 +9,9 @@
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use kizuna_core::Clock;
 use kizuna_core::reminder::{DraftLanguage, Notice};
 use kizuna_core::settings::{Language, Settings, minutes_of};
+use kizuna_core::{Clock, Store};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -76,6 +76,7 @@ fn run(app: &AppHandle, wake: &Receiver<()>) {
                 MAX_SLEEP
             }
         };
+        daily_backup(app);
         match wake.recv_timeout(sleep.min(MAX_SLEEP)) {
             Ok(()) | Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
@@ -109,6 +110,19 @@ fn tick(app: &AppHandle) -> Result<Duration, String> {
     drop(store);
     let seconds = (tick.next_due_at - clock.timestamp()).max(1);
     Ok(Duration::from_secs(seconds.unsigned_abs()))
+}
+
+/// Today's automatic backup, once a day (and this week's), on a connection
+/// of its own so the window is not held up while a large store is copied.
+fn daily_backup(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let result = Store::open_in_dir(&state.data_dir).and_then(|(store, _)| {
+        let clock = Clock::system(store.settings()?.tz());
+        store.back_up_if_due(&clock)
+    });
+    if let Err(e) = result {
+        eprintln!("the daily backup failed: {e}");
+    }
 }
 
 fn show(app: &AppHandle, notice: &Notice) {

@@ -13,3 +13,29 @@ pub struct AppInfo {
     /// Why the store could not be opened, if it could not.
     pub startup_error: Option<ErrorPayload>,
 }
+
+/// What a long job is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JobPhase {
+    /// Reading a file.
+    Reading,
+    /// Comparing what was read with the book.
+    Matching,
+    /// Writing to the store.
+    Writing,
+    Exporting,
+    Restoring,
+}
+
+/// How far a long job (an import, an export, a restore) has come; sent to
+/// the window as it works, so a bar can move and the job can be cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct JobProgress {
+    pub job: u32,
+    pub phase: JobPhase,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}

@@ -188,9 +188,9 @@ pub fn inspect(path: &Path) -> Result<BackupContents> {
         .query_row(
             "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM touchpoints),
                     (SELECT count(*) FROM purchases),
-                    max((SELECT max(updated_at) FROM customers),
-                        (SELECT max(updated_at) FROM touchpoints),
-                        (SELECT max(updated_at) FROM purchases))",
+                    nullif(max(coalesce((SELECT max(updated_at) FROM customers), 0),
+                               coalesce((SELECT max(updated_at) FROM touchpoints), 0),
+                               coalesce((SELECT max(updated_at) FROM purchases), 0)), 0)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )

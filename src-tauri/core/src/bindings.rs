@@ -104,6 +104,10 @@ pub fn typescript() -> String {
         reminder::ReminderAction,
         text::TextEncoding,
         interchange::ImportProblemCode,
+        interchange::ImportFormat,
+        interchange::ImportFile,
+        interchange::ImportOptions,
+        interchange::ExportFormat,
         interchange::ImportProblem,
         import::ImportAction,
         import::ChangedPart,
@@ -121,6 +125,8 @@ pub fn typescript() -> String {
         backup::BackupInfo,
         backup::BackupContents,
         backup::RestoreReport,
+        app::JobPhase,
+        app::JobProgress,
     ];
     // Domain constants the UI needs before asking the core anything.
     let default_direction = touchpoint::TouchpointKind::ALL

@@ -99,6 +99,120 @@ pub struct ReadFile {
     pub unreadable: u32,
 }
 
+/// What kind of file an import reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFormat {
+    Vcard,
+    Csv,
+}
+
+/// What a file looks like before it is imported, for the import dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportFile {
+    pub format: ImportFormat,
+    #[ts(type = "number")]
+    pub size: u64,
+    /// The encoding detected (a CSV's sheet says it too).
+    pub encoding: text::TextEncoding,
+    /// A CSV file's layout, for the column-mapping screen.
+    pub sheet: Option<table::CsvSheet>,
+}
+
+/// How to read a file for an import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportOptions {
+    pub format: ImportFormat,
+    pub encoding: text::TextEncoding,
+    /// Each column's meaning, for a CSV file.
+    pub mapping: Vec<table::ColumnMapping>,
+    /// The language labels (携帯 / mobile) are written in.
+    pub language: crate::reminder::DraftLanguage,
+}
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// vCard 4.0.
+    Vcard4,
+    /// vCard 3.0, for older phones and programs.
+    Vcard3,
+    Csv,
+    /// iCalendar: yearly dates and the follow-ups planned.
+    Ics,
+    /// Everything, to restore exactly.
+    Json,
+}
+
+/// Whether a file is a vCard file (by its name or its first lines), else CSV.
+pub fn detect_format(name: &str, bytes: &[u8]) -> ImportFormat {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".vcf") || lower.ends_with(".vcard") {
+        return ImportFormat::Vcard;
+    }
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+        return ImportFormat::Csv;
+    }
+    let head = text::decode(&bytes[..bytes.len().min(8192)], text::TextEncoding::Auto).text;
+    if head.to_ascii_uppercase().contains("BEGIN:VCARD") {
+        ImportFormat::Vcard
+    } else {
+        ImportFormat::Csv
+    }
+}
+
+/// Looks at a file for the import dialog: its format, encoding and, for a
+/// CSV file, its columns.
+pub fn inspect_file(
+    name: &str,
+    bytes: &[u8],
+    encoding: text::TextEncoding,
+    language: crate::reminder::DraftLanguage,
+) -> Result<ImportFile> {
+    let format = detect_format(name, bytes);
+    let size = bytes.len() as u64;
+    match format {
+        ImportFormat::Vcard => {
+            let head = &bytes[..bytes.len().min(1 << 20)];
+            Ok(ImportFile {
+                format,
+                size,
+                encoding: text::decode(head, encoding).encoding,
+                sheet: None,
+            })
+        }
+        ImportFormat::Csv => {
+            let sheet = table::inspect(bytes, encoding, language)?;
+            Ok(ImportFile {
+                format,
+                size,
+                encoding: sheet.encoding,
+                sheet: Some(sheet),
+            })
+        }
+    }
+}
+
+/// Reads a file with the options the user chose.
+pub fn read_file(
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: Progress<'_>,
+) -> Result<(ReadFile, text::TextEncoding)> {
+    match options.format {
+        ImportFormat::Vcard => vcard::read(bytes, options.encoding, options.language, progress),
+        ImportFormat::Csv => table::read(
+            bytes,
+            &table::CsvOptions {
+                encoding: options.encoding,
+                mapping: options.mapping.clone(),
+            },
+            progress,
+        ),
+    }
+}
+
 /// Reports `(done, total)` and answers whether to go on; `false` cancels.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 
@@ -175,4 +289,57 @@ pub(crate) fn excerpt(text: &str) -> String {
         out = out.chars().take(EXCERPT_CHARS).collect::<String>() + "…";
     }
     out
+}
+
+/// The import paths as the fuzzers and their regression corpus drive them:
+/// any bytes, read, planned and written to a store in memory. Nothing here
+/// may panic; errors are fine.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::table::{self, CsvOptions};
+    use super::text::TextEncoding;
+    use super::vcard;
+    use crate::Store;
+    use crate::reminder::DraftLanguage;
+
+    fn clock() -> crate::Clock {
+        crate::Clock::new(
+            chrono::DateTime::from_timestamp(1_795_770_000, 0).unwrap_or_default(),
+            chrono_tz::Asia::Tokyo,
+        )
+    }
+
+    fn import(file: super::ReadFile, encoding: TextEncoding) {
+        let Ok(mut store) = Store::open_in_memory() else {
+            return;
+        };
+        let clock = clock();
+        let mut go_on = |_: u64, _: u64| true;
+        if let Ok(plan) = store.plan_import(file, encoding, &clock, &mut go_on) {
+            let _ = store.apply_import(plan, &clock, &mut go_on);
+        }
+    }
+
+    pub fn vcard(bytes: &[u8]) {
+        let mut go_on = |_: u64, _: u64| true;
+        if let Ok((file, encoding)) =
+            vcard::read(bytes, TextEncoding::Auto, DraftLanguage::Ja, &mut go_on)
+        {
+            import(file, encoding);
+        }
+    }
+
+    pub fn csv(bytes: &[u8]) {
+        let Ok(sheet) = table::inspect(bytes, TextEncoding::Auto, DraftLanguage::Ja) else {
+            return;
+        };
+        let options = CsvOptions {
+            encoding: sheet.encoding,
+            mapping: sheet.mapping,
+        };
+        let mut go_on = |_: u64, _: u64| true;
+        if let Ok((file, encoding)) = table::read(bytes, &options, &mut go_on) {
+            import(file, encoding);
+        }
+    }
 }

@@ -242,6 +242,25 @@ struct Match {
 impl Store {
     /// One window of the customer list in 五十音 order (name matches first
     /// when searching), with the total number of matches.
+    /// Every customer a query matches (all pages), for an export of the
+    /// list as it is filtered.
+    pub fn matching_ids(&self, query: &CustomerQuery) -> Result<Vec<i64>> {
+        let mut ids = Vec::new();
+        let mut page = CustomerQuery {
+            offset: 0,
+            limit: MAX_PAGE,
+            ..query.clone()
+        };
+        loop {
+            let found = self.list_customers(&page)?;
+            ids.extend(found.rows.iter().map(|r| r.id));
+            if found.rows.is_empty() || ids.len() >= found.total as usize {
+                return Ok(ids);
+            }
+            page.offset += MAX_PAGE;
+        }
+    }
+
     pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerPage> {
         let plan = plan(&query.text);
         let tag = query.tag.as_deref().filter(|t| !t.is_empty());

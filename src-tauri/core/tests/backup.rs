@@ -108,6 +108,11 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
     let contents = backup::inspect(std::path::Path::new(&saved.path)).expect("inspect");
     assert_eq!(contents.customers, 3);
     assert_eq!(contents.info.kind, BackupKind::Manual);
+    assert_eq!(
+        contents.last_change_at,
+        Some(clock.timestamp()),
+        "with no touchpoints yet"
+    );
 
     // Later changes: one more customer, one gone.
     let later = Clock::new(clock.now + chrono::Duration::minutes(5), clock.tz);

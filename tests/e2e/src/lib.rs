@@ -293,6 +293,30 @@ impl Kizuna {
         }
     }
 
+    /// Waits until the element matching `css` shows text containing `fragment`.
+    pub async fn wait_contains(&self, css: &str, fragment: &str) -> TestResult {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = None;
+        loop {
+            if let Ok(element) = self.driver.find(By::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if text.contains(fragment) {
+                    return Ok(());
+                }
+                last = Some(text);
+            }
+            if Instant::now() > deadline {
+                return Err(self
+                    .failed(format!(
+                        "`{css}` never showed {fragment:?} (last seen: {last:?})"
+                    ))
+                    .await);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// The names shown in the customer list, top to bottom. Read from the
     /// DOM's text rather than the rendered text, which WebKit reports empty
     /// for rows it has not laid out yet.

@@ -22,6 +22,11 @@ export const locale = $state<{ lang: Lang; japaneseEra: boolean }>({
   japaneseEra: false,
 });
 
+/** Whether a key names a message (for keys built from data). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in ja;
+}
+
 /** BCP 47 tag for Intl formatting in the current language. */
 export function intlTag(): string {
   return locale.lang === 'ja' ? 'ja-JP' : 'en-US';

@@ -31,6 +31,7 @@ export function blankProfile(): CustomerProfile {
     honorific: '',
     tags: [],
     stage: 'prospect',
+    extras: [],
   };
 }
 

@@ -606,6 +606,30 @@ export type TextEncoding = "auto" | "utf8" | "shift_jis" | "windows1252" | "utf1
 
 export type ImportProblemCode = "no_name" | "named_from_contact" | "unterminated" | "malformed" | "kept_aside" | "dropped" | "repeated";
 
+export type ImportFormat = "vcard" | "csv";
+
+export type ImportFile = { format: ImportFormat, size: number, 
+/**
+ * The encoding detected (a CSV's sheet says it too).
+ */
+encoding: TextEncoding, 
+/**
+ * A CSV file's layout, for the column-mapping screen.
+ */
+sheet: CsvSheet | null, };
+
+export type ImportOptions = { format: ImportFormat, encoding: TextEncoding, 
+/**
+ * Each column's meaning, for a CSV file.
+ */
+mapping: Array<ColumnMapping>, 
+/**
+ * The language labels (携帯 / mobile) are written in.
+ */
+language: DraftLanguage, };
+
+export type ExportFormat = "vcard4" | "vcard3" | "csv" | "ics" | "json";
+
 export type ImportProblem = { record: number, line: number, excerpt: string, code: ImportProblemCode, 
 /**
  * The property, column or field concerned, when there is one.
@@ -703,6 +727,10 @@ export type RestoreReport = { restored: BackupContents,
  * The copy of the store as it was just before.
  */
 previous: BackupInfo | null, };
+
+export type JobPhase = "reading" | "matching" | "writing" | "exporting" | "restoring";
+
+export type JobProgress = { job: number, phase: JobPhase, done: number, total: number, };
 
 /** The direction a touchpoint of each kind starts with (editable). */
 export const DEFAULT_DIRECTION: Record<TouchpointKind, Direction> = { visit: 'neutral', call: 'neutral', email: 'neutral', message: 'neutral', letter: 'give', gift: 'give', event: 'give', other: 'neutral' };

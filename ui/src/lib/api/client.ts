@@ -4,6 +4,18 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  BackupContents,
+  BackupInfo,
+  ColumnMapping,
+  CsvPreset,
+  ExportFormat,
+  ImportFile,
+  ImportOptions,
+  ImportPreview,
+  ImportSummary,
+  RestoreReport,
+  RestoredCounts,
+  TextEncoding,
   Customer,
   CustomerPage,
   CustomerProfile,
@@ -34,6 +46,16 @@ import type {
   TouchpointInput,
   VisitBrief,
 } from './bindings';
+
+/** What to export, and where (the shell's ExportRequest). */
+export type ExportRequest = {
+  path: string;
+  format: ExportFormat;
+  ids: number[] | null;
+  query: CustomerQuery | null;
+  language: DraftLanguage;
+};
+export type Exported = { path: string; bytes: number };
 
 export class ApiError extends Error {
   readonly payload: ErrorPayload;
@@ -125,4 +147,20 @@ export const api = {
   saveFollowUpPlan: (plan: FollowUpPlan) => call<FollowUpPlan>('save_follow_up_plan', { plan }),
   deleteFollowUpPlan: (id: number) => call<null>('delete_follow_up_plan', { id }),
   openContactLink: (url: string) => call<null>('open_contact_link', { url }),
+
+  inspectImport: (path: string, encoding: TextEncoding, language: DraftLanguage) =>
+    call<ImportFile>('inspect_import', { path, encoding, language }),
+  mapColumns: (preset: CsvPreset, headers: string[], language: DraftLanguage) =>
+    call<ColumnMapping[]>('map_columns', { preset, headers, language }),
+  previewImport: (job: number, path: string, options: ImportOptions) =>
+    call<ImportPreview>('preview_import', { job, path, options }),
+  applyImport: (job: number) => call<ImportSummary>('apply_import', { job }),
+  cancelJob: (job: number) => call<null>('cancel_job', { job }),
+  exportCustomers: (job: number, request: ExportRequest) =>
+    call<Exported>('export_customers', { job, request }),
+  listBackups: () => call<BackupInfo[]>('list_backups'),
+  backupNow: () => call<BackupInfo>('backup_now'),
+  inspectBackup: (path: string) => call<BackupContents>('inspect_backup', { path }),
+  restoreBackup: (path: string) => call<RestoreReport>('restore_backup', { path }),
+  restoreSnapshot: (job: number, path: string) => call<RestoredCounts>('restore_snapshot', { job, path }),
 };

@@ -1,6 +1,6 @@
 // App-wide UI state: which view is open, which customer is selected, the
 // customer being edited, and short-lived notices.
-import type { AppInfo, Customer, Purchase, Settings, Touchpoint } from '../api/bindings';
+import type { AppInfo, Customer, CustomerQuery, Purchase, Settings, Touchpoint } from '../api/bindings';
 
 export type View = 'today' | 'customers' | 'dashboard' | 'settings';
 export type CustomerTab = 'timeline' | 'profile' | 'referrals' | 'stages';
@@ -11,6 +11,14 @@ export type QuickLog = { customerId: number | null; touchpoint: Touchpoint | nul
 export type PurchaseEdit = { customerId: number; purchase: Purchase | null };
 
 export type Editing = { mode: 'new' } | { mode: 'edit'; customer: Customer };
+
+/** What an export may cover: the list as filtered now, and the customer open. */
+export type ExportScope = {
+  query: CustomerQuery | null;
+  listed: number;
+  customerId: number | null;
+  customerName: string;
+};
 
 export const app = $state<{
   view: View;
@@ -28,6 +36,10 @@ export const app = $state<{
   showShortcuts: boolean;
   /** Reminders overdue or due today, for the sidebar's badge. */
   dueCount: number;
+  /** The import dialog is open. */
+  importing: boolean;
+  /** The export dialog, with what it may cover. */
+  exporting: ExportScope | null;
 }>({
   view: 'today',
   info: null,
@@ -41,6 +53,8 @@ export const app = $state<{
   revision: 0,
   showShortcuts: false,
   dueCount: 0,
+  importing: false,
+  exporting: null,
 });
 
 /** Opens a customer's page (from a reminder or a notification). */

@@ -1,0 +1,6 @@
+//! Any bytes as a vCard file: read, previewed and imported.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    kizuna_core::interchange::fuzzing::vcard(data);
+});

@@ -1,0 +1,83 @@
+//! Backups and restores: thin adapters over `kizuna_core::backup` and the
+//! JSON snapshot.
+
+use kizuna_core::app::JobPhase;
+use kizuna_core::backup::{self, BackupContents, BackupInfo, BackupKind, RestoreReport};
+use kizuna_core::interchange::snapshot::RestoredCounts;
+use kizuna_core::{Clock, Error, Store};
+use tauri::{AppHandle, Manager, State};
+
+use crate::error::CommandResult;
+use crate::jobs::{Jobs, blocking, reporter};
+use crate::scheduler::Wake;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn list_backups(state: State<'_, AppState>) -> CommandResult<Vec<BackupInfo>> {
+    Ok(state.store()?.backups()?)
+}
+
+/// "Back up now", on a connection of its own so the window stays usable.
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> CommandResult<BackupInfo> {
+    let data_dir = state.data_dir.clone();
+    blocking(move || {
+        let (store, _) = Store::open_in_dir(&data_dir)?;
+        let clock = Clock::system(store.settings()?.tz());
+        Ok(store.back_up(BackupKind::Manual, &clock)?)
+    })
+    .await
+}
+
+/// What a backup holds, after checking it is sound.
+#[tauri::command]
+pub async fn inspect_backup(path: String) -> CommandResult<BackupContents> {
+    blocking(move || Ok(backup::inspect(std::path::Path::new(&path))?)).await
+}
+
+/// Replaces the store with a backup (the store is backed up first).
+#[tauri::command]
+pub async fn restore_backup(
+    app: AppHandle,
+    wake: State<'_, Wake>,
+    path: String,
+) -> CommandResult<RestoreReport> {
+    let report = blocking(move || {
+        let state = app.state::<AppState>();
+        let mut store = state.store()?;
+        let clock = Clock::system(store.settings()?.tz());
+        Ok(store.restore_backup(std::path::Path::new(&path), &clock)?)
+    })
+    .await?;
+    wake.now();
+    Ok(report)
+}
+
+/// Replaces everything with a JSON export (the store is backed up first).
+#[tauri::command]
+pub async fn restore_snapshot(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    wake: State<'_, Wake>,
+    job: u32,
+    path: String,
+) -> CommandResult<RestoredCounts> {
+    let cancelled = jobs.start(job)?;
+    let data_dir = state.data_dir.clone();
+    let result = blocking(move || {
+        let bytes =
+            std::fs::read(&path).map_err(|e| Error::UnreadableFile(format!("{path}: {e}")))?;
+        let (mut store, _) = Store::open_in_dir(&data_dir)?;
+        let clock = Clock::system(store.settings()?.tz());
+        Ok(store.restore_snapshot(
+            &bytes,
+            &clock,
+            &mut reporter(&app, job, JobPhase::Restoring, &cancelled),
+        )?)
+    })
+    .await;
+    jobs.finish(job);
+    wake.now();
+    result
+}

@@ -1,0 +1,228 @@
+//! Imports and exports: thin adapters over `kizuna_core::interchange`, run
+//! as jobs (see `jobs.rs`).
+
+use std::path::PathBuf;
+
+use kizuna_core::Clock;
+use kizuna_core::app::JobPhase;
+use kizuna_core::customer::CustomerQuery;
+use kizuna_core::interchange::import::{ImportPreview, ImportSummary};
+use kizuna_core::interchange::table::{self, ColumnMapping, CsvPreset};
+use kizuna_core::interchange::text::TextEncoding;
+use kizuna_core::interchange::vcard::VcardVersion;
+use kizuna_core::interchange::{self, ExportFormat, ImportFile, ImportOptions};
+use kizuna_core::reminder::DraftLanguage;
+use kizuna_core::{Error, Store};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+
+use crate::error::CommandResult;
+use crate::jobs::{Jobs, blocking, reporter};
+use crate::scheduler::Wake;
+use crate::state::AppState;
+
+fn read(path: &str) -> CommandResult<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::UnreadableFile(format!("{path}: {e}")).into())
+}
+
+/// What a file is and, for a CSV file, its columns (read in `encoding`,
+/// or the one detected).
+#[tauri::command]
+pub async fn inspect_import(
+    path: String,
+    encoding: TextEncoding,
+    language: DraftLanguage,
+) -> CommandResult<ImportFile> {
+    blocking(move || {
+        let bytes = read(&path)?;
+        Ok(interchange::inspect_file(
+            &path, &bytes, encoding, language,
+        )?)
+    })
+    .await
+}
+
+/// Each column's meaning under one of the known layouts.
+#[tauri::command]
+pub async fn map_columns(
+    preset: CsvPreset,
+    headers: Vec<String>,
+    language: DraftLanguage,
+) -> CommandResult<Vec<ColumnMapping>> {
+    Ok(table::mapping_for(preset, &headers, language))
+}
+
+/// Reads the file and works out what importing it would do. The plan is
+/// kept for [`apply_import`] under the job's number.
+#[tauri::command]
+pub async fn preview_import(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    job: u32,
+    path: String,
+    options: ImportOptions,
+) -> CommandResult<ImportPreview> {
+    let cancelled = jobs.start(job)?;
+    let data_dir = state.data_dir.clone();
+    let result = blocking({
+        let app = app.clone();
+        move || {
+            let bytes = read(&path)?;
+            let (file, encoding) = interchange::read_file(
+                &bytes,
+                &options,
+                &mut reporter(&app, job, JobPhase::Reading, &cancelled),
+            )?;
+            let (store, _) = Store::open_in_dir(&data_dir)?;
+            let clock = Clock::system(store.settings()?.tz());
+            let plan = store.plan_import(
+                file,
+                encoding,
+                &clock,
+                &mut reporter(&app, job, JobPhase::Matching, &cancelled),
+            )?;
+            Ok(plan)
+        }
+    })
+    .await;
+    jobs.finish(job);
+    let plan = result?;
+    let preview = plan.preview.clone();
+    jobs.keep_plan(job, plan)?;
+    Ok(preview)
+}
+
+/// Writes a previewed import, all at once, after a backup.
+#[tauri::command]
+pub async fn apply_import(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    wake: State<'_, Wake>,
+    job: u32,
+) -> CommandResult<ImportSummary> {
+    let plan = jobs
+        .take_plan(job)
+        .ok_or_else(|| Error::not_found("import", i64::from(job)))?;
+    let cancelled = jobs.start(job)?;
+    let data_dir = state.data_dir.clone();
+    let result = blocking({
+        let app = app.clone();
+        move || {
+            let (mut store, _) = Store::open_in_dir(&data_dir)?;
+            let clock = Clock::system(store.settings()?.tz());
+            Ok(store.apply_import(
+                plan,
+                &clock,
+                &mut reporter(&app, job, JobPhase::Writing, &cancelled),
+            )?)
+        }
+    })
+    .await;
+    jobs.finish(job);
+    // New birthdays and follow-ups may be due.
+    wake.now();
+    result
+}
+
+/// Stops a job (the store is left as it was) or forgets a preview.
+#[tauri::command]
+pub async fn cancel_job(jobs: State<'_, Jobs>, job: u32) -> CommandResult<()> {
+    jobs.cancel(job);
+    Ok(())
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    path: String,
+    bytes: u64,
+}
+
+/// What to export, and where.
+#[derive(Deserialize)]
+pub struct ExportRequest {
+    path: String,
+    format: ExportFormat,
+    /// Only these customers…
+    ids: Option<Vec<i64>>,
+    /// …or those the list shows with this search and filter; all when
+    /// neither is given.
+    query: Option<CustomerQuery>,
+    language: DraftLanguage,
+}
+
+/// Writes the customers (all, or the chosen ones) to a file.
+#[tauri::command]
+pub async fn export_customers(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    job: u32,
+    request: ExportRequest,
+) -> CommandResult<Exported> {
+    let cancelled = jobs.start(job)?;
+    let data_dir = state.data_dir.clone();
+    let result = blocking(move || {
+        let ExportRequest {
+            path,
+            format,
+            ids,
+            query,
+            language,
+        } = request;
+        let target = PathBuf::from(&path);
+        // Written beside the target and renamed, so a failed or cancelled
+        // export never leaves half a file under the name the user chose.
+        let partial = target.with_extension("partial");
+        let written = (|| -> CommandResult<()> {
+            let (store, _) = Store::open_in_dir(&data_dir)?;
+            let clock = Clock::system(store.settings()?.tz());
+            let ids = match (ids, query) {
+                (Some(ids), _) => Some(ids),
+                (None, Some(query)) => Some(store.matching_ids(&query)?),
+                (None, None) => None,
+            };
+            let ids = ids.as_deref();
+            let mut progress = reporter(&app, job, JobPhase::Exporting, &cancelled);
+            let write = |bytes: &[u8]| -> CommandResult<()> {
+                std::fs::write(&partial, bytes).map_err(Error::from)?;
+                Ok(())
+            };
+            match format {
+                ExportFormat::Vcard4 | ExportFormat::Vcard3 => {
+                    let version = match format {
+                        ExportFormat::Vcard3 => VcardVersion::V3,
+                        _ => VcardVersion::V4,
+                    };
+                    write(
+                        store
+                            .export_vcards(ids, version, language, &mut progress)?
+                            .as_bytes(),
+                    )
+                }
+                ExportFormat::Csv => write(store.export_csv(ids)?.as_bytes()),
+                ExportFormat::Ics => {
+                    write(store.export_calendar(ids, language, &clock)?.as_bytes())
+                }
+                ExportFormat::Json => {
+                    let file = std::fs::File::create(&partial).map_err(Error::from)?;
+                    let mut out = std::io::BufWriter::new(file);
+                    store.export_snapshot(&mut out, &clock, &mut progress)?;
+                    std::io::Write::flush(&mut out).map_err(Error::from)?;
+                    Ok(())
+                }
+            }
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+        std::fs::rename(&partial, &target).map_err(Error::from)?;
+        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+        Ok(Exported { path, bytes })
+    })
+    .await;
+    jobs.finish(job);
+    result
+}
