@@ -309,15 +309,26 @@ pub mod fuzzing {
         )
     }
 
+    thread_local! {
+        // One store for every input of a run: opening one costs more than
+        // most inputs, and what earlier inputs left gives later ones
+        // customers to match.
+        static STORE: std::cell::RefCell<Option<Store>> = const { std::cell::RefCell::new(None) };
+    }
+
     fn import(file: super::ReadFile, encoding: TextEncoding) {
-        let Ok(mut store) = Store::open_in_memory() else {
-            return;
-        };
-        let clock = clock();
-        let mut go_on = |_: u64, _: u64| true;
-        if let Ok(plan) = store.plan_import(file, encoding, &clock, &mut go_on) {
-            let _ = store.apply_import(plan, &clock, &mut go_on);
-        }
+        STORE.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if slot.is_none() {
+                *slot = Store::open_in_memory().ok();
+            }
+            let Some(store) = slot.as_mut() else { return };
+            let clock = clock();
+            let mut go_on = |_: u64, _: u64| true;
+            if let Ok(plan) = store.plan_import(file, encoding, &clock, &mut go_on) {
+                let _ = store.apply_import(plan, &clock, &mut go_on);
+            }
+        });
     }
 
     pub fn vcard(bytes: &[u8]) {

@@ -107,6 +107,38 @@ async fn main() -> TestResult {
     app.wait_for("[data-testid=customer-form][open]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     app.driver.screenshot(&out.join("form-ja.png")).await?;
+    app.driver
+        .action_chain()
+        .send_keys(thirtyfour::Key::Escape)
+        .perform()
+        .await?;
+
+    // Importing a Japanese address book saved by Excel (Shift_JIS).
+    let sheet = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../src-tauri/core/tests/data/address-book-excel-shift-jis.csv");
+    app.click("[data-testid=nav-settings]").await?;
+    app.click("[data-testid=backup-now]").await?;
+    app.wait_for("[data-testid=backup-row]").await?;
+    app.click("[data-testid=open-import]").await?;
+    app.fill("[data-testid=import-path]", &sheet.display().to_string())
+        .await?;
+    app.click("[data-testid=import-next]").await?;
+    app.wait_for("[data-testid=import-columns]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("import-columns-ja.png")).await?;
+    app.click("[data-testid=import-next]").await?;
+    app.wait_for("[data-testid=import-new]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("import-preview-ja.png")).await?;
+    app.driver
+        .action_chain()
+        .send_keys(thirtyfour::Key::Escape)
+        .perform()
+        .await?;
+    let data = app.wait_for("[data-testid=data-settings]").await?;
+    data.scroll_into_view().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("data-ja.png")).await?;
     app.quit().await?;
 
     let (mut store, _) = Store::open_in_dir(dir.path())?;
