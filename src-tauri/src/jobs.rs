@@ -7,8 +7,11 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use std::path::PathBuf;
+
 use kizuna_core::app::{JobPhase, JobProgress};
 use kizuna_core::interchange::import::ImportPlan;
+use kizuna_core::{Clock, Store};
 use tauri::{AppHandle, Emitter};
 
 use crate::error::{CommandError, CommandResult};
@@ -75,12 +78,12 @@ impl Jobs {
 
 /// A progress callback for the core: sends events (not too often) and
 /// answers "stop" once the job is cancelled.
-pub fn reporter(
+fn reporter(
     app: &AppHandle,
     job: u32,
     phase: JobPhase,
     cancelled: &Arc<AtomicBool>,
-) -> impl FnMut(u64, u64) -> bool {
+) -> impl FnMut(u64, u64) -> bool + use<> {
     let app = app.clone();
     let cancelled = cancelled.clone();
     let mut last = std::time::Instant::now() - EVERY;
@@ -99,6 +102,51 @@ pub fn reporter(
         }
         !cancelled.load(Ordering::Relaxed)
     }
+}
+
+/// What a job's work is given: a store connection of its own, the clock,
+/// and progress callbacks (which also say whether to go on).
+pub struct Job {
+    pub store: Store,
+    pub clock: Clock,
+    app: AppHandle,
+    number: u32,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Job {
+    /// A progress callback for the core, for this phase of the job.
+    pub fn progress(&self, phase: JobPhase) -> impl FnMut(u64, u64) -> bool + use<> {
+        reporter(&self.app, self.number, phase, &self.cancelled)
+    }
+}
+
+/// Runs a job the window numbered: registered so it can be cancelled, on a
+/// blocking thread with a connection of its own to the store in
+/// `data_dir`, and unregistered however it ends.
+pub async fn run<T: Send + 'static>(
+    app: &AppHandle,
+    jobs: &Jobs,
+    data_dir: PathBuf,
+    number: u32,
+    work: impl FnOnce(&mut Job) -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    let cancelled = jobs.start(number)?;
+    let app = app.clone();
+    let result = blocking(move || {
+        let (store, _) = Store::open_in_dir(&data_dir)?;
+        let clock = Clock::system(store.settings()?.tz());
+        work(&mut Job {
+            store,
+            clock,
+            app,
+            number,
+            cancelled,
+        })
+    })
+    .await;
+    jobs.finish(number);
+    result
 }
 
 /// Runs blocking work on a thread for it and waits without blocking the

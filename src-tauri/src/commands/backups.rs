@@ -8,7 +8,7 @@ use kizuna_core::{Clock, Error, Store};
 use tauri::{AppHandle, Manager, State};
 
 use crate::error::CommandResult;
-use crate::jobs::{Jobs, blocking, reporter};
+use crate::jobs::{self, Jobs, blocking};
 use crate::scheduler::Wake;
 use crate::state::AppState;
 
@@ -63,21 +63,14 @@ pub async fn restore_snapshot(
     job: u32,
     path: String,
 ) -> CommandResult<RestoredCounts> {
-    let cancelled = jobs.start(job)?;
-    let data_dir = state.data_dir.clone();
-    let result = blocking(move || {
+    let restored = jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
         let bytes =
             std::fs::read(&path).map_err(|e| Error::UnreadableFile(format!("{path}: {e}")))?;
-        let (mut store, _) = Store::open_in_dir(&data_dir)?;
-        let clock = Clock::system(store.settings()?.tz());
-        Ok(store.restore_snapshot(
-            &bytes,
-            &clock,
-            &mut reporter(&app, job, JobPhase::Restoring, &cancelled),
-        )?)
+        let clock = job.clock;
+        let mut progress = job.progress(JobPhase::Restoring);
+        Ok(job.store.restore_snapshot(&bytes, &clock, &mut progress)?)
     })
     .await;
-    jobs.finish(job);
     wake.now();
-    result
+    restored
 }

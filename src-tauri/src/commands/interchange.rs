@@ -1,9 +1,9 @@
 //! Imports and exports: thin adapters over `kizuna_core::interchange`, run
 //! as jobs (see `jobs.rs`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use kizuna_core::Clock;
+use kizuna_core::Error;
 use kizuna_core::app::JobPhase;
 use kizuna_core::customer::CustomerQuery;
 use kizuna_core::interchange::import::{ImportPreview, ImportSummary};
@@ -12,12 +12,11 @@ use kizuna_core::interchange::text::TextEncoding;
 use kizuna_core::interchange::vcard::VcardVersion;
 use kizuna_core::interchange::{self, ExportFormat, ImportFile, ImportOptions};
 use kizuna_core::reminder::DraftLanguage;
-use kizuna_core::{Error, Store};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
 use crate::error::CommandResult;
-use crate::jobs::{Jobs, blocking, reporter};
+use crate::jobs::{self, Job, Jobs, blocking};
 use crate::scheduler::Wake;
 use crate::state::AppState;
 
@@ -63,31 +62,18 @@ pub async fn preview_import(
     path: String,
     options: ImportOptions,
 ) -> CommandResult<ImportPreview> {
-    let cancelled = jobs.start(job)?;
-    let data_dir = state.data_dir.clone();
-    let result = blocking({
-        let app = app.clone();
-        move || {
-            let bytes = read(&path)?;
-            let (file, encoding) = interchange::read_file(
-                &bytes,
-                &options,
-                &mut reporter(&app, job, JobPhase::Reading, &cancelled),
-            )?;
-            let (store, _) = Store::open_in_dir(&data_dir)?;
-            let clock = Clock::system(store.settings()?.tz());
-            let plan = store.plan_import(
-                file,
-                encoding,
-                &clock,
-                &mut reporter(&app, job, JobPhase::Matching, &cancelled),
-            )?;
-            Ok(plan)
-        }
+    let plan = jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
+        let bytes = read(&path)?;
+        let (file, encoding) =
+            interchange::read_file(&bytes, &options, &mut job.progress(JobPhase::Reading))?;
+        Ok(job.store.plan_import(
+            file,
+            encoding,
+            &job.clock,
+            &mut job.progress(JobPhase::Matching),
+        )?)
     })
-    .await;
-    jobs.finish(job);
-    let plan = result?;
+    .await?;
     let preview = plan.preview.clone();
     jobs.keep_plan(job, plan)?;
     Ok(preview)
@@ -105,25 +91,15 @@ pub async fn apply_import(
     let plan = jobs
         .take_plan(job)
         .ok_or_else(|| Error::not_found("import", i64::from(job)))?;
-    let cancelled = jobs.start(job)?;
-    let data_dir = state.data_dir.clone();
-    let result = blocking({
-        let app = app.clone();
-        move || {
-            let (mut store, _) = Store::open_in_dir(&data_dir)?;
-            let clock = Clock::system(store.settings()?.tz());
-            Ok(store.apply_import(
-                plan,
-                &clock,
-                &mut reporter(&app, job, JobPhase::Writing, &cancelled),
-            )?)
-        }
+    let summary = jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
+        let clock = job.clock;
+        let mut progress = job.progress(JobPhase::Writing);
+        Ok(job.store.apply_import(plan, &clock, &mut progress)?)
     })
     .await;
-    jobs.finish(job);
     // New birthdays and follow-ups may be due.
     wake.now();
-    result
+    summary
 }
 
 /// Stops a job (the store is left as it was) or forgets a preview.
@@ -161,9 +137,7 @@ pub async fn export_customers(
     job: u32,
     request: ExportRequest,
 ) -> CommandResult<Exported> {
-    let cancelled = jobs.start(job)?;
-    let data_dir = state.data_dir.clone();
-    let result = blocking(move || {
+    jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
         let ExportRequest {
             path,
             format,
@@ -175,45 +149,7 @@ pub async fn export_customers(
         // Written beside the target and renamed, so a failed or cancelled
         // export never leaves half a file under the name the user chose.
         let partial = target.with_extension("partial");
-        let written = (|| -> CommandResult<()> {
-            let (store, _) = Store::open_in_dir(&data_dir)?;
-            let clock = Clock::system(store.settings()?.tz());
-            let ids = match (ids, query) {
-                (Some(ids), _) => Some(ids),
-                (None, Some(query)) => Some(store.matching_ids(&query)?),
-                (None, None) => None,
-            };
-            let ids = ids.as_deref();
-            let mut progress = reporter(&app, job, JobPhase::Exporting, &cancelled);
-            let write = |bytes: &[u8]| -> CommandResult<()> {
-                std::fs::write(&partial, bytes).map_err(Error::from)?;
-                Ok(())
-            };
-            match format {
-                ExportFormat::Vcard4 | ExportFormat::Vcard3 => {
-                    let version = match format {
-                        ExportFormat::Vcard3 => VcardVersion::V3,
-                        _ => VcardVersion::V4,
-                    };
-                    write(
-                        store
-                            .export_vcards(ids, version, language, &mut progress)?
-                            .as_bytes(),
-                    )
-                }
-                ExportFormat::Csv => write(store.export_csv(ids)?.as_bytes()),
-                ExportFormat::Ics => {
-                    write(store.export_calendar(ids, language, &clock)?.as_bytes())
-                }
-                ExportFormat::Json => {
-                    let file = std::fs::File::create(&partial).map_err(Error::from)?;
-                    let mut out = std::io::BufWriter::new(file);
-                    store.export_snapshot(&mut out, &clock, &mut progress)?;
-                    std::io::Write::flush(&mut out).map_err(Error::from)?;
-                    Ok(())
-                }
-            }
-        })();
+        let written = write_export(job, &partial, format, ids, query, language);
         if let Err(e) = written {
             let _ = std::fs::remove_file(&partial);
             return Err(e);
@@ -222,7 +158,49 @@ pub async fn export_customers(
         let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
         Ok(Exported { path, bytes })
     })
-    .await;
-    jobs.finish(job);
-    result
+    .await
+}
+
+fn write_export(
+    job: &mut Job,
+    partial: &Path,
+    format: ExportFormat,
+    ids: Option<Vec<i64>>,
+    query: Option<CustomerQuery>,
+    language: DraftLanguage,
+) -> CommandResult<()> {
+    let store = &job.store;
+    let ids = match (ids, query) {
+        (Some(ids), _) => Some(ids),
+        (None, Some(query)) => Some(store.matching_ids(&query)?),
+        (None, None) => None,
+    };
+    let ids = ids.as_deref();
+    let mut progress = job.progress(JobPhase::Exporting);
+    let write = |bytes: &[u8]| -> CommandResult<()> {
+        std::fs::write(partial, bytes).map_err(Error::from)?;
+        Ok(())
+    };
+    match format {
+        ExportFormat::Vcard4 | ExportFormat::Vcard3 => {
+            let version = match format {
+                ExportFormat::Vcard3 => VcardVersion::V3,
+                _ => VcardVersion::V4,
+            };
+            write(
+                store
+                    .export_vcards(ids, version, language, &mut progress)?
+                    .as_bytes(),
+            )
+        }
+        ExportFormat::Csv => write(store.export_csv(ids)?.as_bytes()),
+        ExportFormat::Ics => write(store.export_calendar(ids, language, &job.clock)?.as_bytes()),
+        ExportFormat::Json => {
+            let file = std::fs::File::create(partial).map_err(Error::from)?;
+            let mut out = std::io::BufWriter::new(file);
+            store.export_snapshot(&mut out, &job.clock, &mut progress)?;
+            std::io::Write::flush(&mut out).map_err(Error::from)?;
+            Ok(())
+        }
+    }
 }

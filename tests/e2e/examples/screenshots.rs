@@ -125,11 +125,15 @@ async fn main() -> TestResult {
     app.click("[data-testid=import-next]").await?;
     app.wait_for("[data-testid=import-columns]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("import-columns-ja.png")).await?;
+    app.driver
+        .screenshot(&out.join("import-columns-ja.png"))
+        .await?;
     app.click("[data-testid=import-next]").await?;
     app.wait_for("[data-testid=import-new]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("import-preview-ja.png")).await?;
+    app.driver
+        .screenshot(&out.join("import-preview-ja.png"))
+        .await?;
     app.driver
         .action_chain()
         .send_keys(thirtyfour::Key::Escape)

@@ -1,6 +1,7 @@
 //! Reading and writing customers. Every write runs in one transaction and
 //! keeps the search document, the referral and the stage history in step.
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::validation::validate;
@@ -137,43 +138,13 @@ pub(crate) fn update_customer_unindexed(
         .optional()?
         .ok_or_else(|| Error::not_found("customer", id))?;
     check_referrer(conn, Some(id), profile.referred_by)?;
-    conn.execute(
-        "UPDATE customers SET
-            family_name = ?2, given_name = ?3, family_name_reading = ?4,
-            given_name_reading = ?5, company = ?6, title = ?7,
-            birthday_year = ?8, birthday_month = ?9, birthday_day = ?10,
-            likes = ?11, notes = ?12, met_how = ?13, met_on = ?14, source = ?15,
-            preferred_channel = ?16, do_not_contact = ?17, quiet_until = ?18,
-            cadence_days = ?19, honorific = ?20, stage = ?21, sort_key = ?22,
-            updated_at = ?23, extras = ?24
-         WHERE id = ?1",
-        params![
-            id,
-            profile.family_name,
-            profile.given_name,
-            profile.family_name_reading,
-            profile.given_name_reading,
-            profile.company,
-            profile.title,
-            profile.birthday.and_then(|b| b.year),
-            profile.birthday.map(|b| b.month),
-            profile.birthday.map(|b| b.day),
-            profile.likes,
-            profile.notes,
-            profile.met_how,
-            profile.met_on,
-            profile.source,
-            profile.preferred_channel,
-            profile.do_not_contact,
-            profile.quiet_until,
-            profile.cadence_days,
-            profile.honorific,
-            profile.stage,
-            sort_key_of(profile),
-            clock.timestamp(),
-            extras_json(&profile.extras)?,
-        ],
-    )?;
+    let mut values = profile_values(profile)?;
+    values.extend([Value::Integer(clock.timestamp()), Value::Integer(id)]);
+    conn.prepare_cached(&format!(
+        "UPDATE customers SET ({PROFILE_COLUMNS}) = ({}), updated_at = ? WHERE id = ?",
+        placeholders(PROFILE_COLUMN_COUNT)
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
     delete_children(conn, id)?;
     insert_children(conn, id, profile)?;
     set_referrer(conn, id, profile.referred_by, clock)?;
@@ -191,6 +162,50 @@ pub(crate) fn update_customer_unindexed(
         )?;
     }
     Ok(())
+}
+
+/// The customer columns a profile fills, in the order of [`profile_values`].
+const PROFILE_COLUMNS: &str = "family_name, given_name, family_name_reading, given_name_reading,
+     company, title, birthday_year, birthday_month, birthday_day,
+     likes, notes, met_how, met_on, source, preferred_channel,
+     do_not_contact, quiet_until, cadence_days, honorific, stage, sort_key, extras";
+const PROFILE_COLUMN_COUNT: usize = 22;
+
+/// A profile's values for [`PROFILE_COLUMNS`], shared by every statement
+/// that writes a customer row.
+fn profile_values(p: &CustomerProfile) -> Result<Vec<Value>> {
+    let text = |s: &str| Value::Text(s.to_owned());
+    let number = |n: Option<i64>| n.map_or(Value::Null, Value::Integer);
+    let day = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::Text(d.to_string()));
+    Ok(vec![
+        text(&p.family_name),
+        text(&p.given_name),
+        text(&p.family_name_reading),
+        text(&p.given_name_reading),
+        text(&p.company),
+        text(&p.title),
+        number(p.birthday.and_then(|b| b.year).map(i64::from)),
+        number(p.birthday.map(|b| i64::from(b.month))),
+        number(p.birthday.map(|b| i64::from(b.day))),
+        text(&p.likes),
+        text(&p.notes),
+        text(&p.met_how),
+        day(p.met_on),
+        text(p.source.as_str()),
+        text(p.preferred_channel.as_str()),
+        Value::Integer(i64::from(p.do_not_contact)),
+        day(p.quiet_until),
+        number(p.cadence_days.map(i64::from)),
+        text(&p.honorific),
+        Value::Integer(p.stage.rung()),
+        Value::Text(sort_key_of(p)),
+        Value::Text(extras_json(&p.extras)?),
+    ])
+}
+
+/// `?, ?, …` for `n` parameters.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
 }
 
 /// Extras are stored as a JSON array of `{name, value}`.
@@ -238,61 +253,25 @@ pub(crate) fn insert_customer_rows(
     customers: &[(&CustomerProfile, String)],
     clock: &Clock,
 ) -> Result<Vec<i64>> {
-    const COLUMNS: usize = 24;
     const PER_STATEMENT: usize = 32;
-    let now = clock.timestamp();
+    let now = Value::Integer(clock.timestamp());
     let mut ids: std::collections::HashMap<String, i64> =
         std::collections::HashMap::with_capacity(customers.len());
     for chunk in customers.chunks(PER_STATEMENT) {
-        let row = format!("({})", vec!["?"; COLUMNS].join(", "));
+        let row = format!("({})", placeholders(PROFILE_COLUMN_COUNT + 3));
         let sql = format!(
-            "INSERT INTO customers (
-                uid, family_name, given_name, family_name_reading, given_name_reading,
-                company, title, birthday_year, birthday_month, birthday_day,
-                likes, notes, met_how, met_on, source, preferred_channel,
-                do_not_contact, quiet_until, cadence_days, honorific, stage,
-                sort_key, extras, created_at, updated_at)
-             VALUES {}
-             RETURNING uid, id",
+            "INSERT INTO customers (uid, {PROFILE_COLUMNS}, created_at, updated_at)
+             VALUES {} RETURNING uid, id",
             vec![row; chunk.len()].join(", ")
-        )
-        .replace("?)", "?, ?)");
-        let mut values: Vec<rusqlite::types::Value> =
-            Vec::with_capacity(chunk.len() * (COLUMNS + 1));
+        );
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * (PROFILE_COLUMN_COUNT + 3));
         for (p, uid) in chunk {
-            use rusqlite::types::Value as V;
-            let text = |s: &str| V::Text(s.to_owned());
-            let number = |n: Option<i64>| n.map_or(V::Null, V::Integer);
-            values.extend([
-                text(uid),
-                text(&p.family_name),
-                text(&p.given_name),
-                text(&p.family_name_reading),
-                text(&p.given_name_reading),
-                text(&p.company),
-                text(&p.title),
-                number(p.birthday.and_then(|b| b.year).map(i64::from)),
-                number(p.birthday.map(|b| i64::from(b.month))),
-                number(p.birthday.map(|b| i64::from(b.day))),
-                text(&p.likes),
-                text(&p.notes),
-                text(&p.met_how),
-                p.met_on.map_or(V::Null, |d| V::Text(d.to_string())),
-                text(p.source.as_str()),
-                text(p.preferred_channel.as_str()),
-                V::Integer(i64::from(p.do_not_contact)),
-                p.quiet_until.map_or(V::Null, |d| V::Text(d.to_string())),
-                number(p.cadence_days.map(i64::from)),
-                text(&p.honorific),
-                V::Integer(p.stage.rung()),
-                V::Text(sort_key_of(p)),
-                V::Text(extras_json(&p.extras)?),
-                V::Integer(now),
-                V::Integer(now),
-            ]);
+            values.push(Value::Text(uid.clone()));
+            values.extend(profile_values(p)?);
+            values.extend([now.clone(), now.clone()]);
         }
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| {
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;
         for row in rows {
@@ -346,43 +325,17 @@ fn insert_customer_row(
 ) -> Result<i64> {
     check_referrer(conn, None, profile.referred_by)?;
     let uid = uid.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-    let now = clock.timestamp();
-    conn.prepare_cached(
-        "INSERT INTO customers (
-            uid, family_name, given_name, family_name_reading, given_name_reading,
-            company, title, birthday_year, birthday_month, birthday_day,
-            likes, notes, met_how, met_on, source, preferred_channel,
-            do_not_contact, quiet_until, cadence_days, honorific, stage,
-            sort_key, extras, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
-    )?
-    .execute(params![
-        uid,
-        profile.family_name,
-        profile.given_name,
-        profile.family_name_reading,
-        profile.given_name_reading,
-        profile.company,
-        profile.title,
-        profile.birthday.and_then(|b| b.year),
-        profile.birthday.map(|b| b.month),
-        profile.birthday.map(|b| b.day),
-        profile.likes,
-        profile.notes,
-        profile.met_how,
-        profile.met_on,
-        profile.source,
-        profile.preferred_channel,
-        profile.do_not_contact,
-        profile.quiet_until,
-        profile.cadence_days,
-        profile.honorific,
-        profile.stage,
-        sort_key_of(profile),
-        extras_json(&profile.extras)?,
-        now,
-    ])?;
+    let mut values = vec![Value::Text(uid)];
+    values.extend(profile_values(profile)?);
+    values.extend([
+        Value::Integer(clock.timestamp()),
+        Value::Integer(clock.timestamp()),
+    ]);
+    conn.prepare_cached(&format!(
+        "INSERT INTO customers (uid, {PROFILE_COLUMNS}, created_at, updated_at) VALUES ({})",
+        placeholders(PROFILE_COLUMN_COUNT + 3)
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
     let id = conn.last_insert_rowid();
     // A new customer has no referral to remove.
     if profile.referred_by.is_some() {
