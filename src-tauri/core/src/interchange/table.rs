@@ -402,19 +402,22 @@ fn score(preset: CsvPreset, headers: &[String]) -> usize {
     known * 2 + bonus
 }
 
+/// The layouts a file's header row can be recognised by.
+const RECOGNISED: [CsvPreset; 5] = [
+    CsvPreset::Google,
+    CsvPreset::GoogleLegacy,
+    CsvPreset::Outlook,
+    CsvPreset::Linkedin,
+    CsvPreset::Japanese,
+];
+
 fn guess_preset(headers: &[String]) -> CsvPreset {
-    [
-        CsvPreset::Google,
-        CsvPreset::GoogleLegacy,
-        CsvPreset::Outlook,
-        CsvPreset::Linkedin,
-        CsvPreset::Japanese,
-    ]
-    .into_iter()
-    .map(|p| (score(p, headers), p))
-    .filter(|(s, _)| *s >= 4)
-    .max_by_key(|(s, _)| *s)
-    .map_or(CsvPreset::Custom, |(_, p)| p)
+    RECOGNISED
+        .into_iter()
+        .map(|p| (score(p, headers), p))
+        .filter(|(s, _)| *s >= 4)
+        .max_by_key(|(s, _)| *s)
+        .map_or(CsvPreset::Custom, |(_, p)| p)
 }
 
 /// The delimiter the first lines use most: comma, tab or semicolon.
@@ -468,17 +471,11 @@ fn header_index(rows: &[(u32, Vec<String>)]) -> usize {
         .take(20)
         .enumerate()
         .map(|(i, (_, cells))| {
-            let best = [
-                CsvPreset::Google,
-                CsvPreset::GoogleLegacy,
-                CsvPreset::Outlook,
-                CsvPreset::Linkedin,
-                CsvPreset::Japanese,
-            ]
-            .into_iter()
-            .map(|p| score(p, cells))
-            .max()
-            .unwrap_or(0);
+            let best = RECOGNISED
+                .into_iter()
+                .map(|p| score(p, cells))
+                .max()
+                .unwrap_or(0);
             (best, std::cmp::Reverse(i))
         })
         .max()
@@ -722,14 +719,9 @@ fn contact(
                 own
             }
         };
-        // Several numbers in one cell (Google writes "a ::: b").
         if let Some(phone) = parts.phone {
             let label = pick(parts.phone_label, &parts.label);
-            for number in phone
-                .split(" ::: ")
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-            {
+            for number in several(&phone) {
                 p.phones.push(Phone {
                     label: label.clone(),
                     number: number.to_owned(),
@@ -738,11 +730,7 @@ fn contact(
         }
         if let Some(email) = parts.email {
             let label = pick(parts.email_label, &parts.label);
-            for address in email
-                .split(" ::: ")
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-            {
+            for address in several(&email) {
                 p.emails.push(Email {
                     label: label.clone(),
                     address: address.to_owned(),
@@ -949,6 +937,12 @@ pub fn write(customers: &[&CustomerProfile]) -> String {
     let bytes = writer.into_inner().unwrap_or_default();
     // A byte-order mark tells Excel the file is UTF-8.
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+}
+
+/// The values in one cell: Google writes several numbers or addresses as
+/// "a ::: b".
+fn several(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(" ::: ").map(str::trim).filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]
