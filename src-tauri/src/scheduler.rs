@@ -133,7 +133,7 @@ fn show(app: &AppHandle, notice: &Notice) {
         .body(&notice.body);
     if let Some(customer) = notice.customer_id {
         // A click on it opens this customer (see `open_from_notification`).
-        builder = builder.extra(CUSTOMER_KEY, customer.to_string());
+        builder = builder.extra(CUSTOMER_KEY, customer);
     }
     if let Err(e) = builder.show() {
         eprintln!("a notification could not be shown: {e}");
@@ -158,8 +158,8 @@ pub fn open_from_notification(app: &AppHandle) {
         }
         let customer = action
             .notification()
-            .and_then(|n| n.data().get(CUSTOMER_KEY))
-            .and_then(|id| id.parse::<i64>().ok());
+            .and_then(|n| n.extra().get(CUSTOMER_KEY))
+            .and_then(serde_json::Value::as_i64);
         crate::tray::show_window(&handle);
         if let Err(e) = handle.emit(OPEN_CUSTOMER_EVENT, customer) {
             eprintln!("could not open the customer: {e}");

@@ -412,6 +412,7 @@ impl Dunst {
         if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
             return Err("no D-Bus session: run the tests under dbus-run-session".into());
         }
+        stop_activated_daemon()?;
         let child = Command::new("dunst")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -419,19 +420,32 @@ impl Dunst {
             .map_err(|e| format!("dunst did not start: {e}"))?;
         let dunst = Dunst { child };
         let deadline = Instant::now() + PATIENCE;
-        while !Command::new("dunstctl")
-            .arg("count")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-        {
+        // Asked without D-Bus activation, which would start a second dunst.
+        while !owned(&bus_call("NameHasOwner")?) {
             if Instant::now() > deadline {
                 return Err("dunst did not answer on D-Bus".into());
             }
             std::thread::sleep(POLL);
         }
         Ok(dunst)
+    }
+
+    /// How many notifications are on screen now.
+    pub fn displayed(&self) -> TestResult<usize> {
+        let output = Command::new("dunstctl")
+            .args(["count", "displayed"])
+            .output()?;
+        Ok(String::from_utf8_lossy(&output.stdout).trim().parse()?)
+    }
+
+    /// Clicks the topmost notification on screen, as a user would: dunst
+    /// performs its default action and tells the app on D-Bus.
+    pub fn click_top(&self) -> TestResult {
+        let status = Command::new("dunstctl").args(["action", "0"]).status()?;
+        if !status.success() {
+            return Err("dunstctl could not click the notification".into());
+        }
+        Ok(())
     }
 
     /// The summary (title) of every notification that arrived so far, oldest
@@ -453,6 +467,52 @@ impl Dunst {
         summaries.reverse();
         Ok(summaries)
     }
+}
+
+/// Asks the session bus (without waking anyone by D-Bus activation).
+fn bus_call(method: &str) -> TestResult<String> {
+    let output = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            &format!("org.freedesktop.DBus.{method}"),
+            &format!("string:{NOTIFICATIONS}"),
+        ])
+        .output()?;
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+const NOTIFICATIONS: &str = "org.freedesktop.Notifications";
+
+/// Whether a `NameHasOwner` reply says the name is taken.
+fn owned(reply: &str) -> bool {
+    reply.contains("boolean true")
+}
+
+/// An app from an earlier test that showed a notification made D-Bus start
+/// dunst by itself; that daemon holds the other test's history and the
+/// bus name, so it is stopped and each test gets a daemon of its own.
+fn stop_activated_daemon() -> TestResult {
+    if !owned(&bus_call("NameHasOwner")?) {
+        return Ok(());
+    }
+    let reply = bus_call("GetConnectionUnixProcessID")?;
+    let pid = reply
+        .split_whitespace()
+        .skip_while(|word| *word != "uint32")
+        .nth(1)
+        .ok_or_else(|| format!("no process holds {NOTIFICATIONS}: {reply}"))?;
+    Command::new("kill").arg(pid).status()?;
+    let deadline = Instant::now() + PATIENCE;
+    while owned(&bus_call("NameHasOwner")?) {
+        if Instant::now() > deadline {
+            return Err(format!("the notification daemon {pid} did not stop").into());
+        }
+        std::thread::sleep(POLL);
+    }
+    Ok(())
 }
 
 impl Drop for Dunst {

@@ -135,3 +135,41 @@ async fn due_reminders_are_notified_once_and_snoozed_from_the_today_view() -> Te
     app.screenshot("today-after-snooze").await?;
     app.quit().await
 }
+
+#[tokio::test]
+async fn clicking_a_notification_opens_that_customer() -> TestResult {
+    let dir = data_dir()?;
+    seed(dir.path())?;
+    let dunst = Dunst::start()?;
+
+    let app = Kizuna::launch_home(dir.path(), &[]).await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while dunst.displayed()? < 2 {
+        if std::time::Instant::now() > deadline {
+            return Err("the due reminders never appeared on screen".into());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    app.wait_for("[data-testid=today-section-today]").await?;
+    dunst.click_top()?;
+
+    // The window moves from the Today view to the customer the notice was
+    // about; which of the two dunst stacks on top is its own choice.
+    let opened = app
+        .wait_for("[data-testid=detail-name]")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        ["山田 花子", "鈴木 一郎"].contains(&opened.as_str()),
+        "a notified customer opened, not {opened}"
+    );
+    let notified: Vec<String> = dunst.summaries()?;
+    assert!(
+        notified
+            .iter()
+            .any(|s| s.starts_with(&format!("{opened} 様"))),
+        "{opened} was among the notices {notified:?}"
+    );
+    app.quit().await
+}
