@@ -247,13 +247,7 @@ fn an_agenda_kept_up_to_date_change_by_change_matches_one_derived_afresh() {
 
 #[test]
 fn a_snooze_that_ends_later_today_hides_the_reminder_until_then() {
-    let mut store = Store::open_in_memory().expect("store");
-    store
-        .save_settings(&Settings {
-            cadence_days: [0; 6],
-            ..Settings::default()
-        })
-        .expect("settings");
+    let mut store = fixtures::quiet_store();
     let morning = fixtures::clock_on(2026, 11, 23);
     let mut profile = fixtures::person("山田", "太郎", "やまだ", "たろう");
     profile.birthday = Some(PartialDate::new(None, 11, 23));

@@ -25,19 +25,6 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
 }
 
-/// A store where only the reminders a test sets up exist: keep-in-touch
-/// is off unless the test turns it on.
-fn store() -> Store {
-    let mut store = Store::open_in_memory().expect("store");
-    store
-        .save_settings(&Settings {
-            cadence_days: [0; 6],
-            ..Settings::default()
-        })
-        .expect("settings");
-    store
-}
-
 fn customer(store: &mut Store, clock: &Clock, family: &str, profile: CustomerProfile) -> i64 {
     let profile = CustomerProfile {
         family_name: family.to_owned(),
@@ -98,7 +85,7 @@ fn summary(view: &TodayView) -> Vec<(ReminderKind, NaiveDate)> {
 
 #[test]
 fn a_birthday_is_reminded_a_week_ahead_and_on_the_day_across_the_year_end() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let setup = fixtures::clock_on(2026, 12, 1);
     customer(&mut store, &setup, "山田", born(1, 3, Some(1980)));
 
@@ -125,7 +112,7 @@ fn a_birthday_is_reminded_a_week_ahead_and_on_the_day_across_the_year_end() {
 
 #[test]
 fn a_changed_birthday_moves_what_is_pending() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 23);
     let id = customer(&mut store, &clock, "前田", born(11, 25, None));
     assert_eq!(
@@ -153,7 +140,7 @@ fn a_changed_birthday_moves_what_is_pending() {
 
 #[test]
 fn a_29_february_birthday_falls_on_28_february_in_common_years() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2027, 2, 28);
     customer(&mut store, &clock, "閏", born(2, 29, None));
     let v = view(&store, &clock);
@@ -168,7 +155,7 @@ fn a_29_february_birthday_falls_on_28_february_in_common_years() {
 
 #[test]
 fn a_lead_time_crossing_a_month_end_and_family_birthdays() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 10, 28);
     let profile = CustomerProfile {
         family_members: vec![FamilyMember {
@@ -195,16 +182,15 @@ fn a_lead_time_crossing_a_month_end_and_family_birthdays() {
 
 #[test]
 fn reminders_fall_due_at_the_reminder_time_in_the_users_zone_even_on_a_dst_day() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let tz = chrono_tz::America::New_York;
     // Clocks go forward at 2:00 on 8 March 2026; remind at 2:30, which
     // does not exist that day: the first instant that does (3:30 EDT).
     store
         .save_settings(&Settings {
-            cadence_days: [0; 6],
             reminder_time: "02:30".to_owned(),
             time_zone: "America/New_York".to_owned(),
-            ..Settings::default()
+            ..fixtures::quiet_settings()
         })
         .expect("settings");
     let clock = Clock::at_local(tz, day(2026, 3, 8), 12, 0).expect("clock");
@@ -231,7 +217,7 @@ fn reminders_fall_due_at_the_reminder_time_in_the_users_zone_even_on_a_dst_day()
 
 #[test]
 fn snoozed_reminders_come_back_and_skipped_or_done_ones_do_not() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 23);
     let a = customer(&mut store, &clock, "青木", born(11, 23, None));
     let b = customer(&mut store, &clock, "井上", born(11, 23, None));
@@ -398,7 +384,7 @@ fn keep_in_touch_follows_the_stage_cadence_the_customers_own_and_resets_on_conta
 
 #[test]
 fn follow_ups_follow_the_plan_and_the_purchase_date_and_go_with_the_purchase() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 23);
     let id = customer(&mut store, &clock, "鈴木", CustomerProfile::default());
     // Bought 30 days ago: the satisfaction check is due today, and it
@@ -473,7 +459,7 @@ fn follow_ups_follow_the_plan_and_the_purchase_date_and_go_with_the_purchase() {
 
 #[test]
 fn an_edited_plan_changes_what_is_due() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 23);
     let id = customer(&mut store, &clock, "高橋", CustomerProfile::default());
     let plan = store
@@ -518,7 +504,7 @@ fn an_edited_plan_changes_what_is_due() {
 
 #[test]
 fn referrers_are_thanked_when_introducing_and_when_the_introduced_buys() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 20);
     let referrer = customer(&mut store, &clock, "紹介", CustomerProfile::default());
     let friend = customer(
@@ -561,7 +547,7 @@ fn referrers_are_thanked_when_introducing_and_when_the_introduced_buys() {
 
 #[test]
 fn do_not_contact_and_archived_customers_get_no_touch_reminders_but_promises_stay() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 23);
     let quiet = customer(
         &mut store,
@@ -592,7 +578,7 @@ fn do_not_contact_and_archived_customers_get_no_touch_reminders_but_promises_sta
 
 #[test]
 fn first_purchase_anniversaries_come_every_year() {
-    let mut store = store();
+    let mut store = fixtures::quiet_store();
     let then = fixtures::clock_on(2024, 11, 25);
     let id = customer(&mut store, &then, "古川", CustomerProfile::default());
     buy(&mut store, &then, id, "干物", then.timestamp());
@@ -614,10 +600,7 @@ fn notifications_are_announced_once_across_restarts_and_digested_above_the_thres
     {
         let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
         store
-            .save_settings(&Settings {
-                cadence_days: [0; 6],
-                ..Settings::default()
-            })
+            .save_settings(&fixtures::quiet_settings())
             .expect("settings");
         customer(&mut store, &clock, "山田", born(11, 23, None));
         // Its lead reminder (3 December) is next week: not announced yet.

@@ -1,8 +1,9 @@
-//! Shared test fixtures: a fixed clock and profile builders.
+//! Shared test fixtures: a fixed clock, a quiet store and profile builders.
 
 use chrono::NaiveDate;
-use kizuna_core::Clock;
 use kizuna_core::customer::{CustomerProfile, Email, Phone};
+use kizuna_core::settings::Settings;
+use kizuna_core::{Clock, Store};
 
 /// 2026-11-23 10:00 in Tokyo.
 pub fn clock() -> Clock {
@@ -12,6 +13,22 @@ pub fn clock() -> Clock {
 pub fn clock_on(year: i32, month: u32, day: u32) -> Clock {
     let date = NaiveDate::from_ymd_opt(year, month, day).expect("valid date");
     Clock::at_local(chrono_tz::Asia::Tokyo, date, 10, 0).expect("valid local time")
+}
+
+/// Settings under which only the reminders a test sets up exist:
+/// keep-in-touch is off.
+pub fn quiet_settings() -> Settings {
+    Settings {
+        cadence_days: [0; 6],
+        ..Settings::default()
+    }
+}
+
+/// An in-memory store with [`quiet_settings`].
+pub fn quiet_store() -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    store.save_settings(&quiet_settings()).expect("settings");
+    store
 }
 
 /// A Japanese customer with readings.
