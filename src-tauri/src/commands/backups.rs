@@ -4,7 +4,7 @@
 use kizuna_core::app::JobPhase;
 use kizuna_core::backup::{self, BackupContents, BackupInfo, BackupKind, RestoreReport};
 use kizuna_core::interchange::snapshot::RestoredCounts;
-use kizuna_core::{Clock, Error, Store};
+use kizuna_core::{Clock, Store};
 use tauri::{AppHandle, Manager, State};
 
 use crate::error::CommandResult;
@@ -64,8 +64,7 @@ pub async fn restore_snapshot(
     path: String,
 ) -> CommandResult<RestoredCounts> {
     let restored = jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
-        let bytes =
-            std::fs::read(&path).map_err(|e| Error::UnreadableFile(format!("{path}: {e}")))?;
+        let bytes = super::interchange::read(&path)?;
         let clock = job.clock;
         let mut progress = job.progress(JobPhase::Restoring);
         Ok(job.store.restore_snapshot(&bytes, &clock, &mut progress)?)

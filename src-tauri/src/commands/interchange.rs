@@ -20,7 +20,8 @@ use crate::jobs::{self, Job, Jobs, blocking};
 use crate::scheduler::Wake;
 use crate::state::AppState;
 
-fn read(path: &str) -> CommandResult<Vec<u8>> {
+/// A file the user picked, its failure to read told as the core tells it.
+pub(super) fn read(path: &str) -> CommandResult<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::UnreadableFile(format!("{path}: {e}")).into())
 }
 
