@@ -112,14 +112,26 @@ fn tick(app: &AppHandle) -> Result<Duration, String> {
     Ok(Duration::from_secs(seconds.unsigned_abs()))
 }
 
-/// Today's automatic backup, once a day (and this week's), on a connection
-/// of its own so the window is not held up while a large store is copied.
+/// Today's automatic backup, once a day (and this week's). Whether one is
+/// due is asked on the shared connection, which is cheap; the copy itself
+/// is made on a connection of its own so the window is not held up while a
+/// large store is copied.
 fn daily_backup(app: &AppHandle) {
     let state = app.state::<AppState>();
-    let result = Store::open_in_dir(&state.data_dir).and_then(|(store, _)| {
-        let clock = Clock::system(store.settings()?.tz());
-        store.back_up_if_due(&clock)
+    let due = state.store().map_err(|e| e.0.message).and_then(|store| {
+        let clock = Clock::system(store.settings().map_err(|e| e.to_string())?.tz());
+        store.backups_due(&clock).map_err(|e| e.to_string())
     });
+    let result = match due {
+        Ok(due) if due.is_empty() => return,
+        Ok(_) => Store::open_in_dir(&state.data_dir)
+            .and_then(|(store, _)| {
+                let clock = Clock::system(store.settings()?.tz());
+                store.back_up_if_due(&clock)
+            })
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
     if let Err(e) = result {
         eprintln!("the daily backup failed: {e}");
     }

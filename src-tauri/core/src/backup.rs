@@ -264,9 +264,10 @@ impl Store {
         Ok(Some(PathBuf::from(self.back_up(kind, clock)?.path)))
     }
 
-    /// Takes today's daily backup unless there is one (and this week's
-    /// weekly one), when automatic backups are on.
-    pub fn back_up_if_due(&self, clock: &Clock) -> Result<Vec<BackupInfo>> {
+    /// Which automatic backups are missing: today's daily one and this
+    /// week's weekly one, when automatic backups are on. Reads only the
+    /// settings and the folder's listing, so it is cheap to ask often.
+    pub fn backups_due(&self, clock: &Clock) -> Result<Vec<BackupKind>> {
         let Some(folder) = self.backup_folder()? else {
             return Ok(Vec::new());
         };
@@ -276,21 +277,29 @@ impl Store {
         let existing = list(&folder)?;
         let today = clock.today();
         let local = |at: i64| clock.local_day(at);
-        let mut taken = Vec::new();
+        let mut due = Vec::new();
         if !existing
             .iter()
             .any(|b| b.kind == BackupKind::Daily && local(b.taken_at) == today)
         {
-            taken.push(self.back_up(BackupKind::Daily, clock)?);
+            due.push(BackupKind::Daily);
         }
         let week = today.iso_week();
         if !existing
             .iter()
             .any(|b| b.kind == BackupKind::Weekly && local(b.taken_at).iso_week() == week)
         {
-            taken.push(self.back_up(BackupKind::Weekly, clock)?);
+            due.push(BackupKind::Weekly);
         }
-        Ok(taken)
+        Ok(due)
+    }
+
+    /// Takes the automatic backups [`Store::backups_due`] finds missing.
+    pub fn back_up_if_due(&self, clock: &Clock) -> Result<Vec<BackupInfo>> {
+        self.backups_due(clock)?
+            .into_iter()
+            .map(|kind| self.back_up(kind, clock))
+            .collect()
     }
 
     /// Every backup in the backup folder, newest first.

@@ -46,6 +46,11 @@ fn daily_and_weekly_backups_are_taken_once_and_rotated() {
         store.back_up_if_due(&day(2)).expect("again").is_empty(),
         "once a day"
     );
+    // The next day only the daily one is due: the week already has one.
+    assert_eq!(
+        store.backups_due(&day(3)).expect("due"),
+        [BackupKind::Daily]
+    );
     for n in 3..=12 {
         store.back_up_if_due(&day(n)).expect("backup");
     }
