@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import { exportFileName, problemText } from './interchange';
-import { fileSize, fraction } from './jobs';
+import { fraction } from './jobs';
+import { fileSize } from './format';
 import { locale } from '../i18n/index.svelte';
 import type { ImportProblem } from './api/bindings';
 

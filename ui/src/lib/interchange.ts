@@ -1,6 +1,7 @@
 // What the import and export dialogs offer, and how problems read.
 import type { ColumnTarget, CsvPreset, ExportFormat, ImportProblem, TextEncoding } from './api/bindings';
 import { hasMessage, t } from '../i18n/index.svelte';
+import { dayInput } from './format';
 
 export const PRESETS: CsvPreset[] = ['google', 'google_legacy', 'outlook', 'linkedin', 'japanese', 'custom'];
 
@@ -43,10 +44,9 @@ export const EXPORT_FORMATS: ExportFormat[] = ['vcard4', 'vcard3', 'csv', 'ics',
 
 /** The file name an export proposes: kizuna-2026-11-27.vcf. */
 export function exportFileName(format: ExportFormat, today: Date = new Date()): string {
-  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
   const extension = { vcard4: 'vcf', vcard3: 'vcf', csv: 'csv', ics: 'ics', json: 'json' }[format];
   const name = format === 'ics' ? 'kizuna-calendar' : format === 'json' ? 'kizuna-all-data' : 'kizuna-customers';
-  return `${name}-${day}.${extension}`;
+  return `${name}-${dayInput(today)}.${extension}`;
 }
 
 /** A problem in words: what was wrong and, where there is one, with which field. */

@@ -23,16 +23,3 @@ export function fraction(progress: JobProgress | null): number {
   if (progress === null || progress.total === 0) return 0;
   return Math.min(1, progress.done / progress.total);
 }
-
-/** File sizes as people read them: 1.2 MB, 340 KB. */
-export function fileSize(bytes: number, locale: string): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toLocaleString(locale, { maximumFractionDigits: digits })} ${units[unit]}`;
-}
