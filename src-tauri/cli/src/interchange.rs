@@ -9,7 +9,7 @@ use kizuna_core::backup::{self, BackupKind};
 use kizuna_core::interchange::import::ImportPreview;
 use kizuna_core::interchange::table::{self, CsvOptions, CsvPreset};
 use kizuna_core::interchange::text::TextEncoding;
-use kizuna_core::interchange::vcard::{self, VcardVersion};
+use kizuna_core::interchange::vcard;
 use kizuna_core::reminder::DraftLanguage;
 use kizuna_core::{Clock, Store};
 
@@ -76,6 +76,18 @@ pub enum ExportFormat {
     Ics,
     /// Everything, to restore exactly.
     Json,
+}
+
+impl From<ExportFormat> for kizuna_core::interchange::ExportFormat {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Vcard => kizuna_core::interchange::ExportFormat::Vcard4,
+            ExportFormat::Vcard3 => kizuna_core::interchange::ExportFormat::Vcard3,
+            ExportFormat::Csv => kizuna_core::interchange::ExportFormat::Csv,
+            ExportFormat::Ics => kizuna_core::interchange::ExportFormat::Ics,
+            ExportFormat::Json => kizuna_core::interchange::ExportFormat::Json,
+        }
+    }
 }
 
 pub struct ImportArgs {
@@ -195,25 +207,7 @@ pub fn export(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let mut quiet = |_: u64, _: u64| true;
-    match format {
-        ExportFormat::Vcard | ExportFormat::Vcard3 => {
-            let version = match format {
-                ExportFormat::Vcard3 => VcardVersion::V3,
-                _ => VcardVersion::V4,
-            };
-            out.write_all(
-                store
-                    .export_vcards(ids, version, language, &mut quiet)?
-                    .as_bytes(),
-            )?;
-        }
-        ExportFormat::Csv => out.write_all(store.export_csv(ids)?.as_bytes())?,
-        ExportFormat::Ics => {
-            out.write_all(store.export_calendar(ids, language, clock)?.as_bytes())?
-        }
-        ExportFormat::Json => store.export_snapshot(&mut out, clock, &mut quiet)?,
-    }
-    out.flush()?;
+    store.export(format.into(), ids, language, clock, &mut out, &mut quiet)?;
     Ok(())
 }
 

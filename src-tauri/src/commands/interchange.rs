@@ -9,7 +9,6 @@ use kizuna_core::customer::CustomerQuery;
 use kizuna_core::interchange::import::{ImportPreview, ImportSummary};
 use kizuna_core::interchange::table::{self, ColumnMapping, CsvPreset};
 use kizuna_core::interchange::text::TextEncoding;
-use kizuna_core::interchange::vcard::VcardVersion;
 use kizuna_core::interchange::{self, ExportFormat, ImportFile, ImportOptions};
 use kizuna_core::reminder::DraftLanguage;
 use serde::{Deserialize, Serialize};
@@ -163,7 +162,7 @@ pub async fn export_customers(
 }
 
 fn write_export(
-    job: &mut Job,
+    job: &Job,
     partial: &Path,
     format: ExportFormat,
     ids: Option<Vec<i64>>,
@@ -176,32 +175,15 @@ fn write_export(
         (None, Some(query)) => Some(store.matching_ids(&query)?),
         (None, None) => None,
     };
-    let ids = ids.as_deref();
+    let file = std::fs::File::create(partial).map_err(Error::from)?;
     let mut progress = job.progress(JobPhase::Exporting);
-    let write = |bytes: &[u8]| -> CommandResult<()> {
-        std::fs::write(partial, bytes).map_err(Error::from)?;
-        Ok(())
-    };
-    match format {
-        ExportFormat::Vcard4 | ExportFormat::Vcard3 => {
-            let version = match format {
-                ExportFormat::Vcard3 => VcardVersion::V3,
-                _ => VcardVersion::V4,
-            };
-            write(
-                store
-                    .export_vcards(ids, version, language, &mut progress)?
-                    .as_bytes(),
-            )
-        }
-        ExportFormat::Csv => write(store.export_csv(ids)?.as_bytes()),
-        ExportFormat::Ics => write(store.export_calendar(ids, language, &job.clock)?.as_bytes()),
-        ExportFormat::Json => {
-            let file = std::fs::File::create(partial).map_err(Error::from)?;
-            let mut out = std::io::BufWriter::new(file);
-            store.export_snapshot(&mut out, &job.clock, &mut progress)?;
-            std::io::Write::flush(&mut out).map_err(Error::from)?;
-            Ok(())
-        }
-    }
+    store.export(
+        format,
+        ids.as_deref(),
+        language,
+        &job.clock,
+        &mut std::io::BufWriter::new(file),
+        &mut progress,
+    )?;
+    Ok(())
 }

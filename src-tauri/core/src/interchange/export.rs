@@ -3,14 +3,16 @@
 //! customers are read in well under a second.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::rc::Rc;
 
 use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
 
 use super::vcard::{self, Card, VcardVersion};
-use super::{Progress, step};
+use super::{ExportFormat, Progress, step};
 use crate::calendar;
+use crate::clock::Clock;
 use crate::customer::{
     Address, CUSTOMER_COLUMNS, CustomerProfile, Email, FamilyMember, ImportantDate, Phone,
     customer_from_row,
@@ -292,5 +294,37 @@ impl Store {
         let customers = self.export_profiles(ids)?;
         let profiles: Vec<&CustomerProfile> = customers.iter().map(|c| &c.profile).collect();
         Ok(super::table::write(&profiles))
+    }
+
+    /// Writes the customers (all, or `ids`) to `out` in `format`; the JSON
+    /// export always holds everything.
+    pub fn export(
+        &self,
+        format: ExportFormat,
+        ids: Option<&[i64]>,
+        language: DraftLanguage,
+        clock: &Clock,
+        out: &mut dyn Write,
+        progress: Progress<'_>,
+    ) -> Result<()> {
+        match format {
+            ExportFormat::Vcard4 | ExportFormat::Vcard3 => {
+                let version = match format {
+                    ExportFormat::Vcard3 => VcardVersion::V3,
+                    _ => VcardVersion::V4,
+                };
+                out.write_all(
+                    self.export_vcards(ids, version, language, progress)?
+                        .as_bytes(),
+                )?;
+            }
+            ExportFormat::Csv => out.write_all(self.export_csv(ids)?.as_bytes())?,
+            ExportFormat::Ics => {
+                out.write_all(self.export_calendar(ids, language, clock)?.as_bytes())?;
+            }
+            ExportFormat::Json => self.export_snapshot(out, clock, progress)?,
+        }
+        out.flush()?;
+        Ok(())
     }
 }
