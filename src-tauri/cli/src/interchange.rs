@@ -242,8 +242,11 @@ pub fn restore(
     yes: bool,
     clock: &Clock,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let bytes = std::fs::read(file)?;
-    if bytes.starts_with(b"SQLite format 3\0") {
+    // Only the header tells them apart: a backup is not read into memory,
+    // SQLite opens it.
+    let mut header = [0u8; 16];
+    let read = std::io::Read::read(&mut std::fs::File::open(file)?, &mut header)?;
+    if header[..read] == *b"SQLite format 3\0" {
         let contents = backup::inspect(file)?;
         println!(
             "{}: {} customers, {} touchpoints, {} purchases (checked: sound)",
@@ -267,6 +270,7 @@ pub fn restore(
             );
             return Ok(());
         }
+        let bytes = std::fs::read(file)?;
         let counts = store.restore_snapshot(&bytes, clock, &mut |_, _| true)?;
         println!(
             "restored {} customers, {} touchpoints, {} purchases",
