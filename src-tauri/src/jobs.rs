@@ -4,10 +4,9 @@
 //! events and stop when the user cancels.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-
-use std::path::PathBuf;
 
 use kizuna_core::app::{JobPhase, JobProgress};
 use kizuna_core::interchange::import::ImportPlan;
@@ -76,34 +75,6 @@ impl Jobs {
     }
 }
 
-/// A progress callback for the core: sends events (not too often) and
-/// answers "stop" once the job is cancelled.
-fn reporter(
-    app: &AppHandle,
-    job: u32,
-    phase: JobPhase,
-    cancelled: &Arc<AtomicBool>,
-) -> impl FnMut(u64, u64) -> bool + use<> {
-    let app = app.clone();
-    let cancelled = cancelled.clone();
-    let mut last = std::time::Instant::now() - EVERY;
-    move |done, total| {
-        if last.elapsed() >= EVERY || done == total {
-            last = std::time::Instant::now();
-            let _ = app.emit(
-                PROGRESS_EVENT,
-                JobProgress {
-                    job,
-                    phase,
-                    done,
-                    total,
-                },
-            );
-        }
-        !cancelled.load(Ordering::Relaxed)
-    }
-}
-
 /// What a job's work is given: a store connection of its own, the clock,
 /// and progress callbacks (which also say whether to go on).
 pub struct Job {
@@ -115,9 +86,29 @@ pub struct Job {
 }
 
 impl Job {
-    /// A progress callback for the core, for this phase of the job.
+    /// A progress callback for the core, for this phase of the job: it
+    /// sends events (not too often) and answers "stop" once the job is
+    /// cancelled.
     pub fn progress(&self, phase: JobPhase) -> impl FnMut(u64, u64) -> bool + use<> {
-        reporter(&self.app, self.number, phase, &self.cancelled)
+        let app = self.app.clone();
+        let cancelled = self.cancelled.clone();
+        let job = self.number;
+        let mut last = std::time::Instant::now() - EVERY;
+        move |done, total| {
+            if last.elapsed() >= EVERY || done == total {
+                last = std::time::Instant::now();
+                let _ = app.emit(
+                    PROGRESS_EVENT,
+                    JobProgress {
+                        job,
+                        phase,
+                        done,
+                        total,
+                    },
+                );
+            }
+            !cancelled.load(Ordering::Relaxed)
+        }
     }
 }
 
