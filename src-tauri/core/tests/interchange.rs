@@ -23,8 +23,10 @@ use kizuna_core::ladder::Stage;
 use kizuna_core::reminder::DraftLanguage;
 use kizuna_core::{Clock, Error, Store};
 
+/// The public sample vCards, kept unedited in the repository with their
+/// licence and notice so the tests run from any clone.
 fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/vcard")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/testdata/vcard")
 }
 
 fn data(name: &str) -> Vec<u8> {
