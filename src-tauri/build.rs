@@ -3,6 +3,8 @@
 
 const COMMANDS: &[&str] = &[
     "app_info",
+    "open_log_folder",
+    "undo",
     "list_customers",
     "get_customer",
     "create_customer",
@@ -18,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "delete_touchpoint",
     "add_promise",
     "set_promise_done",
+    "delete_promise",
     "record_purchase",
     "update_purchase",
     "delete_purchase",

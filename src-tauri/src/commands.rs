@@ -1,5 +1,6 @@
 //! Commands the UI invokes: thin adapters that parse, call the core and map
-//! the error. One file per domain area.
+//! the error. One file per domain area. None of them wakes the scheduler:
+//! the store announces every change itself (see `scheduler.rs`).
 
 pub mod app;
 pub mod backups;
@@ -10,3 +11,4 @@ pub mod relationship;
 pub mod reminders;
 pub mod settings;
 pub mod touchpoints;
+pub mod undo;

@@ -4,7 +4,6 @@
 //! events and stop when the user cancels.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +13,7 @@ use kizuna_core::{Clock, Store};
 use tauri::{AppHandle, Emitter};
 
 use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
 
 /// The event progress travels on.
 pub const PROGRESS_EVENT: &str = "kizuna://progress";
@@ -118,14 +118,17 @@ impl Job {
 pub async fn run<T: Send + 'static>(
     app: &AppHandle,
     jobs: &Jobs,
-    data_dir: PathBuf,
+    state: &AppState,
     number: u32,
     work: impl FnOnce(&mut Job) -> CommandResult<T> + Send + 'static,
 ) -> CommandResult<T> {
     let cancelled = jobs.start(number)?;
     let app = app.clone();
+    let (data_dir, feed) = (state.data_dir.clone(), state.feed.clone());
     let result = blocking(move || {
-        let (store, _) = Store::open_in_dir(&data_dir)?;
+        let (mut store, _) = Store::open_in_dir(&data_dir)?;
+        // Its writes are announced like the window's.
+        store.set_change_feed(feed);
         let clock = Clock::system(store.settings()?.tz());
         work(&mut Job {
             store,

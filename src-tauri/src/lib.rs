@@ -4,12 +4,14 @@
 mod commands;
 mod error;
 mod jobs;
+mod logging;
 mod scheduler;
 mod state;
 mod tray;
 
 use commands::{
-    app, backups, customers, interchange, purchases, relationship, reminders, settings, touchpoints,
+    app, backups, customers, interchange, purchases, relationship, reminders, settings,
+    touchpoints, undo,
 };
 use tauri::{Manager, WindowEvent};
 
@@ -18,6 +20,10 @@ const HIDDEN_ARG: &str = "--hidden";
 
 pub fn run() {
     let data_dir = kizuna_core::paths::data_dir();
+    let log = logging::start(&data_dir);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Kizuna starting");
+    let state = state::AppState::open(data_dir);
+    let changes = state.feed.subscribe();
     let result = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -30,14 +36,15 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![HIDDEN_ARG]),
         ))
-        .manage(state::AppState::open(data_dir))
+        .manage(state)
+        .manage(log)
         .manage(jobs::Jobs::default())
-        .setup(|app| {
+        .setup(move |app| {
             let handle = app.handle().clone();
             let has_tray = match tray::build(&handle) {
                 Ok(()) => true,
                 Err(e) => {
-                    eprintln!("no tray icon ({e}); closing the window will quit");
+                    tracing::warn!(error = %e, "no tray icon; closing the window will quit");
                     false
                 }
             };
@@ -49,7 +56,7 @@ pub fn run() {
                 let _ = window.hide();
             }
             scheduler::open_from_notification(&handle);
-            app.manage(scheduler::start(handle));
+            scheduler::start(handle, changes);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -63,6 +70,8 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             app::app_info,
+            app::open_log_folder,
+            undo::undo,
             customers::list_customers,
             customers::get_customer,
             customers::create_customer,
@@ -78,6 +87,7 @@ pub fn run() {
             touchpoints::delete_touchpoint,
             touchpoints::add_promise,
             touchpoints::set_promise_done,
+            touchpoints::delete_promise,
             purchases::record_purchase,
             purchases::update_purchase,
             purchases::delete_purchase,
@@ -114,6 +124,7 @@ pub fn run() {
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
+        tracing::error!(error = %e, "Kizuna could not start");
         eprintln!("Kizuna could not start: {e}");
         std::process::exit(1);
     }

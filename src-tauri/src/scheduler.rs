@@ -1,17 +1,18 @@
 //! The reminder scheduler: the notification plugin shows, it cannot
-//! schedule, so a thread here decides when. It announces what is due (at
-//! launch, that includes whatever fell due while Kizuna was closed), then
-//! sleeps until the next thing falls due. A wake-up is also sent when the
-//! user changes something that may move a reminder. Sleep is capped so that
-//! a laptop waking from suspend (when monotonic time stood still) catches up
-//! within minutes; that is a handful of wake-ups an hour, not polling.
+//! schedule, so a thread here decides when. On each wake-up it asks the
+//! core what to announce (the core decides quiet hours and digests), shows
+//! it, and sleeps until the next moment something falls due — or until a
+//! change to the store is announced on the change feed, so that a reminder
+//! a write makes due is announced within moments. Sleep is capped so that a
+//! laptop waking from suspend (when monotonic time stood still) catches up
+//! within minutes.
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use kizuna_core::reminder::{DraftLanguage, Notice};
-use kizuna_core::settings::{Language, Settings, minutes_of};
-use kizuna_core::{Clock, Store};
+use kizuna_core::settings::{Language, Settings};
+use kizuna_core::{ChangeEvent, Clock};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -20,25 +21,15 @@ use crate::state::AppState;
 /// The longest sleep, so that a resume from suspend is noticed soon.
 const MAX_SLEEP: Duration = Duration::from_secs(15 * 60);
 
-/// Wakes the scheduler early (settings or reminders changed).
-#[derive(Clone)]
-pub struct Wake(Sender<()>);
-
-impl Wake {
-    pub fn now(&self) {
-        // The scheduler may have stopped with the app; nothing to wake then.
-        let _ = self.0.send(());
-    }
-}
-
-pub fn start(app: AppHandle) -> Wake {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::Builder::new()
+/// Starts the scheduler on its own thread; it wakes on every change the
+/// store announces.
+pub fn start(app: AppHandle, changes: Receiver<ChangeEvent>) {
+    let started = std::thread::Builder::new()
         .name("kizuna-reminders".to_owned())
-        .spawn(move || run(&app, &receiver))
-        .map_err(|e| eprintln!("the reminder scheduler did not start: {e}"))
-        .ok();
-    Wake(sender)
+        .spawn(move || run(&app, &changes));
+    if let Err(e) = started {
+        tracing::error!(error = %e, "the reminder scheduler did not start");
+    }
 }
 
 /// The language notifications are written in: the setting, or the
@@ -54,31 +45,28 @@ pub fn language(settings: &Settings) -> DraftLanguage {
     }
 }
 
-/// Whether `minutes` (after local midnight) is inside the quiet hours, and
-/// if so how many minutes remain of them.
-fn quiet_minutes_left(settings: &Settings, minutes: u32) -> Option<u32> {
-    let start = minutes_of(&settings.quiet_start)?;
-    let end = minutes_of(&settings.quiet_end)?;
-    let inside = match start.cmp(&end) {
-        std::cmp::Ordering::Equal => false,
-        std::cmp::Ordering::Less => (start..end).contains(&minutes),
-        std::cmp::Ordering::Greater => minutes >= start || minutes < end,
-    };
-    inside.then(|| (end + 24 * 60 - minutes) % (24 * 60))
-}
-
-fn run(app: &AppHandle, wake: &Receiver<()>) {
+fn run(app: &AppHandle, changes: &Receiver<ChangeEvent>) {
     loop {
         let sleep = match tick(app) {
             Ok(sleep) => sleep,
             Err(e) => {
-                eprintln!("reminders: {e}");
+                tracing::error!(error = %e, "the scheduler could not read the reminders");
                 MAX_SLEEP
             }
         };
         daily_backup(app);
-        match wake.recv_timeout(sleep.min(MAX_SLEEP)) {
-            Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+        match changes.recv_timeout(sleep.min(MAX_SLEEP)) {
+            Ok(first) => {
+                // A burst of writes (an import) is one wake-up.
+                let mut customers = first.customers.len();
+                while let Ok(more) = changes.try_recv() {
+                    customers += more.customers.len();
+                }
+                tracing::debug!(customers, "woken by a change");
+                // The window refreshes what it shows from the store.
+                let _ = app.emit(CHANGED_EVENT, ());
+            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
     }
@@ -90,14 +78,18 @@ fn tick(app: &AppHandle) -> Result<Duration, String> {
     let mut store = state.store().map_err(|e| e.0.message)?;
     let settings = store.settings().map_err(|e| e.to_string())?;
     let clock = Clock::system(settings.tz());
-    let local = clock.now.with_timezone(&clock.tz);
-    let minutes = chrono::Timelike::hour(&local) * 60 + chrono::Timelike::minute(&local);
-    if let Some(left) = quiet_minutes_left(&settings, minutes) {
-        return Ok(Duration::from_secs(u64::from(left.max(1)) * 60));
-    }
+    let started = Instant::now();
     let tick = store
         .scheduler_tick(language(&settings), &clock)
         .map_err(|e| e.to_string())?;
+    tracing::info!(
+        notices = tick.notices.len(),
+        due = tick.due_count,
+        quiet = tick.quiet,
+        next_in_s = tick.next_wake_at - clock.timestamp(),
+        ms = started.elapsed().as_millis() as u64,
+        "scheduler woke"
+    );
     crate::tray::refresh(app, &settings, tick.due_count);
     // The sidebar's count follows too, also when a new day begins.
     let _ = app.emit(DUE_COUNT_EVENT, tick.due_count);
@@ -108,7 +100,7 @@ fn tick(app: &AppHandle) -> Result<Duration, String> {
             .map_err(|e| e.to_string())?;
     }
     drop(store);
-    let seconds = (tick.next_due_at - clock.timestamp()).max(1);
+    let seconds = (tick.next_wake_at - clock.timestamp()).max(1);
     Ok(Duration::from_secs(seconds.unsigned_abs()))
 }
 
@@ -124,16 +116,18 @@ fn daily_backup(app: &AppHandle) {
     });
     let result = match due {
         Ok(due) if due.is_empty() => return,
-        Ok(_) => Store::open_in_dir(&state.data_dir)
-            .and_then(|(store, _)| {
+        Ok(_) => state
+            .connection()
+            .and_then(|store| {
                 let clock = Clock::system(store.settings()?.tz());
                 store.back_up_if_due(&clock)
             })
+            .map(|_| ())
             .map_err(|e| e.to_string()),
         Err(e) => Err(e),
     };
     if let Err(e) = result {
-        eprintln!("the daily backup failed: {e}");
+        tracing::error!(error = %e, "the daily backup failed");
     }
 }
 
@@ -147,8 +141,13 @@ fn show(app: &AppHandle, notice: &Notice) {
         // A click on it opens this customer (see `open_from_notification`).
         builder = builder.extra(CUSTOMER_KEY, customer);
     }
-    if let Err(e) = builder.show() {
-        eprintln!("a notification could not be shown: {e}");
+    match builder.show() {
+        Ok(()) => tracing::info!(
+            customer = notice.customer_id,
+            reminders = notice.keys.len(),
+            "notification shown"
+        ),
+        Err(e) => tracing::error!(error = %e, "a notification could not be shown"),
     }
 }
 
@@ -156,6 +155,9 @@ const CUSTOMER_KEY: &str = "customer_id";
 
 /// The event that tells the interface how many reminders are due.
 pub const DUE_COUNT_EVENT: &str = "kizuna://due-count";
+
+/// The event that tells the interface the store changed.
+pub const CHANGED_EVENT: &str = "kizuna://changed";
 
 /// The event that asks the interface to open a customer.
 pub const OPEN_CUSTOMER_EVENT: &str = "kizuna://open-customer";
@@ -174,34 +176,10 @@ pub fn open_from_notification(app: &AppHandle) {
             .and_then(serde_json::Value::as_i64);
         crate::tray::show_window(&handle);
         if let Err(e) = handle.emit(OPEN_CUSTOMER_EVENT, customer) {
-            eprintln!("could not open the customer: {e}");
+            tracing::error!(error = %e, "could not open the customer");
         }
     });
     if let Err(e) = registered {
-        eprintln!("notification clicks will not open customers: {e}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quiet_hours_may_cross_midnight() {
-        let settings = Settings {
-            quiet_start: "21:00".to_owned(),
-            quiet_end: "08:00".to_owned(),
-            ..Settings::default()
-        };
-        assert_eq!(quiet_minutes_left(&settings, 22 * 60), Some(10 * 60));
-        assert_eq!(quiet_minutes_left(&settings, 7 * 60 + 30), Some(30));
-        assert_eq!(quiet_minutes_left(&settings, 8 * 60), None);
-        assert_eq!(quiet_minutes_left(&settings, 12 * 60), None);
-        let off = Settings {
-            quiet_start: "00:00".to_owned(),
-            quiet_end: "00:00".to_owned(),
-            ..Settings::default()
-        };
-        assert_eq!(quiet_minutes_left(&off, 3 * 60), None);
+        tracing::warn!(error = %e, "notification clicks will not open customers");
     }
 }

@@ -10,6 +10,8 @@ pub struct AppInfo {
     pub version: String,
     /// The folder holding the store and its backups.
     pub data_dir: String,
+    /// The folder of the app's log files.
+    pub log_dir: String,
     /// Why the store could not be opened, if it could not.
     pub startup_error: Option<ErrorPayload>,
 }

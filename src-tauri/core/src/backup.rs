@@ -15,7 +15,7 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::clock::Clock;
+use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::{SCHEMA_VERSION, Store};
 
@@ -243,12 +243,13 @@ impl Store {
         remove_stale_partials(&folder);
         {
             let mut dest = Connection::open(&partial)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+            let backup = rusqlite::backup::Backup::new(self.conn(), &mut dest)?;
             // Large steps: the copy is taken in one go, not interleaved.
             backup.run_to_completion(1 << 20, std::time::Duration::ZERO, None)?;
         }
         std::fs::rename(&partial, &target)?;
         rotate(&folder, kind)?;
+        tracing::info!(kind = kind.word(), path = %target.display(), "backup taken");
         info_of(&target).ok_or_else(|| Error::Internal("the backup was not written".to_owned()))
     }
 
@@ -321,6 +322,13 @@ impl Store {
         self.conn
             .restore(MAIN_DB, path, None::<fn(rusqlite::backup::Progress)>)?;
         self.after_replace()?;
+        // Everything derived is worked out again from what came back (a
+        // backup from an older version may predate its owner), and
+        // everything listening is told.
+        let mut tx = self.begin()?;
+        tx.changed.everything();
+        self.commit(tx)?;
+        tracing::info!(path = %path.display(), "store restored from a backup");
         Ok(RestoreReport {
             restored: contents,
             previous,

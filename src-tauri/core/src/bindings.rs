@@ -7,7 +7,7 @@ use ts_rs::{Config, TS};
 use crate::interchange::{import, snapshot, table, text, vcard};
 use crate::{
     app, backup, brief, calendar, customer, dates, error, interchange, ladder, measures, promise,
-    purchase, referral, reminder, settings, timeline, touchpoint,
+    purchase, referral, reminder, settings, timeline, touchpoint, undo,
 };
 
 macro_rules! declarations {
@@ -102,6 +102,7 @@ pub fn typescript() -> String {
         reminder::DraftLanguage,
         reminder::ReminderTouch,
         reminder::ReminderAction,
+        undo::Undo,
         text::TextEncoding,
         interchange::ImportProblemCode,
         interchange::ImportFormat,
@@ -143,12 +144,12 @@ pub fn typescript() -> String {
             .join(", ")
     );
     let templates = |language| {
-        reminder::TEMPLATE_KEYS
+        reminder::draft::TEMPLATE_KEYS
             .iter()
             .map(|key| {
                 format!(
                     "    {key}: {}",
-                    serde_json::to_string(reminder::default_template(language, key))
+                    serde_json::to_string(reminder::draft::default_template(language, key))
                         .unwrap_or_default()
                 )
             })

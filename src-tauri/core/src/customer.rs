@@ -1,305 +1,82 @@
-//! Customers: who they are, how to reach them, what the salesperson knows
-//! about them. Storage is in `customer/repository.rs`, rules in
-//! `customer/validation.rs`.
+//! Customers: adding, editing, archiving and deleting them (undoably).
+//! The types and rules are the domain's (`domain/customer.rs`); searching
+//! and listing are the store's (`store/search.rs`).
 
-mod repository;
-mod validation;
+pub use crate::domain::customer::*;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-pub(crate) use repository::{
-    CUSTOMER_COLUMNS, check_referrer, customer_from_row, customer_ref_from_row,
-    insert_children_many, insert_customer, insert_customer_rows, load_customer,
-    load_customer_exists, record_first_stages, record_stage_change, remove_unused_tags,
-    set_referrer, update_customer_unindexed,
-};
-pub use validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
-
-use crate::calendar::PartialDate;
+use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
-use crate::ladder::Stage;
-use crate::sql::text_enum;
+use crate::store::{Store, customers};
+use crate::undo::{Capture, Undo};
 
-/// How the customer first came to the salesperson.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    WalkIn,
-    Referral,
-    Event,
-    Other,
-}
-text_enum!(Source { WalkIn => "walk_in", Referral => "referral", Event => "event", Other => "other" });
-
-/// The channel the customer prefers to be reached by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactChannel {
-    Any,
-    Phone,
-    Email,
-    Message,
-    Letter,
-    Visit,
-}
-text_enum!(ContactChannel {
-    Any => "any",
-    Phone => "phone",
-    Email => "email",
-    Message => "message",
-    Letter => "letter",
-    Visit => "visit",
-});
-
-/// Anniversaries and other dates worth a personal touch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportantDateKind {
-    Anniversary,
-    Custom,
-}
-text_enum!(ImportantDateKind { Anniversary => "anniversary", Custom => "custom" });
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Phone {
-    /// "携帯", "会社", "mobile"… free text.
-    pub label: String,
-    /// Kept exactly as typed; matched by its digits.
-    pub number: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Email {
-    pub label: String,
-    pub address: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Address {
-    pub label: String,
-    /// 〒 postal code; Japanese codes are stored as `123-4567`.
-    pub postal_code: String,
-    /// 都道府県 / state or province.
-    pub region: String,
-    /// 市区町村 / city.
-    pub locality: String,
-    /// 町名・番地 / street.
-    pub street: String,
-    /// 建物名・部屋番号 / building, flat.
-    pub extended: String,
-    pub country: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportantDate {
-    pub kind: ImportantDateKind,
-    pub label: String,
-    pub date: PartialDate,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct FamilyMember {
-    pub name: String,
-    pub reading: String,
-    /// "妻", "長男", "daughter"… free text.
-    pub relation: String,
-    pub birthday: Option<PartialDate>,
-    pub notes: String,
-}
-
-/// A value from another program that Kizuna has no field for (a vCard
-/// property, a CSV column), kept with the customer instead of being dropped
-/// and written back out on export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Extra {
-    /// The vCard property (`NICKNAME`, `X-ICQ`…) or the CSV column's header.
-    pub name: String,
-    pub value: String,
-}
-
-/// Everything the salesperson edits about a customer. The same shape is sent
-/// by the form to create or update, and read back to fill it again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CustomerProfile {
-    pub family_name: String,
-    pub given_name: String,
-    /// Furigana of the family name, in kana.
-    pub family_name_reading: String,
-    pub given_name_reading: String,
-    pub company: String,
-    pub title: String,
-    pub phones: Vec<Phone>,
-    pub emails: Vec<Email>,
-    pub addresses: Vec<Address>,
-    pub birthday: Option<PartialDate>,
-    pub important_dates: Vec<ImportantDate>,
-    pub family_members: Vec<FamilyMember>,
-    pub likes: String,
-    pub notes: String,
-    /// How and where we met.
-    pub met_how: String,
-    #[ts(type = "string | null")]
-    pub met_on: Option<NaiveDate>,
-    pub source: Source,
-    /// The customer who introduced this one.
-    pub referred_by: Option<i64>,
-    pub preferred_channel: ContactChannel,
-    pub do_not_contact: bool,
-    /// No touch reminders before this day.
-    #[ts(type = "string | null")]
-    pub quiet_until: Option<NaiveDate>,
-    /// Keep-in-touch cadence in days; `null` follows the stage's default.
-    pub cadence_days: Option<u32>,
-    /// Honorific for drafts; empty means the language's default (様).
-    pub honorific: String,
-    pub tags: Vec<String>,
-    pub stage: Stage,
-    /// What an import brought that has no field here.
-    pub extras: Vec<Extra>,
-}
-
-impl Default for CustomerProfile {
-    fn default() -> Self {
-        CustomerProfile {
-            family_name: String::new(),
-            given_name: String::new(),
-            family_name_reading: String::new(),
-            given_name_reading: String::new(),
-            company: String::new(),
-            title: String::new(),
-            phones: Vec::new(),
-            emails: Vec::new(),
-            addresses: Vec::new(),
-            birthday: None,
-            important_dates: Vec::new(),
-            family_members: Vec::new(),
-            likes: String::new(),
-            notes: String::new(),
-            met_how: String::new(),
-            met_on: None,
-            source: Source::Other,
-            referred_by: None,
-            preferred_channel: ContactChannel::Any,
-            do_not_contact: false,
-            quiet_until: None,
-            cadence_days: None,
-            honorific: String::new(),
-            tags: Vec::new(),
-            stage: Stage::Prospect,
-            extras: Vec::new(),
-        }
+impl Store {
+    pub fn create_customer(&mut self, profile: CustomerProfile, clock: &Clock) -> Result<Customer> {
+        let profile = validated(profile, clock.today())?;
+        let mut tx = self.begin()?;
+        let id = customers::insert(&mut tx, &profile, None, clock)?;
+        self.commit(tx)?;
+        tracing::info!(customer = id, "customer added");
+        self.customer(id)
     }
-}
 
-/// A short reference to another customer, e.g. the referrer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CustomerRef {
-    pub id: i64,
-    pub display_name: String,
-    pub archived: bool,
-}
-
-/// A stored customer with everything the customer page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Customer {
-    pub id: i64,
-    pub uid: String,
-    pub display_name: String,
-    pub display_reading: String,
-    pub profile: CustomerProfile,
-    pub referrer: Option<CustomerRef>,
-    pub archived: bool,
-    /// Unix seconds.
-    pub archived_at: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-/// One row of the customer list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CustomerRow {
-    pub id: i64,
-    pub display_name: String,
-    pub display_reading: String,
-    pub company: String,
-    pub stage: Stage,
-    pub tags: Vec<String>,
-    pub phone: String,
-    pub email: String,
-    pub archived: bool,
-}
-
-/// What the list asks for: a search text, filters, and a window of rows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CustomerQuery {
-    pub text: String,
-    pub stage: Option<Stage>,
-    pub tag: Option<String>,
-    /// Show archived customers instead of active ones.
-    pub archived: bool,
-    pub offset: u32,
-    pub limit: u32,
-}
-
-impl Default for CustomerQuery {
-    fn default() -> Self {
-        CustomerQuery {
-            text: String::new(),
-            stage: None,
-            tag: None,
-            archived: false,
-            offset: 0,
-            limit: 100,
-        }
+    pub fn update_customer(
+        &mut self,
+        id: i64,
+        profile: CustomerProfile,
+        clock: &Clock,
+    ) -> Result<Customer> {
+        let profile = validated(profile, clock.today())?;
+        let mut tx = self.begin()?;
+        customers::update(&mut tx, id, &profile, clock)?;
+        customers::remove_unused_tags(&tx)?;
+        self.commit(tx)?;
+        self.customer(id)
     }
-}
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CustomerPage {
-    /// How many customers match, for the list's scroll height.
-    pub total: u32,
-    pub offset: u32,
-    pub rows: Vec<CustomerRow>,
-}
+    /// Hides a customer from the list and from reminders; nothing is lost.
+    pub fn archive_customer(&mut self, id: i64, clock: &Clock) -> Result<Customer> {
+        self.set_archived(id, true, clock)
+    }
 
-/// A tag with how many active customers carry it, for the filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct TagCount {
-    pub name: String,
-    pub customers: u32,
-}
+    pub fn restore_customer(&mut self, id: i64, clock: &Clock) -> Result<Customer> {
+        self.set_archived(id, false, clock)
+    }
 
-/// Checks and normalises a profile (see `validation.rs`).
-pub(crate) fn validated(profile: CustomerProfile, today: NaiveDate) -> Result<CustomerProfile> {
-    validation::validate(profile, today).map_err(Error::Validation)
-}
-
-/// [`validated`], with every problem rather than an error.
-pub(crate) fn check(
-    profile: CustomerProfile,
-    today: NaiveDate,
-) -> std::result::Result<CustomerProfile, Vec<crate::error::FieldError>> {
-    validation::validate(profile, today)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The text stored in SQL and the JSON the UI sees must be the same word.
-    #[test]
-    fn stored_and_serialized_names_agree() -> serde_json::Result<()> {
-        for v in Source::ALL {
-            assert_eq!(serde_json::to_string(v)?, format!("\"{}\"", v.as_str()));
+    fn set_archived(&mut self, id: i64, archived: bool, clock: &Clock) -> Result<Customer> {
+        let mut tx = self.begin()?;
+        if !customers::set_archived(&mut tx, id, archived, clock.timestamp())? {
+            return Err(Error::not_found("customer", id));
         }
-        for v in ContactChannel::ALL {
-            assert_eq!(serde_json::to_string(v)?, format!("\"{}\"", v.as_str()));
-        }
-        for v in ImportantDateKind::ALL {
-            assert_eq!(serde_json::to_string(v)?, format!("\"{}\"", v.as_str()));
-        }
-        Ok(())
+        self.commit(tx)?;
+        self.customer(id)
+    }
+
+    /// Deletes a customer and everything recorded about them. Undo puts it
+    /// all back, with the same ids.
+    pub fn delete_customer(&mut self, id: i64, clock: &Clock) -> Result<Undo> {
+        let mut tx = self.begin()?;
+        customers::require(&tx, id)?;
+        let mut capture = Capture::new("delete_customer");
+        capture.customer(&tx, id)?;
+        customers::delete(&mut tx, id)?;
+        let undo = capture.record(&mut tx, clock)?;
+        self.commit(tx)?;
+        tracing::info!(customer = id, "customer deleted");
+        Ok(undo)
+    }
+
+    /// One customer with every detail the customer page shows.
+    pub fn customer(&self, id: i64) -> Result<Customer> {
+        customers::load(self.conn(), id)
+    }
+
+    /// Every tag in use by active customers, with counts, by name.
+    pub fn tags(&self) -> Result<Vec<TagCount>> {
+        customers::tags(self.conn())
+    }
+
+    /// How many customers are stored (active and archived).
+    pub fn customer_count(&self) -> Result<i64> {
+        customers::count(self.conn())
     }
 }

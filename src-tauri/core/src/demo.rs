@@ -4,17 +4,21 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::calendar::PartialDate;
-use crate::clock::Clock;
-use crate::customer::{
-    Address, ContactChannel, CustomerProfile, Email, FamilyMember, ImportantDate,
+use crate::domain::calendar::PartialDate;
+use crate::domain::clock::Clock;
+use crate::domain::customer::{
+    self, Address, ContactChannel, CustomerProfile, Email, FamilyMember, ImportantDate,
     ImportantDateKind, Phone, Source,
 };
+use crate::domain::ladder::{PromotionRule, Stage};
+use crate::domain::purchase::PurchaseInput;
+use crate::domain::reminder::state::{Status, UserState};
+use crate::domain::reminder::{DEFAULT_PLAN_ID, ReminderKind};
+use crate::domain::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use crate::error::Result;
-use crate::ladder::Stage;
-use crate::purchase::PurchaseInput;
-use crate::store::Store;
-use crate::touchpoint::{Direction, TouchpointInput, TouchpointKind};
+use crate::store::{
+    Store, Tx, customers, purchases, referrals, reminder_states, stages, touchpoints,
+};
 
 /// (kanji, reading, romaji)
 const FAMILY: &[(&str, &str, &str)] = &[
@@ -533,7 +537,10 @@ pub fn populate(store: &mut Store, count: usize, seed: u64, clock: &Clock) -> Re
     let mut g = DemoGenerator::new(seed);
     let now = clock.timestamp();
     let begin = now - 3 * YEAR;
-    let tx = store.conn.transaction()?;
+    let mut tx = store.begin()?;
+    // Channels, activity, how far each introduction came, the tallies and
+    // the agenda all follow from what is written, once, at the end.
+    tx.changed.everything();
     // Customers who introduce others, with when they joined.
     let mut fans: Vec<(i64, i64)> = Vec::new();
     let mut referrals: Vec<(i64, i64, i64)> = Vec::new(); // (referrer, referred, at)
@@ -570,15 +577,15 @@ pub fn populate(store: &mut Store, count: usize, seed: u64, clock: &Clock) -> Re
             profile.source = Source::Referral;
         }
         profile.referred_by = referrer;
-        let profile = crate::customer::validated(profile, joined_on.today())?;
-        let id = crate::customer::insert_customer(&tx, &profile, None, &joined_on)?;
+        let profile = customer::validated(profile, joined_on.today())?;
+        let id = customers::insert(&mut tx, &profile, None, &joined_on)?;
         if let Some(referrer) = referrer {
             referrals.push((referrer, id, joined));
         }
         if pattern == Pattern::Fan {
             fans.push((id, joined));
         }
-        let first = g.history(&tx, id, pattern, joined, now, clock)?;
+        let first = g.history(&mut tx, id, pattern, joined, now, clock)?;
         if let Some(first) = first {
             first_purchases.push((id, first, pattern));
         }
@@ -592,21 +599,30 @@ pub fn populate(store: &mut Store, count: usize, seed: u64, clock: &Clock) -> Re
             continue;
         }
         promote(
-            &tx,
+            &mut tx,
             *id,
             Stage::Prospect,
             Stage::Customer,
-            Some("first_purchase"),
+            Some(PromotionRule::FirstPurchase),
             at.min(now),
+            clock,
         )?;
         let mut stage = Stage::Customer;
         if matches!(pattern, Pattern::Regular | Pattern::Slipping | Pattern::Fan) {
             let at = (at + g.rng.i64(60..300) * DAY).min(now - DAY);
-            promote(&tx, *id, stage, Stage::Client, Some("repeat_purchases"), at)?;
+            promote(
+                &mut tx,
+                *id,
+                stage,
+                Stage::Client,
+                Some(PromotionRule::RepeatPurchases),
+                at,
+                clock,
+            )?;
             stage = Stage::Client;
             if g.chance(35) {
                 let at = (at + g.rng.i64(90..400) * DAY).min(now - DAY);
-                promote(&tx, *id, stage, Stage::Supporter, None, at)?;
+                promote(&mut tx, *id, stage, Stage::Supporter, None, at, clock)?;
                 stage = Stage::Supporter;
             }
         }
@@ -618,12 +634,13 @@ pub fn populate(store: &mut Store, count: usize, seed: u64, clock: &Clock) -> Re
         if stage < Stage::Advocate && promoted_for_referral.insert(referrer) && g.chance(75) {
             let at = (at + g.rng.i64(3..30) * DAY).min(now - DAY);
             promote(
-                &tx,
+                &mut tx,
                 referrer,
                 stage,
                 Stage::Advocate,
-                Some("first_referral"),
+                Some(PromotionRule::FirstReferral),
                 at,
+                clock,
             )?;
             stage_of.insert(referrer, Stage::Advocate);
         }
@@ -631,65 +648,66 @@ pub fn populate(store: &mut Store, count: usize, seed: u64, clock: &Clock) -> Re
     for &(id, _) in &fans {
         if stage_of.get(&id) == Some(&Stage::Advocate) && g.chance(30) {
             let at = now - g.rng.i64(10..200) * DAY;
-            promote(&tx, id, Stage::Advocate, Stage::Partner, None, at)?;
+            promote(
+                &mut tx,
+                id,
+                Stage::Advocate,
+                Stage::Partner,
+                None,
+                at,
+                clock,
+            )?;
         }
     }
-    crate::purchase::rederive_all_channels(&tx)?;
-    crate::activity::refresh_all(&tx)?;
-    tx.execute_batch(
-        "UPDATE referrals SET status = 'met'
-          WHERE EXISTS (SELECT 1 FROM touchpoints t WHERE t.customer_id = referrals.referred_id);
-         UPDATE referrals SET status = 'bought'
-          WHERE EXISTS (SELECT 1 FROM purchases p
-                         WHERE p.customer_id = referrals.referred_id AND p.amount_minor > 0);",
-    )?;
+    store.commit(tx)?;
     // Most introductions that led to a purchase were thanked within a week.
-    tx.execute(
-        "UPDATE referrals SET thanked_at = introduced_at + 5 * 86400
-          WHERE status = 'bought' AND referred_id % 5 <> 0",
-        [],
-    )?;
-    tx.commit()?;
+    let mut tx = store.begin()?;
+    for (referral, referred, introduced_at) in referrals::bought(&tx)? {
+        if referred % 5 != 0 {
+            referrals::set_thanked(&mut tx, referral, Some(introduced_at + 5 * DAY))?;
+        }
+    }
+    store.commit(tx)?;
     settle_past_reminders(store, clock)?;
     Ok(count)
 }
 
-/// A diligent salesperson dealt with most past reminders: mark all but
-/// about one in forty of the overdue ones done, when they fell due (a
-/// keep-in-touch, a few days ago), so the Today view shows a realistic
-/// handful rather than three years of backlog.
+/// A diligent salesperson dealt with most past touches: mark all but about
+/// one in forty of the overdue ones done, when they fell due, so the Today
+/// view shows a realistic handful rather than three years of backlog.
+/// Keep-in-touch is left to the contact history itself: those the demo
+/// lets slip are the ones the Today view should show.
 fn settle_past_reminders(store: &mut Store, clock: &Clock) -> Result<()> {
-    use crate::reminder::{DraftLanguage, ReminderKind};
-    let settings = store.settings()?;
     let overdue: Vec<_> = store
-        .reminders(&settings, DraftLanguage::Ja, clock)?
+        .open_reminders(clock)?
         .into_iter()
-        .filter(|r| r.due_on < clock.today())
+        .filter(|d| {
+            d.candidate.due_on < clock.today() && d.candidate.kind != ReminderKind::KeepInTouch
+        })
         .collect();
     let now = clock.timestamp();
-    let tx = store.conn.transaction()?;
-    {
-        let mut done = tx.prepare(
-            "INSERT OR IGNORE INTO reminder_states (occurrence_key, customer_id, status, acted_at)
-             VALUES (?1, ?2, 'done', ?3)",
+    let mut tx = store.begin()?;
+    for (n, d) in overdue.iter().enumerate() {
+        if n % 40 == 0 {
+            continue;
+        }
+        let acted_at = (d.at + DAY).min(now);
+        let state = UserState {
+            status: Status::Done,
+            snoozed_until: None,
+            acted_at,
+        };
+        reminder_states::set(
+            &mut tx,
+            &d.candidate.key.to_string(),
+            d.candidate.customer_id,
+            &state,
         )?;
-        for (n, r) in overdue.iter().enumerate() {
-            if n % 40 == 0 {
-                continue;
-            }
-            let acted = if r.kind == ReminderKind::KeepInTouch {
-                now - (n as i64 % 20) * DAY
-            } else {
-                (r.due_at + DAY).min(now)
-            };
-            done.execute(rusqlite::params![
-                r.key,
-                r.customer.as_ref().map(|c| c.id),
-                acted
-            ])?;
+        if let Some(referral) = d.candidate.key.thanked_referral() {
+            referrals::set_thanked(&mut tx, referral, Some(acted_at))?;
         }
     }
-    tx.commit()?;
+    store.commit(tx)?;
     Ok(())
 }
 
@@ -699,32 +717,26 @@ fn local_time(at: i64, hour: u32, minute: u32, clock: &Clock) -> i64 {
     clock.instant_on(clock.local_day(at), hour * 60 + minute)
 }
 
+/// A move on the ladder confirmed at `at`.
 fn promote(
-    conn: &rusqlite::Connection,
+    tx: &mut Tx<'_>,
     id: i64,
     from: Stage,
     to: Stage,
-    rule: Option<&str>,
+    rule: Option<PromotionRule>,
     at: i64,
+    clock: &Clock,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO stage_changes (customer_id, from_stage, to_stage, changed_at, reason, rule)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(rusqlite::params![
-        id,
-        from,
-        to,
-        at,
-        if rule.is_none() {
-            "ほかでは買わないと言ってくれた"
-        } else {
-            ""
-        },
-        rule
-    ])?;
-    conn.prepare_cached("UPDATE customers SET stage = ?2 WHERE id = ?1")?
-        .execute(rusqlite::params![id, to])?;
+    let then = Clock::new(
+        chrono::DateTime::from_timestamp(at, 0).unwrap_or(clock.now),
+        clock.tz,
+    );
+    let reason = if rule.is_none() {
+        "ほかでは買わないと言ってくれた"
+    } else {
+        ""
+    };
+    stages::move_to(tx, id, from, to, reason, rule, &then)?;
     Ok(())
 }
 
@@ -733,7 +745,7 @@ impl DemoGenerator {
     /// returns when they first bought.
     fn history(
         &mut self,
-        conn: &rusqlite::Connection,
+        tx: &mut Tx<'_>,
         id: i64,
         pattern: Pattern,
         joined: i64,
@@ -768,8 +780,13 @@ impl DemoGenerator {
             };
             let quantity = self.rng.u32(1..4);
             let at = local_time(at, 10, 0, clock);
-            crate::purchase::insert(
-                conn,
+            // Recorded the day it happened.
+            let recorded = Clock::new(
+                chrono::DateTime::from_timestamp(at, 0).unwrap_or(clock.now),
+                clock.tz,
+            );
+            purchases::insert(
+                tx,
                 &PurchaseInput {
                     customer_id: id,
                     item: item.to_owned(),
@@ -779,17 +796,17 @@ impl DemoGenerator {
                     purchased_at: at,
                     satisfaction: self.chance(40).then(|| self.rng.u8(3..6)),
                     notes: String::new(),
-                    follow_up_plan_id: Some(crate::reminder::DEFAULT_PLAN_ID),
+                    follow_up_plan_id: Some(DEFAULT_PLAN_ID),
                     // Food runs out: some items are re-ordered on a rhythm.
                     reorder_after_days: self.chance(30).then_some(60),
                 },
-                clock,
+                &recorded,
             )?;
             first_purchase.get_or_insert(at);
             // Now and then something comes back.
             if self.chance(3) {
-                crate::purchase::insert(
-                    conn,
+                purchases::insert(
+                    tx,
                     &PurchaseInput {
                         customer_id: id,
                         item: format!("返品: {item}"),
@@ -802,7 +819,7 @@ impl DemoGenerator {
                         follow_up_plan_id: None,
                         reorder_after_days: None,
                     },
-                    clock,
+                    &recorded,
                 )?;
             }
         }
@@ -829,8 +846,8 @@ impl DemoGenerator {
             let month = chrono::DateTime::from_timestamp(time, 0)
                 .map_or(1, |d| d.with_timezone(&clock.tz).month());
             let (summary, direction) = touch_summary(kind, self.rng.u32(0..100), month);
-            crate::touchpoint::insert(
-                conn,
+            touchpoints::insert(
+                tx,
                 &TouchpointInput {
                     customer_id: id,
                     kind,

@@ -75,6 +75,13 @@ pub enum ErrorCode {
     UnreadableFile,
     /// A backup or export that is not a sound Kizuna store or snapshot.
     NotKizunaFile,
+    /// The reminder acted on is no longer open: already done, skipped or
+    /// snoozed (a second click), or no longer due.
+    ReminderGone,
+    /// What undo would put back was changed since; nothing was undone.
+    ChangedSince,
+    /// The action is too old to undo, or was undone already.
+    UndoExpired,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +117,15 @@ pub enum Error {
 
     #[error("not a usable Kizuna backup or export: {0}")]
     NotKizunaFile(String),
+
+    #[error("the reminder is no longer open; nothing was changed")]
+    ReminderGone,
+
+    #[error("it was changed since; nothing was undone")]
+    ChangedSince,
+
+    #[error("this can no longer be undone")]
+    UndoExpired,
 }
 
 fn describe_fields(fields: &[FieldError]) -> String {
@@ -133,6 +149,9 @@ impl Error {
             Error::Cancelled => ErrorCode::Cancelled,
             Error::UnreadableFile(_) => ErrorCode::UnreadableFile,
             Error::NotKizunaFile(_) => ErrorCode::NotKizunaFile,
+            Error::ReminderGone => ErrorCode::ReminderGone,
+            Error::ChangedSince => ErrorCode::ChangedSince,
+            Error::UndoExpired => ErrorCode::UndoExpired,
         }
     }
 

@@ -1,20 +1,28 @@
 //! Kizuna's core: the domain (customers, the loyalty ladder, touchpoints,
 //! purchases, referrals, reminders, measures) and its SQLite store. It knows
 //! nothing of Tauri; the desktop shell and the CLI are thin adapters over it.
+//!
+//! Its layers depend one way only:
+//!
+//! - `domain/` — types and rules as pure functions; no SQL, no store;
+//! - `store/` — SQL, one module per table or aggregate, over the domain;
+//! - the use cases at this level (`customer`, `touchpoint`, `purchase`,
+//!   `reminder`, `undo`, `interchange`…) — transactions, through the one
+//!   owner of derived data (`derived`), which also announces each change;
+//! - the shell and the CLI, over the use cases.
+//!
+//! `tests/architecture.rs` checks that no module reaches against the grain.
 
-mod activity;
 pub mod app;
 pub mod backup;
 pub mod bindings;
 pub mod brief;
-pub mod calendar;
-pub mod clock;
 pub mod customer;
-pub mod dates;
 pub mod demo;
+mod derived;
+pub mod domain;
 pub mod error;
 pub mod interchange;
-pub mod kana;
 pub mod ladder;
 pub mod measures;
 pub mod paths;
@@ -22,14 +30,14 @@ pub mod promise;
 pub mod purchase;
 pub mod referral;
 pub mod reminder;
-pub mod search;
 pub mod settings;
-mod sql;
 pub mod store;
 pub mod timeline;
 pub mod touchpoint;
-mod validation;
+pub mod undo;
 
 pub use clock::Clock;
+pub use domain::{calendar, clock, dates, kana, search};
 pub use error::{Error, ErrorCode, ErrorPayload, FieldError, FieldErrorCode, Result};
 pub use store::Store;
+pub use store::changes::{ChangeEvent, ChangeFeed};

@@ -1,14 +1,41 @@
-//! The SQLite store: one file, opened with the pragmas that keep it safe
+//! The store: one SQLite file, opened with the pragmas that keep it safe
 //! (WAL, `synchronous=FULL`, foreign keys, a busy timeout) and migrated by
-//! numbered SQL files embedded in the binary.
+//! numbered SQL files embedded in the binary. Its modules hold the SQL, one
+//! per table or aggregate; they know the domain's types and nothing above
+//! them. Writes happen in a [`Tx`], which records what they changed (see
+//! `changes.rs`).
+
+pub mod activity;
+pub mod agenda;
+pub mod changes;
+pub mod contacts;
+pub mod customers;
+pub mod measures;
+pub mod plans;
+pub mod profiles;
+pub mod promises;
+pub mod purchases;
+pub mod referrals;
+pub mod reminder_facts;
+pub mod reminder_states;
+pub mod rows;
+pub mod search;
+pub mod settings;
+mod sql;
+pub mod stages;
+pub mod tallies;
+pub mod touchpoints;
+pub mod undo_log;
 
 use std::cell::RefCell;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, backup::Backup};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, backup::Backup};
 
+use crate::domain::ladder::Stage;
 use crate::error::{Error, Result};
-use crate::ladder::Stage;
+use changes::{ChangeEvent, ChangeFeed, Changed};
 
 /// The store's file name inside the data folder.
 pub const DATABASE_FILE: &str = "kizuna.sqlite3";
@@ -19,6 +46,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_reminders.sql"),
     include_str!("../migrations/0003_agenda.sql"),
+    include_str!("../migrations/0004_one_owner.sql"),
 ];
 
 /// The schema version this build writes.
@@ -34,6 +62,32 @@ pub struct Store {
     /// stamp they were counted at: scrolling asks for the same total again
     /// and again, and counting 100,000 rows each time would dominate.
     pub(crate) list_totals: RefCell<Vec<ListTotal>>,
+    /// Where commits are announced.
+    feed: ChangeFeed,
+}
+
+/// A write transaction that records what it changed. Reads go through it
+/// as through a connection.
+pub struct Tx<'a> {
+    inner: Transaction<'a>,
+    pub changed: Changed,
+}
+
+impl Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.inner
+    }
+}
+
+impl Tx<'_> {
+    /// Commits. Only the owner of derived data calls this, after bringing
+    /// everything derived up to date (`crate::derived`).
+    pub(crate) fn commit_settled(self) -> Result<Changed> {
+        self.inner.commit()?;
+        Ok(self.changed)
+    }
 }
 
 pub(crate) struct ListTotal {
@@ -104,6 +158,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             list_totals: RefCell::default(),
+            feed: ChangeFeed::default(),
         };
         let backup = if found > 0 && found < latest {
             Some(store.copy_aside(found, latest)?)
@@ -129,6 +184,7 @@ impl Store {
             conn,
             path: None,
             list_totals: RefCell::default(),
+            feed: ChangeFeed::default(),
         };
         store.migrate(MIGRATIONS, 0)?;
         Ok(store)
@@ -136,6 +192,38 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Announces this store's commits on `feed` (shared by every store a
+    /// process opens on the same file).
+    pub fn set_change_feed(&mut self, feed: ChangeFeed) {
+        self.feed = feed;
+    }
+
+    pub fn change_feed(&self) -> &ChangeFeed {
+        &self.feed
+    }
+
+    /// Starts a write. `IMMEDIATE` takes the write lock at once, so two
+    /// connections never both read and then fail to upgrade.
+    pub(crate) fn begin(&self) -> Result<Tx<'_>> {
+        Ok(Tx {
+            inner: Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?,
+            changed: Changed::default(),
+        })
+    }
+
+    /// Tells listeners about a committed change.
+    pub(crate) fn publish(&self, changed: &Changed) {
+        if !changed.is_empty() {
+            self.list_totals.borrow_mut().clear();
+            self.feed.publish(&ChangeEvent::from(changed));
+        }
+    }
+
+    /// The connection, for reads.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     pub(crate) fn content_stamp(&self) -> Result<ContentStamp> {
@@ -150,9 +238,9 @@ impl Store {
         read_user_version(&self.conn)
     }
 
-    /// `PRAGMA integrity_check` and `foreign_key_check`; an empty list means
-    /// the store is sound.
-    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+    /// `PRAGMA integrity_check`, the full-text index and
+    /// `foreign_key_check`; an empty list means the file is sound.
+    pub(crate) fn sqlite_problems(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
@@ -168,27 +256,6 @@ impl Store {
             [],
         ) {
             problems.push(format!("search index: {e}"));
-        }
-        // Derived data must agree with what it is derived from.
-        let stale = crate::activity::stale_customers(&self.conn)?;
-        if !stale.is_empty() {
-            problems.push(format!(
-                "activity out of date for {} customer(s)",
-                stale.len()
-            ));
-        }
-        let fixes = crate::purchase::channel_fixes(&self.conn)?;
-        if !fixes.is_empty() {
-            problems.push(format!(
-                "channel out of date for {} purchase(s)",
-                fixes.len()
-            ));
-        }
-        let tallies = crate::measures::tally_mismatches(&self.conn)?;
-        if tallies > 0 {
-            problems.push(format!(
-                "dashboard tallies out of date in {tallies} quarter hour(s)"
-            ));
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
         let rows = stmt.query_map([], |r| {
@@ -323,10 +390,15 @@ fn classify_open_error(e: rusqlite::Error) -> Error {
 impl Store {
     /// How many touchpoints and purchases are stored.
     pub fn record_counts(&self) -> Result<(i64, i64)> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM touchpoints), (SELECT count(*) FROM purchases)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
+        record_counts(&self.conn)
     }
+}
+
+/// How many touchpoints and purchases are stored.
+pub(crate) fn record_counts(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM touchpoints), (SELECT count(*) FROM purchases)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }

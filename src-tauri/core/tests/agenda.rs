@@ -160,9 +160,7 @@ fn an_agenda_kept_up_to_date_change_by_change_matches_one_derived_afresh() {
                 until: clock.timestamp() + DAY,
             },
         };
-        store
-            .act_on_reminder(&r.key, r.customer.as_ref().map(|c| c.id), &action, &clock)
-            .expect("act");
+        store.act_on_reminder(&r.key, &action, &clock).expect("act");
         acted += 1;
     }
     assert!(acted > 0);
@@ -198,7 +196,7 @@ fn an_agenda_kept_up_to_date_change_by_change_matches_one_derived_afresh() {
         .expect("do not contact");
     store.archive_customer(a, &clock).expect("archive");
     assert_same(&store, dir.path(), &clock, "do-not-contact and archive");
-    store.delete_customer(c).expect("delete");
+    store.delete_customer(c, &clock).expect("delete");
     assert_same(&store, dir.path(), &clock, "a deleted customer");
 
     // A new customer introduced by someone: the referrer's thank-you.
@@ -261,12 +259,7 @@ fn a_snooze_that_ends_later_today_hides_the_reminder_until_then() {
 
     let three_pm = morning.timestamp() + 5 * 3600;
     store
-        .act_on_reminder(
-            &key,
-            Some(id),
-            &ReminderAction::Snooze { until: three_pm },
-            &morning,
-        )
+        .act_on_reminder(&key, &ReminderAction::Snooze { until: three_pm }, &morning)
         .expect("snooze");
     assert_eq!(view(&store, &morning).today_items.total, 0);
     assert_eq!(store.due_count(&morning).expect("count"), 0);

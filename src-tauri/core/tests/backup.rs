@@ -131,7 +131,7 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
         .find(|c| c.profile.family_name == "林")
         .expect("林")
         .id;
-    store.delete_customer(hayashi).expect("delete");
+    store.delete_customer(hayashi, &later).expect("delete");
     assert_eq!(names(&store), ["佐藤", "山田", "森"]);
 
     let report = store

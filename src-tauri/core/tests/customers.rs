@@ -246,7 +246,7 @@ fn deleting_removes_the_customer_and_their_search_entry() {
     let c = store
         .create_customer(full_profile(), &clock)
         .expect("create");
-    store.delete_customer(c.id).expect("delete");
+    store.delete_customer(c.id, &clock).expect("delete");
     assert!(matches!(store.customer(c.id), Err(Error::NotFound { .. })));
     let search = CustomerQuery {
         text: "みやび".to_owned(),
@@ -259,7 +259,7 @@ fn deleting_removes_the_customer_and_their_search_entry() {
         Vec::<String>::new()
     );
     assert!(matches!(
-        store.delete_customer(c.id),
+        store.delete_customer(c.id, &clock),
         Err(Error::NotFound { .. })
     ));
 }

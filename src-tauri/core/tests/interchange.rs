@@ -761,7 +761,11 @@ fn the_calendar_repeats_dates_yearly_and_keeps_its_uids() {
     assert!(first.contains("山田 花子 様のお誕生日"));
     assert!(first.contains("開店記念日"));
     // The check-in a week after the purchase, and the steps after it.
-    assert!(first.contains("ご購入から7日、ご様子うかがい"), "{first}");
+    let unfolded = first.replace("\r\n ", "").replace("\n ", "");
+    assert!(
+        unfolded.contains("SUMMARY:山田 花子 様: ご購入から7日：ご様子うかがい（本マグロ 中トロ）"),
+        "{first}"
+    );
     assert!(first.matches("UID:followup:").count() >= 2);
     let later = Clock::new(clock.now + chrono::Duration::hours(1), clock.tz);
     let second = store

@@ -142,26 +142,14 @@ fn touchpoints_can_be_edited_and_deleted_and_deleting_gives_back_what_to_restore
         (Direction::Ask, "見積もりのお願い")
     );
 
-    let deleted = store.delete_touchpoint(logged.id).expect("delete");
+    let undo = store.delete_touchpoint(logged.id, &clock).expect("delete");
     assert!(store.recent_touchpoints(id, 10).expect("recent").is_empty());
-    let restored = TouchpointInput {
-        customer_id: deleted.customer_id,
-        kind: deleted.kind,
-        occurred_at: deleted.occurred_at,
-        summary: deleted.summary.clone(),
-        notes: deleted.notes.clone(),
-        direction: deleted.direction,
-        satisfaction: deleted.satisfaction,
-        promise: None,
-    };
+    store.undo(undo).expect("undo");
     let back = store
-        .log_touchpoint(restored, &clock)
-        .expect("undo")
-        .touchpoint;
-    assert_eq!(
-        (back.summary, back.direction),
-        (deleted.summary, Direction::Ask)
-    );
+        .touchpoint(logged.id)
+        .expect("the same touchpoint is back");
+    assert_eq!(back, edited);
+    assert!(store.undo(undo).is_err(), "an action is undone once");
     assert_eq!(
         store.integrity_problems().expect("check"),
         Vec::<String>::new()
@@ -187,7 +175,9 @@ fn channels_follow_the_customers_history_and_are_rederived_on_change() {
     );
 
     // Without the first purchase, the second is the first.
-    store.delete_purchase(first.purchase.id).expect("delete");
+    store
+        .delete_purchase(first.purchase.id, &clock)
+        .expect("delete");
     assert_eq!(
         store.purchase(second.purchase.id).expect("p2").channel,
         Channel::New

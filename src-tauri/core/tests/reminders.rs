@@ -89,39 +89,47 @@ fn a_birthday_is_reminded_a_week_ahead_and_on_the_day_across_the_year_end() {
     let setup = fixtures::clock_on(2026, 12, 1);
     customer(&mut store, &setup, "山田", born(1, 3, Some(1980)));
 
-    // 28 December: the lead reminder (27 December) is overdue, the day
-    // itself is within the week and crosses into 2027.
+    // 28 December: the lead card (27 December) is open; the day itself,
+    // within the week and in 2027, is not shown beside it.
     let clock = fixtures::clock_on(2026, 12, 28);
     let v = view(&store, &clock);
+    assert_eq!(summary(&v), [(ReminderKind::Birthday, day(2026, 12, 27))]);
+    let lead = &v.overdue.items[0];
+    assert_eq!(lead.years, Some(47));
     assert_eq!(
-        summary(&v),
-        [
-            (ReminderKind::Birthday, day(2026, 12, 27)),
-            (ReminderKind::Birthday, day(2027, 1, 3)),
-        ]
+        lead.headline, "47歳のお誕生日まであと6日",
+        "counted from today"
     );
-    assert_eq!(v.upcoming.items[0].years, Some(47));
-    assert!(v.upcoming.items[0].draft.starts_with("山田 太郎 様\n"));
+    assert!(lead.draft.starts_with("山田 太郎 様\n"));
 
-    // On the day the lead reminder gives way to the day itself.
+    // The card prepared: the day shows ahead.
+    let key = lead.key.clone();
+    store
+        .act_on_reminder(&key, &ReminderAction::Done { log: None }, &clock)
+        .expect("done");
+    assert_eq!(
+        summary(&view(&store, &clock)),
+        [(ReminderKind::Birthday, day(2027, 1, 3))]
+    );
+
+    // On the day, the day itself.
     let clock = fixtures::clock_on(2027, 1, 3);
     let v = view(&store, &clock);
     assert_eq!(summary(&v), [(ReminderKind::Birthday, day(2027, 1, 3))]);
-    assert_eq!(v.today_items.total, 1);
+    assert_eq!(v.today_items.items[0].headline, "今日は47歳のお誕生日");
 }
 
 #[test]
-fn a_changed_birthday_moves_what_is_pending() {
+fn a_customer_added_three_days_before_their_birthday_starts_with_one_card_due_today() {
     let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 23);
-    let id = customer(&mut store, &clock, "前田", born(11, 25, None));
-    assert_eq!(
-        summary(&view(&store, &clock)),
-        [
-            (ReminderKind::Birthday, day(2026, 11, 18)),
-            (ReminderKind::Birthday, day(2026, 11, 25)),
-        ]
-    );
+    let id = customer(&mut store, &clock, "前田", born(11, 26, None));
+    let v = view(&store, &clock);
+    assert_eq!(v.overdue.total, 0, "nothing dated before they were added");
+    assert_eq!(summary(&v), [(ReminderKind::Birthday, day(2026, 11, 23))]);
+    assert_eq!(v.today_items.items[0].headline, "お誕生日まであと3日");
+
+    // A changed birthday moves what is pending, known from the change.
     let mut profile = store.customer(id).expect("customer").profile;
     profile.birthday = Some(PartialDate::new(None, 12, 24));
     store.update_customer(id, profile, &clock).expect("update");
@@ -131,10 +139,39 @@ fn a_changed_birthday_moves_what_is_pending() {
     );
     assert_eq!(
         summary(&view(&store, &fixtures::clock_on(2026, 12, 20))),
-        [
-            (ReminderKind::Birthday, day(2026, 12, 17)),
-            (ReminderKind::Birthday, day(2026, 12, 24)),
-        ]
+        [(ReminderKind::Birthday, day(2026, 12, 17))]
+    );
+}
+
+#[test]
+fn a_missed_birthday_is_a_belated_greeting_for_a_few_days_then_expires() {
+    let mut store = fixtures::quiet_store();
+    let setup = fixtures::clock_on(2026, 1, 10);
+    customer(&mut store, &setup, "阿部", born(11, 20, None));
+    // 22 November: the day card of the 20th, overdue, offered until the 23rd.
+    let clock = fixtures::clock_on(2026, 11, 22);
+    let v = view(&store, &clock);
+    let lead_and_day: Vec<_> = all(&v)
+        .into_iter()
+        .map(|r| (r.due_on, r.expires_on))
+        .collect();
+    assert!(lead_and_day.contains(&(day(2026, 11, 20), Some(day(2026, 11, 23)))));
+    let card = all(&v)
+        .into_iter()
+        .find(|r| r.due_on == day(2026, 11, 20))
+        .expect("the day card");
+    assert_eq!(card.headline, "お誕生日は2日前でした");
+    assert!(card.draft.contains("遅くなりましたが"), "{}", card.draft);
+    // After the belated days it is gone, also in English.
+    let later = fixtures::clock_on(2026, 11, 24);
+    assert!(summary(&view(&store, &later)).is_empty());
+    // A birthday already ten days past when imported is never overdue.
+    let fresh = customer(&mut store, &clock, "新井", born(11, 12, None));
+    let v = view(&store, &clock);
+    assert!(
+        all(&v)
+            .iter()
+            .all(|r| r.customer.as_ref().map(|c| c.id) != Some(fresh))
     );
 }
 
@@ -147,16 +184,18 @@ fn a_29_february_birthday_falls_on_28_february_in_common_years() {
     assert_eq!(v.today_items.items.len(), 1);
     assert_eq!(v.today_items.items[0].occasion_on, day(2027, 2, 28));
 
+    // In a leap year the lead card (22 February) is still open the day before.
     let clock = fixtures::clock_on(2028, 2, 28);
     let v = view(&store, &clock);
     assert_eq!(v.today_items.total, 0);
-    assert_eq!(v.upcoming.items[0].due_on, day(2028, 2, 29));
+    assert_eq!(v.overdue.items[0].occasion_on, day(2028, 2, 29));
+    assert_eq!(v.overdue.items[0].headline, "お誕生日まであと1日");
 }
 
 #[test]
 fn a_lead_time_crossing_a_month_end_and_family_birthdays() {
     let mut store = fixtures::quiet_store();
-    let clock = fixtures::clock_on(2026, 10, 28);
+    let added = fixtures::clock_on(2026, 9, 1);
     let profile = CustomerProfile {
         family_members: vec![FamilyMember {
             name: "花子".to_owned(),
@@ -167,17 +206,19 @@ fn a_lead_time_crossing_a_month_end_and_family_birthdays() {
         }],
         ..CustomerProfile::default()
     };
-    customer(&mut store, &clock, "佐藤", profile);
+    customer(&mut store, &added, "佐藤", profile);
+    let clock = fixtures::clock_on(2026, 10, 28);
     let v = view(&store, &clock);
     // 3 November − 7 days = 27 October: yesterday, overdue.
     assert_eq!(
         summary(&v),
-        [
-            (ReminderKind::FamilyBirthday, day(2026, 10, 27)),
-            (ReminderKind::FamilyBirthday, day(2026, 11, 3)),
-        ]
+        [(ReminderKind::FamilyBirthday, day(2026, 10, 27))]
     );
     assert!(v.overdue.items[0].draft.contains("娘 花子さんのお誕生日"));
+    assert_eq!(
+        v.overdue.items[0].headline,
+        "娘 花子さんのお誕生日まであと6日"
+    );
 }
 
 #[test]
@@ -228,20 +269,14 @@ fn snoozed_reminders_come_back_and_skipped_or_done_ones_do_not() {
 
     let tomorrow = clock.timestamp() + DAY;
     store
-        .act_on_reminder(
-            &key(a),
-            Some(a),
-            &ReminderAction::Snooze { until: tomorrow },
-            &clock,
-        )
+        .act_on_reminder(&key(a), &ReminderAction::Snooze { until: tomorrow }, &clock)
         .expect("snooze");
-    store
-        .act_on_reminder(&key(b), Some(b), &ReminderAction::Skip, &clock)
+    let skipped = store
+        .act_on_reminder(&key(b), &ReminderAction::Skip, &clock)
         .expect("skip");
     store
         .act_on_reminder(
             &key(c),
-            Some(c),
             &ReminderAction::Done {
                 log: Some(ReminderTouch {
                     kind: TouchpointKind::Letter,
@@ -271,9 +306,7 @@ fn snoozed_reminders_come_back_and_skipped_or_done_ones_do_not() {
     assert!(back.today_items.items[0].snoozed);
 
     // Undo brings a skipped one back.
-    store
-        .act_on_reminder(&key(b), Some(b), &ReminderAction::Reopen, &clock)
-        .expect("reopen");
+    store.undo(skipped).expect("undo the skip");
     assert_eq!(view(&store, &clock).today_items.total, 1);
 
     // A snooze beyond a month is refused.
@@ -281,7 +314,6 @@ fn snoozed_reminders_come_back_and_skipped_or_done_ones_do_not() {
         store
             .act_on_reminder(
                 &key(a),
-                Some(a),
                 &ReminderAction::Snooze {
                     until: clock.timestamp() + 40 * DAY
                 },
@@ -386,16 +418,11 @@ fn keep_in_touch_follows_the_stage_cadence_the_customers_own_and_resets_on_conta
 fn follow_ups_follow_the_plan_and_the_purchase_date_and_go_with_the_purchase() {
     let mut store = fixtures::quiet_store();
     let clock = fixtures::clock_on(2026, 11, 23);
-    let id = customer(&mut store, &clock, "鈴木", CustomerProfile::default());
-    // Bought 30 days ago: the satisfaction check is due today, and it
-    // supersedes the overdue thank-you and check-in.
-    let purchase = buy(
-        &mut store,
-        &clock,
-        id,
-        "本マグロ",
-        clock.timestamp() - 30 * DAY,
-    );
+    let then = fixtures::clock_on(2026, 10, 24);
+    let id = customer(&mut store, &then, "鈴木", CustomerProfile::default());
+    // Bought (and recorded) 30 days ago: the satisfaction check is due
+    // today, and it supersedes the overdue thank-you and check-in.
+    let purchase = buy(&mut store, &then, id, "本マグロ", then.timestamp());
     let v = view(&store, &clock);
     let follow: Vec<_> = all(&v)
         .into_iter()
@@ -449,7 +476,7 @@ fn follow_ups_follow_the_plan_and_the_purchase_date_and_go_with_the_purchase() {
         .collect::<Vec<_>>();
     assert_eq!(reorder, [day(2026, 12, 13)]);
 
-    store.delete_purchase(purchase).expect("delete");
+    store.delete_purchase(purchase, &clock).expect("delete");
     assert!(
         all(&view(&store, &clock))
             .iter()
@@ -526,12 +553,7 @@ fn referrers_are_thanked_when_introducing_and_when_the_introduced_buys() {
     assert_eq!(thanks[0].subject, "友人 太郎");
     let key = thanks[0].key.clone();
     store
-        .act_on_reminder(
-            &key,
-            Some(referrer),
-            &ReminderAction::Done { log: None },
-            &clock,
-        )
+        .act_on_reminder(&key, &ReminderAction::Done { log: None }, &clock)
         .expect("done");
 
     let later = fixtures::clock_on(2026, 11, 23);
@@ -606,7 +628,8 @@ fn notifications_are_announced_once_across_restarts_and_digested_above_the_thres
         // Its lead reminder (3 December) is next week: not announced yet.
         customer(&mut store, &clock, "田中", born(12, 10, None));
         let notices = store
-            .due_notices(DraftLanguage::Ja, &clock)
+            .scheduler_tick(DraftLanguage::Ja, &clock)
+            .map(|t| t.notices)
             .expect("notices");
         assert_eq!(notices.len(), 1);
         assert_eq!(notices[0].title, "山田 太郎 様 — 今日はお誕生日");
@@ -617,7 +640,8 @@ fn notifications_are_announced_once_across_restarts_and_digested_above_the_thres
     let (mut store, _) = Store::open_in_dir(dir.path()).expect("reopen");
     assert!(
         store
-            .due_notices(DraftLanguage::Ja, &clock)
+            .scheduler_tick(DraftLanguage::Ja, &clock)
+            .map(|t| t.notices)
             .expect("notices")
             .is_empty()
     );
@@ -627,7 +651,8 @@ fn notifications_are_announced_once_across_restarts_and_digested_above_the_thres
         customer(&mut store, &clock, name, born(11, 23, None));
     }
     let notices = store
-        .due_notices(DraftLanguage::En, &clock)
+        .scheduler_tick(DraftLanguage::En, &clock)
+        .map(|t| t.notices)
         .expect("notices");
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].title, "6 reminders for today");

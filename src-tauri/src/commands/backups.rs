@@ -9,7 +9,6 @@ use tauri::{AppHandle, Manager, State};
 
 use crate::error::CommandResult;
 use crate::jobs::{self, Jobs, blocking};
-use crate::scheduler::Wake;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -37,11 +36,7 @@ pub async fn inspect_backup(path: String) -> CommandResult<BackupContents> {
 
 /// Replaces the store with a backup (the store is backed up first).
 #[tauri::command]
-pub async fn restore_backup(
-    app: AppHandle,
-    wake: State<'_, Wake>,
-    path: String,
-) -> CommandResult<RestoreReport> {
+pub async fn restore_backup(app: AppHandle, path: String) -> CommandResult<RestoreReport> {
     let report = blocking(move || {
         let state = app.state::<AppState>();
         let mut store = state.store()?;
@@ -49,7 +44,6 @@ pub async fn restore_backup(
         Ok(store.restore_backup(std::path::Path::new(&path), &clock)?)
     })
     .await?;
-    wake.now();
     Ok(report)
 }
 
@@ -59,17 +53,14 @@ pub async fn restore_snapshot(
     app: AppHandle,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
-    wake: State<'_, Wake>,
     job: u32,
     path: String,
 ) -> CommandResult<RestoredCounts> {
-    let restored = jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
+    jobs::run(&app, &jobs, &state, job, move |job| {
         let bytes = super::interchange::read(&path)?;
         let clock = job.clock;
         let mut progress = job.progress(JobPhase::Restoring);
         Ok(job.store.restore_snapshot(&bytes, &clock, &mut progress)?)
     })
-    .await;
-    wake.now();
-    restored
+    .await
 }

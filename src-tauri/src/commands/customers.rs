@@ -1,4 +1,5 @@
 use kizuna_core::customer::{Customer, CustomerPage, CustomerProfile, CustomerQuery, TagCount};
+use kizuna_core::undo::Undo;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -52,9 +53,12 @@ pub async fn restore_customer(state: State<'_, AppState>, id: i64) -> CommandRes
     Ok(store.restore_customer(id, &clock)?)
 }
 
+/// Deletes a customer and everything about them; the result undoes it.
 #[tauri::command]
-pub async fn delete_customer(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    Ok(state.store()?.delete_customer(id)?)
+pub async fn delete_customer(state: State<'_, AppState>, id: i64) -> CommandResult<Undo> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.delete_customer(id, &clock)?)
 }
 
 #[tauri::command]

@@ -16,7 +16,6 @@ use tauri::{AppHandle, State};
 
 use crate::error::CommandResult;
 use crate::jobs::{self, Job, Jobs, blocking};
-use crate::scheduler::Wake;
 use crate::state::AppState;
 
 /// A file the user picked, its failure to read told as the core tells it.
@@ -62,7 +61,7 @@ pub async fn preview_import(
     path: String,
     options: ImportOptions,
 ) -> CommandResult<ImportPreview> {
-    let plan = jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
+    let plan = jobs::run(&app, &jobs, &state, job, move |job| {
         let bytes = read(&path)?;
         let (file, encoding) =
             interchange::read_file(&bytes, &options, &mut job.progress(JobPhase::Reading))?;
@@ -85,21 +84,17 @@ pub async fn apply_import(
     app: AppHandle,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
-    wake: State<'_, Wake>,
     job: u32,
 ) -> CommandResult<ImportSummary> {
     let plan = jobs
         .take_plan(job)
         .ok_or_else(|| Error::not_found("import", i64::from(job)))?;
-    let summary = jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
+    jobs::run(&app, &jobs, &state, job, move |job| {
         let clock = job.clock;
         let mut progress = job.progress(JobPhase::Writing);
         Ok(job.store.apply_import(plan, &clock, &mut progress)?)
     })
-    .await;
-    // New birthdays and follow-ups may be due.
-    wake.now();
-    summary
+    .await
 }
 
 /// Stops a job (the store is left as it was) or forgets a preview.
@@ -137,7 +132,7 @@ pub async fn export_customers(
     job: u32,
     request: ExportRequest,
 ) -> CommandResult<Exported> {
-    jobs::run(&app, &jobs, state.data_dir.clone(), job, move |job| {
+    jobs::run(&app, &jobs, &state, job, move |job| {
         let ExportRequest {
             path,
             format,

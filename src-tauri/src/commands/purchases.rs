@@ -1,4 +1,5 @@
 use kizuna_core::purchase::{Purchase, PurchaseInput, RecordedPurchase};
+use kizuna_core::undo::Undo;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -25,7 +26,11 @@ pub async fn update_purchase(
     Ok(store.update_purchase(id, input, &clock)?)
 }
 
+/// Deletes a purchase; the result undoes it (its follow-ups come back as
+/// they were).
 #[tauri::command]
-pub async fn delete_purchase(state: State<'_, AppState>, id: i64) -> CommandResult<Purchase> {
-    Ok(state.store()?.delete_purchase(id)?)
+pub async fn delete_purchase(state: State<'_, AppState>, id: i64) -> CommandResult<Undo> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.delete_purchase(id, &clock)?)
 }

@@ -1,9 +1,9 @@
 use kizuna_core::reminder::{DraftLanguage, FollowUpPlan, ReminderAction, TodayView};
+use kizuna_core::undo::Undo;
 use kizuna_core::{Error, FieldError, FieldErrorCode};
 use tauri::State;
 
 use crate::error::{CommandError, CommandResult};
-use crate::scheduler::Wake;
 use crate::state::{AppState, clock};
 
 #[tauri::command]
@@ -24,20 +24,16 @@ pub async fn due_count(state: State<'_, AppState>) -> CommandResult<u32> {
     Ok(store.due_count(&clock)?)
 }
 
+/// Done, snooze or skip, in one transaction; the result undoes it.
 #[tauri::command]
 pub async fn act_on_reminder(
     state: State<'_, AppState>,
-    wake: State<'_, Wake>,
     key: String,
-    customer_id: Option<i64>,
     action: ReminderAction,
-) -> CommandResult<()> {
+) -> CommandResult<Undo> {
     let mut store = state.store()?;
     let clock = clock(&store)?;
-    store.act_on_reminder(&key, customer_id, &action, &clock)?;
-    drop(store);
-    wake.now();
-    Ok(())
+    Ok(store.act_on_reminder(&key, &action, &clock)?)
 }
 
 #[tauri::command]

@@ -2,7 +2,6 @@ use kizuna_core::settings::Settings;
 use tauri::State;
 
 use crate::error::CommandResult;
-use crate::scheduler::Wake;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -14,13 +13,10 @@ pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings>
 pub async fn save_settings(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    wake: State<'_, Wake>,
     settings: Settings,
 ) -> CommandResult<Settings> {
     let saved = state.store()?.save_settings(&settings)?;
     apply_start_at_login(&app, saved.start_at_login);
-    // The reminder time, quiet hours or language may have changed.
-    wake.now();
     Ok(saved)
 }
 
@@ -36,6 +32,6 @@ fn apply_start_at_login(app: &tauri::AppHandle, wanted: bool) {
         (_, Err(e)) => Err(e),
     };
     if let Err(e) = result {
-        eprintln!("start at login could not be changed: {e}");
+        tracing::warn!(error = %e, "start at login could not be changed");
     }
 }

@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 use kizuna_core::promise::Promise;
 use kizuna_core::touchpoint::{LoggedTouchpoint, Touchpoint, TouchpointInput};
+use kizuna_core::undo::Undo;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -27,9 +28,12 @@ pub async fn update_touchpoint(
     Ok(store.update_touchpoint(id, input, &clock)?)
 }
 
+/// Deletes a touchpoint; the result undoes it.
 #[tauri::command]
-pub async fn delete_touchpoint(state: State<'_, AppState>, id: i64) -> CommandResult<Touchpoint> {
-    Ok(state.store()?.delete_touchpoint(id)?)
+pub async fn delete_touchpoint(state: State<'_, AppState>, id: i64) -> CommandResult<Undo> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.delete_touchpoint(id, &clock)?)
 }
 
 #[tauri::command]
@@ -54,4 +58,12 @@ pub async fn set_promise_done(
     let mut store = state.store()?;
     let clock = clock(&store)?;
     Ok(store.set_promise_done(id, done, &clock)?)
+}
+
+/// Deletes a promise; the result undoes it.
+#[tauri::command]
+pub async fn delete_promise(state: State<'_, AppState>, id: i64) -> CommandResult<Undo> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.delete_promise(id, &clock)?)
 }

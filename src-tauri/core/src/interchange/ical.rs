@@ -12,9 +12,9 @@ use calcard::icalendar::{
 };
 use chrono::{Datelike, NaiveDate};
 
-use crate::calendar::PartialDate;
-use crate::clock::Clock;
-use crate::customer::{CustomerProfile, ImportantDateKind};
+use crate::domain::calendar::PartialDate;
+use crate::domain::clock::Clock;
+use crate::domain::customer::{CustomerProfile, ImportantDateKind};
 use crate::error::Result;
 use crate::reminder::{DraftLanguage, Reminder};
 use crate::store::Store;
@@ -185,7 +185,7 @@ fn planned(r: &Reminder, stamp: i64, language: DraftLanguage) -> ICalendarCompon
         .as_ref()
         .map(|c| c.display_name.clone())
         .unwrap_or_default();
-    let what = crate::reminder::headline(r, language);
+    let what = r.headline.clone();
     let summary = match (who.is_empty(), language) {
         (true, _) => what,
         (false, DraftLanguage::Ja) => format!("{who} 様: {what}"),
@@ -258,7 +258,7 @@ impl Store {
         let rows: Vec<(String, String, CustomerProfile)> = customers
             .into_iter()
             .map(|c| {
-                let name = crate::kana::display_name(
+                let name = crate::domain::kana::display_name(
                     &c.profile.family_name,
                     &c.profile.given_name,
                     &c.profile.company,

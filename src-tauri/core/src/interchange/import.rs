@@ -8,22 +8,22 @@
 //! same file again finds every contact unchanged.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::vtab::array::Array;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::text::TextEncoding;
 use super::{ImportProblem, ImportProblemCode, Incoming, Progress, ReadFile, on_two_cores, step};
-use crate::clock::Clock;
-use crate::customer::{self, CustomerProfile, Extra, LIMIT_NAME, LIMIT_TAG};
+use crate::domain::clock::Clock;
+use crate::domain::customer::{self, CustomerProfile, Extra, LIMIT_NAME, LIMIT_TAG};
+use crate::domain::kana;
+use crate::domain::ladder::Stage;
+use crate::domain::search::{Documents, documents};
 use crate::error::{FieldErrorCode, Result};
-use crate::kana;
-use crate::store::Store;
+use crate::store::search::DeferredIndex;
+use crate::store::{Store, contacts, customers, referrals};
 
 /// What the import will do with a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -436,7 +436,7 @@ fn remove_marked(p: &mut CustomerProfile, removals: HashMap<&'static str, Vec<us
     }
 }
 
-fn partial_text(d: &crate::calendar::PartialDate) -> String {
+fn partial_text(d: &crate::domain::calendar::PartialDate) -> String {
     match d.year {
         Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
         None => format!("--{:02}-{:02}", d.month, d.day),
@@ -668,9 +668,6 @@ fn reachable(p: &CustomerProfile) -> bool {
 impl Known {
     fn load(conn: &Connection, contacts: &[Incoming]) -> Result<Known> {
         let mut known = Known::default();
-        let array = |values: Vec<String>| -> Array {
-            Rc::new(values.into_iter().map(Value::from).collect())
-        };
         let uids: Vec<String> = contacts.iter().filter_map(|c| c.uid.clone()).collect();
         let mut emails: Vec<String> = Vec::new();
         let mut phones: Vec<String> = Vec::new();
@@ -688,70 +685,21 @@ impl Known {
                 names.push(full_name(&p.family_name, &p.given_name, &p.company));
             }
         }
-        if !uids.is_empty() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT c.uid, c.id FROM rarray(?1) k CROSS JOIN customers c ON c.uid = k.value",
-            )?;
-            for row in stmt.query_map([array(uids)], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
-                let (uid, id) = row?;
-                known.by_uid.insert(uid, id);
+        known.by_uid.extend(contacts::by_uid(conn, &uids)?);
+        for (address, id, family, given, company) in contacts::by_email(conn, &emails)? {
+            let list = known.by_email.entry(lower(&address)).or_default();
+            if !list.iter().any(|(other, _)| *other == id) {
+                list.push((id, name_key(&family, &given, &company)));
             }
         }
-        let person = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(String, i64, NameKey)> {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                name_key(
-                    &r.get::<_, String>(2)?,
-                    &r.get::<_, String>(3)?,
-                    &r.get::<_, String>(4)?,
-                ),
-            ))
-        };
-        if !emails.is_empty() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT e.address, c.id, c.family_name, c.given_name, c.company
-                   FROM rarray(?1) k
-                   CROSS JOIN customer_emails e ON e.address = k.value COLLATE NOCASE
-                   JOIN customers c ON c.id = e.customer_id
-                  ORDER BY c.id",
-            )?;
-            for row in stmt.query_map([array(emails)], person)? {
-                let (address, id, name) = row?;
-                let list = known.by_email.entry(lower(&address)).or_default();
-                if !list.iter().any(|(other, _)| *other == id) {
-                    list.push((id, name));
-                }
+        for (digits, id, family, given, company) in contacts::by_phone(conn, &phones)? {
+            let list = known.by_phone.entry(digits).or_default();
+            if !list.iter().any(|(other, _)| *other == id) {
+                list.push((id, name_key(&family, &given, &company)));
             }
         }
-        if !phones.is_empty() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT ph.digits, c.id, c.family_name, c.given_name, c.company
-                   FROM rarray(?1) k
-                   CROSS JOIN customer_phones ph ON ph.digits = k.value
-                   JOIN customers c ON c.id = ph.customer_id
-                  ORDER BY c.id",
-            )?;
-            for row in stmt.query_map([array(phones)], person)? {
-                let (digits, id, name) = row?;
-                let list = known.by_phone.entry(digits).or_default();
-                if !list.iter().any(|(other, _)| *other == id) {
-                    list.push((id, name));
-                }
-            }
-        }
-        if !names.is_empty() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT family_name || char(31) || given_name || char(31) || company, id
-                   FROM customers
-                  WHERE family_name || char(31) || given_name || char(31) || company IN rarray(?1)",
-            )?;
-            for row in
-                stmt.query_map([array(names)], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
-            {
-                let (name, id) = row?;
-                known.by_name.entry(name).or_default().push(id);
-            }
+        for (name, id) in contacts::by_full_name(conn, &names)? {
+            known.by_name.entry(name).or_default().push(id);
         }
         Ok(known)
     }
@@ -890,7 +838,7 @@ impl Store {
                 }
             }
         }
-        let known = Known::load(&self.conn, &admitted)?;
+        let known = Known::load(self.conn(), &admitted)?;
 
         /// One customer the import writes: the contacts that make it up, and
         /// the customer they are already in the book as.
@@ -1047,96 +995,89 @@ impl Store {
         let mut progress = progress;
         let backup = self.backup_before("import", clock)?;
         let total = plan.steps.len() as u64;
-        let tx = self.conn.transaction()?;
+        let mut tx = self.begin()?;
         let mut referrals: Vec<(i64, String)> = Vec::new();
         // The search documents are worked out on the other core while this
         // one writes: folding text costs as much as storing it.
-        let (ids, documents) = std::thread::scope(
-            |scope| -> Result<(Vec<i64>, Vec<crate::search::Documents>)> {
-                let folding = scope.spawn(|| {
-                    plan.steps
-                        .iter()
-                        .map(|s| match s {
-                            Step::New { profile, .. } | Step::Update { profile, .. } => {
-                                crate::search::documents(profile)
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                });
-                // New customers first, many rows to a statement; a UID another
-                // customer took since the preview (or repeated) gets a new one.
-                let taken = uids_taken(&tx, &plan.steps)?;
-                let mut given: std::collections::HashSet<&str> = std::collections::HashSet::new();
-                let new: Vec<(&CustomerProfile, String)> = plan
-                    .steps
+        let (ids, documents) = std::thread::scope(|scope| -> Result<(Vec<i64>, Vec<Documents>)> {
+            let folding = scope.spawn(|| {
+                plan.steps
                     .iter()
-                    .filter_map(|s| match s {
-                        Step::New { uid, profile, .. } => {
-                            let uid = match uid {
-                                Some(uid) if !taken.contains(uid) && given.insert(uid) => {
-                                    uid.clone()
-                                }
-                                _ => uuid::Uuid::new_v4().to_string(),
-                            };
-                            Some((profile, uid))
+                    .map(|s| match s {
+                        Step::New { profile, .. } | Step::Update { profile, .. } => {
+                            documents(profile)
                         }
-                        Step::Update { .. } => None,
                     })
-                    .collect();
-                let mut new_ids: Vec<i64> = Vec::with_capacity(new.len());
-                for chunk in new.chunks(1024) {
-                    step(&mut progress, new_ids.len() as u64, total)?;
-                    new_ids.extend(customer::insert_customer_rows(&tx, chunk, clock)?);
-                }
-                let added: Vec<(i64, &CustomerProfile)> = new_ids
-                    .iter()
-                    .copied()
-                    .zip(new.iter().map(|(p, _)| *p))
-                    .collect();
-                let mut new_ids = new_ids.into_iter();
-                let mut ids: Vec<i64> = Vec::with_capacity(plan.steps.len());
-                for (n, s) in plan.steps.iter().enumerate() {
-                    match s {
-                        Step::New {
-                            referred_by_uid, ..
-                        } => {
-                            let id = new_ids.next().ok_or_else(|| {
-                                crate::error::Error::Internal(
-                                    "a new customer went missing".to_owned(),
-                                )
-                            })?;
-                            ids.push(id);
-                            if let Some(referrer) = referred_by_uid {
-                                referrals.push((id, referrer.clone()));
-                            }
+                    .collect::<Vec<_>>()
+            });
+            // New customers first, many rows to a statement; a UID another
+            // customer took since the preview (or repeated) gets a new one.
+            let taken = uids_taken(&tx, &plan.steps)?;
+            let mut given: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            let new: Vec<(&CustomerProfile, String)> = plan
+                .steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::New { uid, profile, .. } => {
+                        let uid = match uid {
+                            Some(uid) if !taken.contains(uid) && given.insert(uid) => uid.clone(),
+                            _ => uuid::Uuid::new_v4().to_string(),
+                        };
+                        Some((profile, uid))
+                    }
+                    Step::Update { .. } => None,
+                })
+                .collect();
+            let mut new_ids: Vec<i64> = Vec::with_capacity(new.len());
+            for chunk in new.chunks(1024) {
+                step(&mut progress, new_ids.len() as u64, total)?;
+                new_ids.extend(customers::insert_rows(&mut tx, chunk, clock)?);
+            }
+            let added: Vec<(i64, &CustomerProfile)> = new_ids
+                .iter()
+                .copied()
+                .zip(new.iter().map(|(p, _)| *p))
+                .collect();
+            let mut new_ids = new_ids.into_iter();
+            let mut ids: Vec<i64> = Vec::with_capacity(plan.steps.len());
+            for (n, s) in plan.steps.iter().enumerate() {
+                match s {
+                    Step::New {
+                        referred_by_uid, ..
+                    } => {
+                        let id = new_ids.next().ok_or_else(|| {
+                            crate::error::Error::Internal("a new customer went missing".to_owned())
+                        })?;
+                        ids.push(id);
+                        if let Some(referrer) = referred_by_uid {
+                            referrals.push((id, referrer.clone()));
                         }
-                        Step::Update {
-                            id,
-                            profile,
-                            referred_by_uid,
-                        } => {
-                            if n % 64 == 0 {
-                                step(&mut progress, n as u64, total)?;
-                            }
-                            customer::update_customer_unindexed(&tx, *id, profile, clock)?;
-                            ids.push(*id);
-                            if let Some(referrer) = referred_by_uid {
-                                referrals.push((*id, referrer.clone()));
-                            }
+                    }
+                    Step::Update {
+                        id,
+                        profile,
+                        referred_by_uid,
+                    } => {
+                        if n % 64 == 0 {
+                            step(&mut progress, n as u64, total)?;
+                        }
+                        customers::update_unindexed(&mut tx, *id, profile, clock)?;
+                        ids.push(*id);
+                        if let Some(referrer) = referred_by_uid {
+                            referrals.push((*id, referrer.clone()));
                         }
                     }
                 }
-                // Every new customer's first stage, phones, e-mails and other parts at once.
-                let stages: Vec<(i64, crate::ladder::Stage)> =
-                    added.iter().map(|(id, p)| (*id, p.stage)).collect();
-                customer::record_first_stages(&tx, &stages, clock)?;
-                customer::insert_children_many(&tx, &added)?;
-                let documents = folding.join().map_err(|_| {
-                    crate::error::Error::Internal("folding search text failed".to_owned())
-                })?;
-                Ok((ids, documents))
-            },
-        )?;
+            }
+            // Every new customer's first stage, phones, e-mails and other parts at once.
+            let stages: Vec<(i64, Stage)> = added.iter().map(|(id, p)| (*id, p.stage)).collect();
+            customers::record_first_stages(&tx, &stages, clock)?;
+            customers::insert_children_many(&mut tx, &added)?;
+            let documents = folding.join().map_err(|_| {
+                crate::error::Error::Internal("folding search text failed".to_owned())
+            })?;
+            Ok((ids, documents))
+        })?;
         let created = u32::try_from(
             plan.steps
                 .iter()
@@ -1145,30 +1086,28 @@ impl Store {
         )
         .unwrap_or(u32::MAX);
         let updated = u32::try_from(plan.steps.len()).unwrap_or(u32::MAX) - created;
-        let mut index = crate::search::DeferredIndex::default();
+        let mut index = DeferredIndex::default();
         for (id, (names, doc)) in ids.into_iter().zip(documents) {
             index.push(id, names, doc);
         }
         // Introductions name customers by UID, who may have come in this file.
         for (id, referrer_uid) in referrals {
-            let referrer: Option<i64> = tx
-                .prepare_cached("SELECT id FROM customers WHERE uid = ?1")?
-                .query_row([&referrer_uid], |r| r.get(0))
-                .optional()?;
-            let has_referrer: bool = tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM referrals WHERE referred_id = ?1)")?
-                .query_row([id], |r| r.get(0))?;
+            let referrer = contacts::by_uid(&tx, std::slice::from_ref(&referrer_uid))?
+                .first()
+                .map(|(_, referrer)| *referrer);
+            let has_referrer = referrals::of_referred(&tx, id)?.is_some();
             if let Some(referrer) = referrer
                 && !has_referrer
-                && customer::check_referrer(&tx, Some(id), Some(referrer)).is_ok()
+                && customers::check_referrer(&tx, Some(id), Some(referrer)).is_ok()
             {
-                customer::set_referrer(&tx, id, Some(referrer), clock)?;
+                customers::set_referrer(&mut tx, id, Some(referrer), clock)?;
             }
         }
         index.write(&tx)?;
-        customer::remove_unused_tags(&tx)?;
+        customers::remove_unused_tags(&tx)?;
         step(&mut progress, total, total)?;
-        tx.commit()?;
+        self.commit(tx)?;
+        tracing::info!(created, updated, "import written");
         Ok(ImportSummary {
             created,
             updated,
@@ -1181,18 +1120,15 @@ impl Store {
 
 /// The UIDs of new customers that the book holds by now.
 fn uids_taken(conn: &Connection, steps: &[Step]) -> Result<std::collections::HashSet<String>> {
-    let uids: Array = Rc::new(
-        steps
-            .iter()
-            .filter_map(|s| match s {
-                Step::New { uid: Some(uid), .. } => Some(Value::from(uid.clone())),
-                _ => None,
-            })
-            .collect(),
-    );
-    let taken = conn
-        .prepare_cached("SELECT c.uid FROM rarray(?1) k CROSS JOIN customers c ON c.uid = k.value")?
-        .query_map([uids], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(taken)
+    let uids: Vec<String> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::New { uid: Some(uid), .. } => Some(uid.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(contacts::by_uid(conn, &uids)?
+        .into_iter()
+        .map(|(uid, _)| uid)
+        .collect())
 }

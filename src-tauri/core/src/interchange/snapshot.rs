@@ -7,80 +7,19 @@
 
 use std::io::Write;
 
-use rusqlite::types::{Value, ValueRef};
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
 use super::{Progress, step};
-use crate::clock::Clock;
+use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::{SCHEMA_VERSION, Store};
+use crate::store::rows::{self, TABLES};
+use crate::store::search::DeferredIndex;
+use crate::store::{SCHEMA_VERSION, Store, customers};
 
 /// What a snapshot says it is.
 const FORMAT: &str = "kizuna-snapshot";
 const FORMAT_VERSION: u32 = 1;
-
-/// The tables a snapshot holds, parents before children.
-const TABLES: &[&str] = &[
-    "settings",
-    "follow_up_plans",
-    "follow_up_steps",
-    "tags",
-    "customers",
-    "customer_phones",
-    "customer_emails",
-    "customer_addresses",
-    "important_dates",
-    "family_members",
-    "customer_tags",
-    "touchpoints",
-    "purchases",
-    "referrals",
-    "stage_changes",
-    "dismissed_suggestions",
-    "custom_reminders",
-    "reminder_states",
-    "notification_deliveries",
-];
-
-/// A table's stored columns (generated ones are derived, not stored).
-fn columns(conn: &rusqlite::Connection, table: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(&format!("PRAGMA table_xinfo({table})"))?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(6)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (name, hidden) = row?;
-        if hidden == 0 {
-            out.push(name);
-        }
-    }
-    Ok(out)
-}
-
-fn to_json(value: ValueRef<'_>) -> Json {
-    match value {
-        ValueRef::Null => Json::Null,
-        ValueRef::Integer(i) => Json::from(i),
-        ValueRef::Real(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
-        ValueRef::Text(t) => Json::String(String::from_utf8_lossy(t).into_owned()),
-        // No Kizuna column holds bytes; written as text if one ever does.
-        ValueRef::Blob(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
-    }
-}
-
-fn from_json(value: &Json) -> Value {
-    match value {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Integer(i64::from(*b)),
-        Json::Number(n) => n
-            .as_i64()
-            .map(Value::Integer)
-            .or_else(|| n.as_f64().map(Value::Real))
-            .unwrap_or(Value::Null),
-        Json::String(s) => Value::Text(s.clone()),
-        other => Value::Text(other.to_string()),
-    }
-}
 
 #[derive(Deserialize)]
 struct Snapshot {
@@ -116,32 +55,19 @@ impl Store {
         )?;
         for (t, table) in TABLES.iter().enumerate() {
             step(&mut progress, t as u64, TABLES.len() as u64)?;
-            let cols = columns(&self.conn, table)?;
             if t > 0 {
                 out.write_all(b",")?;
             }
             write!(out, "\"{table}\":[")?;
-            // Table and column names come from the fixed list and the schema.
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT {} FROM {table} ORDER BY 1",
-                cols.iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))?;
-            let mut rows = stmt.query([])?;
             let mut first = true;
-            while let Some(r) = rows.next()? {
-                let mut object = Map::with_capacity(cols.len());
-                for (i, c) in cols.iter().enumerate() {
-                    object.insert(c.clone(), to_json(r.get_ref(i)?));
-                }
+            rows::each(self.conn(), table, |row| {
                 if !first {
                     out.write_all(b",\n")?;
                 }
                 first = false;
-                serde_json::to_writer(&mut *out, &object)?;
-            }
+                serde_json::to_writer(&mut *out, row)?;
+                Ok(())
+            })?;
             out.write_all(b"]")?;
         }
         out.write_all(b"}}\n")?;
@@ -171,15 +97,15 @@ impl Store {
             });
         }
         // Every table and column must be one this version knows.
-        let mut plan: Vec<(&str, Vec<String>, &Vec<Json>)> = Vec::new();
+        let mut plan: Vec<(&str, &Vec<Json>)> = Vec::new();
         for table in TABLES {
-            let known = columns(&self.conn, table)?;
-            let rows = match snapshot.tables.get(*table) {
-                Some(Json::Array(rows)) => rows,
+            let known = rows::columns(self.conn(), table)?;
+            let table_rows = match snapshot.tables.get(*table) {
+                Some(Json::Array(table_rows)) => table_rows,
                 Some(_) => return Err(Error::NotKizunaFile(format!("{table} is not a list"))),
                 None => continue,
             };
-            for row in rows {
+            for row in table_rows {
                 let Json::Object(object) = row else {
                     return Err(Error::NotKizunaFile(format!(
                         "a row of {table} is not an object"
@@ -191,7 +117,7 @@ impl Store {
                     )));
                 }
             }
-            plan.push((table, known, rows));
+            plan.push((table, table_rows));
         }
         if let Some(unknown) = snapshot
             .tables
@@ -203,43 +129,16 @@ impl Store {
         let backup = self.backup_before("restore", clock)?;
         let total: u64 = plan
             .iter()
-            .map(|(_, _, rows)| rows.len() as u64)
+            .map(|(_, table_rows)| table_rows.len() as u64)
             .sum::<u64>()
             * 2;
         let mut done = 0u64;
-        let tx = self.conn.transaction()?;
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON;")?;
-        for table in TABLES.iter().rev() {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
-        }
-        // What is derived goes too, and is rebuilt below.
-        tx.execute_batch(
-            "DELETE FROM touch_tallies; DELETE FROM purchase_tallies;
-             DELETE FROM customer_search; DELETE FROM customer_names;
-             INSERT INTO customer_fts (customer_fts) VALUES ('delete-all');
-             DELETE FROM reminder_agenda; DELETE FROM reminder_agenda_dirty;",
-        )?;
-        for (table, known, rows) in &plan {
-            for row in rows.iter() {
+        let mut tx = self.begin()?;
+        rows::clear_recorded(&tx)?;
+        for (table, table_rows) in &plan {
+            for row in table_rows.iter() {
                 let Json::Object(object) = row else { continue };
-                let cols: Vec<&String> = known.iter().filter(|c| object.contains_key(*c)).collect();
-                let sql = format!(
-                    "INSERT INTO {table} ({}) VALUES ({})",
-                    cols.iter()
-                        .map(|c| format!("\"{c}\""))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    (1..=cols.len())
-                        .map(|i| format!("?{i}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                let values: Vec<Value> = cols
-                    .iter()
-                    .map(|c| from_json(&object[c.as_str()]))
-                    .collect();
-                tx.prepare_cached(&sql)?
-                    .execute(rusqlite::params_from_iter(values.iter()))?;
+                rows::insert(&tx, table, object)?;
                 done += 1;
                 if done.is_multiple_of(1024) {
                     step(&mut progress, done, total)?;
@@ -247,30 +146,33 @@ impl Store {
             }
         }
         // The search index, from each customer's profile.
-        let ids: Vec<i64> = tx
-            .prepare("SELECT id FROM customers")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut index = crate::search::DeferredIndex::default();
-        for id in &ids {
-            let customer = crate::customer::load_customer(&tx, *id)?;
-            index.add(*id, &customer.profile);
+        let mut index = DeferredIndex::default();
+        for id in customers::ids(&tx)? {
+            let customer = customers::load(&tx, id)?;
+            index.add(id, &customer.profile);
             done += 1;
             if done.is_multiple_of(512) {
                 step(&mut progress, done, total)?;
             }
         }
         index.write(&tx)?;
-        tx.execute("UPDATE reminder_agenda_meta SET built_for = NULL", [])?;
-        let counts: (u32, u32, u32) = tx.query_row(
-            "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM touchpoints),
-                    (SELECT count(*) FROM purchases)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        tx.commit()
-            .map_err(|e| Error::NotKizunaFile(format!("the export does not hold together: {e}")))?;
+        // Everything else derived is worked out from what came in.
+        tx.changed.everything();
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let (touchpoints, purchases) = crate::store::record_counts(&tx)?;
+        let counts = (
+            count(customers::count(&tx)?),
+            count(touchpoints),
+            count(purchases),
+        );
+        self.commit(tx).map_err(|e| match e {
+            Error::Storage(e) => {
+                Error::NotKizunaFile(format!("the export does not hold together: {e}"))
+            }
+            other => other,
+        })?;
         self.after_replace()?;
+        tracing::info!(customers = counts.0, "store restored from a JSON export");
         step(&mut progress, total, total)?;
         Ok(RestoredCounts {
             customers: counts.0,

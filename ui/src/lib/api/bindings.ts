@@ -1,7 +1,7 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "reminder_gone" | "changed_since" | "undo_expired";
 
 export type FieldErrorCode = "required" | "too_long" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed";
 
@@ -176,6 +176,11 @@ digest_threshold: number,
  */
 date_lead_days: number, 
 /**
+ * Days after a birthday or other date that a missed greeting is still
+ * offered, as a belated one; then it goes.
+ */
+belated_days: number, 
+/**
  * Keep-in-touch cadence in days per ladder stage, prospect first;
  * 0 turns it off for that stage.
  */
@@ -203,6 +208,10 @@ export type AppInfo = { version: string,
  * The folder holding the store and its backups.
  */
 data_dir: string, 
+/**
+ * The folder of the app's log files.
+ */
+log_dir: string, 
 /**
  * Why the store could not be opened, if it could not.
  */
@@ -555,9 +564,14 @@ due_on: string,
  */
 due_at: number, 
 /**
- * The day of the occasion itself; before it for a lead-time reminder.
+ * The day of the occasion itself (before it for a lead card); the
+ * purchase for a follow-up; the last contact for keep-in-touch.
  */
 occasion_on: string, 
+/**
+ * The last day it is offered; `null` for touches that stay until done.
+ */
+expires_on: string | null, 
 /**
  * Age, or years since, on the occasion.
  */
@@ -572,7 +586,13 @@ subject: string, follow_up: FollowUpKind | null,
  */
 snoozed: boolean, 
 /**
- * A ready message in the user's language.
+ * What it is about in one line, in the reminder's language (see
+ * `headline.rs`): the Today card, the notification and the calendar
+ * all show this.
+ */
+headline: string, 
+/**
+ * A ready message in the reminder's language.
  */
 draft: string, };
 
@@ -600,7 +620,13 @@ export type DraftLanguage = "ja" | "en";
 
 export type ReminderTouch = { kind: TouchpointKind, summary: string, };
 
-export type ReminderAction = { "action": "done", log: ReminderTouch | null, } | { "action": "snooze", until: number, } | { "action": "skip" } | { "action": "reopen" };
+export type ReminderAction = { "action": "done", log: ReminderTouch | null, } | { "action": "snooze", until: number, } | { "action": "skip" };
+
+export type Undo = { 
+/**
+ * The undo log entry.
+ */
+id: number, };
 
 export type TextEncoding = "auto" | "utf8" | "shift_jis" | "windows1252" | "utf16_le" | "utf16_be";
 
@@ -742,6 +768,7 @@ export const TOUCHPOINT_KINDS: TouchpointKind[] = ['visit', 'call', 'email', 'me
 export const DEFAULT_TEMPLATES: Record<DraftLanguage, Record<string, string>> = {
   ja: {
     birthday: "{name}\nお誕生日おめでとうございます。素敵な一年になりますように。いつもありがとうございます。",
+    belated: "{name}\n遅くなりましたが、{occasion}おめでとうございます。ささやかながらお祝いの気持ちをお伝えしたく、ご連絡しました。",
     family_birthday: "{name}\n{occasion}、おめでとうございます。ご家族の皆さまによろしくお伝えください。",
     important_date: "{name}\n{occasion}、おめでとうございます。これからもどうぞよろしくお願いいたします。",
     purchase_anniversary: "{name}\n初めてお取引いただいてから{occasion}になりました。いつも本当にありがとうございます。",
@@ -757,6 +784,7 @@ export const DEFAULT_TEMPLATES: Record<DraftLanguage, Record<string, string>> = 
   },
   en: {
     birthday: "Dear {name},\nHappy birthday! Wishing you a wonderful year ahead, and thank you for everything.",
+    belated: "Dear {name},\nA little late, but warmest wishes on {occasion}. I hope it was a wonderful day.",
     family_birthday: "Dear {name},\nCongratulations on {occasion}! Please pass on my best wishes.",
     important_date: "Dear {name},\nCongratulations on {occasion}. I look forward to many more years together.",
     purchase_anniversary: "Dear {name},\nIt is {occasion} since we first did business together. Thank you for your trust.",

@@ -2,9 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::calendar::PartialDate;
+use crate::domain::calendar::PartialDate;
+use crate::domain::kana;
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
-use crate::kana;
 
 /// Names, readings, company, title, item names.
 pub const LIMIT_NAME: usize = 100;

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::calendar::PartialDate;
-use crate::customer::{CustomerProfile, ImportantDateKind};
+use crate::domain::calendar::PartialDate;
+use crate::domain::customer::{CustomerProfile, ImportantDateKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -1,167 +1,202 @@
-//! Reading and writing customers. Every write runs in one transaction and
-//! keeps the search document, the referral and the stage history in step.
+//! Customers and their parts (phones, e-mails, addresses, dates, family,
+//! tags), their introduction and their stage history. Writers keep the
+//! search documents in step and record what they changed.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::validation::validate;
-use super::{
+use super::{Tx, search};
+use crate::domain::calendar::{self, PartialDate};
+use crate::domain::clock::Clock;
+use crate::domain::customer::{
     Address, ContactChannel, Customer, CustomerProfile, CustomerRef, Email, Extra, FamilyMember,
     ImportantDate, ImportantDateKind, Phone, Source, TagCount,
 };
-use crate::calendar::{self, PartialDate};
-use crate::clock::Clock;
+use crate::domain::kana;
+use crate::domain::ladder::Stage;
 use crate::error::{Error, FieldErrorCode, Result};
-use crate::kana;
-use crate::ladder::Stage;
-use crate::search;
-use crate::store::Store;
 
-impl Store {
-    pub fn create_customer(&mut self, profile: CustomerProfile, clock: &Clock) -> Result<Customer> {
-        let profile = validate(profile, clock.today()).map_err(Error::Validation)?;
-        let tx = self.conn.transaction()?;
-        let id = insert_customer(&tx, &profile, None, clock)?;
-        tx.commit()?;
-        self.customer(id)
-    }
+/// How many customers are stored (active and archived).
+pub(crate) fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+}
 
-    pub fn update_customer(
-        &mut self,
-        id: i64,
-        profile: CustomerProfile,
-        clock: &Clock,
-    ) -> Result<Customer> {
-        let profile = validate(profile, clock.today()).map_err(Error::Validation)?;
-        let tx = self.conn.transaction()?;
-        update_customer_in(&tx, id, &profile, clock)?;
-        remove_unused_tags(&tx)?;
-        tx.commit()?;
-        self.customer(id)
-    }
+/// Every tag in use by active customers, with counts, by name.
+pub(crate) fn tags(conn: &Connection) -> Result<Vec<TagCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.name, count(c.id)
+           FROM tags t
+           JOIN customer_tags ct ON ct.tag_id = t.id
+           JOIN customers c ON c.id = ct.customer_id AND c.archived = 0
+          GROUP BY t.id
+          ORDER BY t.name COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(TagCount {
+            name: r.get(0)?,
+            customers: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
 
-    /// Hides a customer from the list and from reminders; nothing is lost.
-    pub fn archive_customer(&mut self, id: i64, clock: &Clock) -> Result<Customer> {
-        let changed = self.conn.execute(
-            "UPDATE customers SET archived = 1, archived_at = ?2, updated_at = ?2 WHERE id = ?1",
-            params![id, clock.timestamp()],
-        )?;
-        if changed == 0 {
-            return Err(Error::not_found("customer", id));
-        }
-        self.customer(id)
-    }
+/// Archives (or brings back) a customer; false when there is none.
+pub(crate) fn set_archived(tx: &mut Tx<'_>, id: i64, archived: bool, at: i64) -> Result<bool> {
+    let changed = tx
+        .prepare_cached(
+            "UPDATE customers SET archived = ?2, archived_at = CASE WHEN ?2 THEN ?3 END, updated_at = ?3
+              WHERE id = ?1",
+        )?
+        .execute(params![id, archived, at])?;
+    tx.changed.profile(id);
+    Ok(changed > 0)
+}
 
-    pub fn restore_customer(&mut self, id: i64, clock: &Clock) -> Result<Customer> {
-        let changed = self.conn.execute(
-            "UPDATE customers SET archived = 0, archived_at = NULL, updated_at = ?2 WHERE id = ?1",
-            params![id, clock.timestamp()],
-        )?;
-        if changed == 0 {
-            return Err(Error::not_found("customer", id));
-        }
-        self.customer(id)
+/// Deletes a customer and, through the schema's cascades, everything
+/// recorded about them; false when there is none.
+pub(crate) fn delete(tx: &mut Tx<'_>, id: i64) -> Result<bool> {
+    let referrer: Option<i64> = tx
+        .prepare_cached("SELECT referrer_id FROM referrals WHERE referred_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    let introduced: Vec<i64> = tx
+        .prepare_cached("SELECT referred_id FROM referrals WHERE referrer_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // The search rows go first and explicitly, so their trigger removes the
+    // entry from the full-text index.
+    tx.execute("DELETE FROM customer_search WHERE customer_id = ?1", [id])?;
+    tx.execute("DELETE FROM customer_names WHERE customer_id = ?1", [id])?;
+    let deleted = tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+    remove_unused_tags(tx)?;
+    tx.changed.referral(id, referrer);
+    // Those they introduced lose their introduction (and its channel).
+    for referred in introduced {
+        tx.changed.referral(referred, None);
     }
-
-    /// Deletes a customer and everything recorded about them, for good.
-    pub fn delete_customer(&mut self, id: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        // The search row goes first and explicitly, so its trigger removes
-        // the entry from the full-text index.
-        tx.execute("DELETE FROM customer_search WHERE customer_id = ?1", [id])?;
-        tx.execute("DELETE FROM customer_names WHERE customer_id = ?1", [id])?;
-        let deleted = tx.execute("DELETE FROM customers WHERE id = ?1", [id])?;
-        if deleted == 0 {
-            return Err(Error::not_found("customer", id));
-        }
-        remove_unused_tags(&tx)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// One customer with every detail the customer page shows.
-    pub fn customer(&self, id: i64) -> Result<Customer> {
-        load_customer(&self.conn, id)
-    }
-
-    /// Every tag in use by active customers, with counts, by name.
-    pub fn tags(&self) -> Result<Vec<TagCount>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT t.name, count(c.id)
-               FROM tags t
-               JOIN customer_tags ct ON ct.tag_id = t.id
-               JOIN customers c ON c.id = ct.customer_id AND c.archived = 0
-              GROUP BY t.id
-              ORDER BY t.name COLLATE NOCASE",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(TagCount {
-                name: r.get(0)?,
-                customers: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// How many customers are stored (active and archived).
-    pub fn customer_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
-    }
+    Ok(deleted > 0)
 }
 
 /// Replaces a stored customer's profile with a validated one; shared by the
 /// form and by imports, which run many of these inside one transaction.
-pub(crate) fn update_customer_in(
-    conn: &Connection,
+pub(crate) fn update(
+    tx: &mut Tx<'_>,
     id: i64,
     profile: &CustomerProfile,
     clock: &Clock,
 ) -> Result<()> {
-    update_customer_unindexed(conn, id, profile, clock)?;
-    search::index_customer(conn, id, profile)
+    update_unindexed(tx, id, profile, clock)?;
+    search::index_customer(tx, id, profile)
 }
 
-/// [`update_customer_in`] without its search documents (see
-/// [`insert_customer_row`]).
-pub(crate) fn update_customer_unindexed(
-    conn: &Connection,
+/// [`update`] without its search documents (see [`insert_row`]). Dates
+/// that were already known keep when they became known; a changed one is
+/// known from now.
+pub(crate) fn update_unindexed(
+    tx: &mut Tx<'_>,
     id: i64,
     profile: &CustomerProfile,
     clock: &Clock,
 ) -> Result<()> {
-    let previous_stage: Stage = conn
-        .query_row("SELECT stage FROM customers WHERE id = ?1", [id], |r| {
-            r.get(0)
+    let (previous_stage, previous_birthday): (Stage, Option<(u32, u32)>) = tx
+        .prepare_cached("SELECT stage, birthday_month, birthday_day FROM customers WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<u32>>(1)?.zip(r.get::<_, Option<u32>>(2)?),
+            ))
         })
         .optional()?
         .ok_or_else(|| Error::not_found("customer", id))?;
-    check_referrer(conn, Some(id), profile.referred_by)?;
+    check_referrer(tx, Some(id), profile.referred_by)?;
     let mut values = profile_values(profile)?;
     values.extend([Value::Integer(clock.timestamp()), Value::Integer(id)]);
-    conn.prepare_cached(&format!(
+    tx.prepare_cached(&format!(
         "UPDATE customers SET ({PROFILE_COLUMNS}) = ({}), updated_at = ? WHERE id = ?",
         placeholders(PROFILE_COLUMN_COUNT)
     ))?
     .execute(rusqlite::params_from_iter(values))?;
-    delete_children(conn, id)?;
-    insert_children(conn, id, profile)?;
-    set_referrer(conn, id, profile.referred_by, clock)?;
-    // Being introduced (or not) changes what the first purchase was.
-    crate::purchase::rederive_channels(conn, id)?;
-    if previous_stage != profile.stage {
-        record_stage_change(
-            conn,
-            id,
-            Some(previous_stage),
-            profile.stage,
-            "",
-            None,
-            clock,
-        )?;
+    if profile.birthday.map(|b| (b.month, b.day)) != previous_birthday {
+        tx.prepare_cached("UPDATE customers SET birthday_known_at = ?2 WHERE id = ?1")?
+            .execute(params![id, clock.timestamp()])?;
     }
+    let known = KnownDates::read(tx, id)?;
+    delete_children(tx, id)?;
+    insert_children_many(tx, &[(id, profile)])?;
+    known.restore(tx, id, clock)?;
+    set_referrer(tx, id, profile.referred_by, clock)?;
+    if previous_stage != profile.stage {
+        record_stage_change(tx, id, Some(previous_stage), profile.stage, "", None, clock)?;
+    }
+    tx.changed.profile(id);
     Ok(())
+}
+
+/// An important date as stored — `(kind, label, year, month, day)` — and
+/// when it became known.
+type KnownDate = (String, String, Option<i32>, u32, u32, Option<i64>);
+/// A family member's `(name, birthday month, day)` and when it became known.
+type KnownBirthday = (String, Option<u32>, Option<u32>, Option<i64>);
+
+/// When a customer's other dates and family birthdays became known, kept
+/// across a save that rewrites them.
+struct KnownDates {
+    dates: Vec<KnownDate>,
+    family: Vec<KnownBirthday>,
+}
+
+impl KnownDates {
+    fn read(conn: &Connection, id: i64) -> Result<KnownDates> {
+        let dates = conn
+            .prepare_cached(
+                "SELECT kind, label, year, month, day, known_at FROM important_dates
+                  WHERE customer_id = ?1",
+            )?
+            .query_map([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let family = conn
+            .prepare_cached(
+                "SELECT name, birthday_month, birthday_day, known_at FROM family_members
+                  WHERE customer_id = ?1",
+            )?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(KnownDates { dates, family })
+    }
+
+    /// New dates are known from now; those that were there keep their time
+    /// (NULL: since the customer was added).
+    fn restore(&self, conn: &Connection, id: i64, clock: &Clock) -> Result<()> {
+        conn.prepare_cached("UPDATE important_dates SET known_at = ?2 WHERE customer_id = ?1")?
+            .execute(params![id, clock.timestamp()])?;
+        conn.prepare_cached("UPDATE family_members SET known_at = ?2 WHERE customer_id = ?1")?
+            .execute(params![id, clock.timestamp()])?;
+        let mut date = conn.prepare_cached(
+            "UPDATE important_dates SET known_at = ?7
+              WHERE customer_id = ?1 AND kind = ?2 AND label = ?3 AND year IS ?4
+                AND month = ?5 AND day = ?6",
+        )?;
+        for (kind, label, year, month, day, known_at) in &self.dates {
+            date.execute(params![id, kind, label, year, month, day, known_at])?;
+        }
+        let mut member = conn.prepare_cached(
+            "UPDATE family_members SET known_at = ?5
+              WHERE customer_id = ?1 AND name = ?2 AND birthday_month IS ?3 AND birthday_day IS ?4",
+        )?;
+        for (name, month, day, known_at) in &self.family {
+            member.execute(params![id, name, month, day, known_at])?;
+        }
+        Ok(())
+    }
 }
 
 /// The customer columns a profile fills, in the order of [`profile_values`].
@@ -229,18 +264,18 @@ fn sort_key_of(p: &CustomerProfile) -> String {
     )
 }
 
-/// Inserts a validated profile with all its parts; shared by the form and by
-/// imports, which run many of these inside one transaction.
-pub(crate) fn insert_customer(
-    conn: &Connection,
+/// Inserts a validated profile with all its parts; shared by the form, the
+/// demo and imports.
+pub(crate) fn insert(
+    tx: &mut Tx<'_>,
     profile: &CustomerProfile,
     uid: Option<&str>,
     clock: &Clock,
 ) -> Result<i64> {
-    let id = insert_customer_row(conn, profile, uid, clock)?;
-    record_stage_change(conn, id, None, profile.stage, "", None, clock)?;
-    insert_children(conn, id, profile)?;
-    search::index_customer(conn, id, profile)?;
+    let id = insert_row(tx, profile, uid, clock)?;
+    record_stage_change(tx, id, None, profile.stage, "", None, clock)?;
+    insert_children_many(tx, &[(id, profile)])?;
+    search::index_customer(tx, id, profile)?;
     Ok(id)
 }
 
@@ -248,8 +283,8 @@ pub(crate) fn insert_customer(
 /// those afterwards) with one statement per 32 rows, which costs half of
 /// one statement per row; returns their ids in the order given. Their
 /// stage entries, parts and search documents are the caller's to write.
-pub(crate) fn insert_customer_rows(
-    conn: &Connection,
+pub(crate) fn insert_rows(
+    tx: &mut Tx<'_>,
     customers: &[(&CustomerProfile, String)],
     clock: &Clock,
 ) -> Result<Vec<i64>> {
@@ -270,7 +305,7 @@ pub(crate) fn insert_customer_rows(
             values.extend(profile_values(p)?);
             values.extend([now.clone(), now.clone()]);
         }
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut stmt = tx.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;
@@ -278,6 +313,9 @@ pub(crate) fn insert_customer_rows(
             let (uid, id) = row?;
             ids.insert(uid, id);
         }
+    }
+    for id in ids.values() {
+        tx.changed.profile(*id);
     }
     customers
         .iter()
@@ -313,17 +351,17 @@ pub(crate) fn record_first_stages(
     Ok(())
 }
 
-/// [`insert_customer`] without its first stage entry
-/// (`record_first_stages`), its phones, e-mails and other parts
-/// (`insert_children_many`) or its search documents (`search::DeferredIndex`),
-/// which an import writes for many customers at once.
-fn insert_customer_row(
-    conn: &Connection,
+/// [`insert`] without its first stage entry (`record_first_stages`), its
+/// phones, e-mails and other parts (`insert_children_many`) or its search
+/// documents (`search::DeferredIndex`), which an import writes for many
+/// customers at once.
+fn insert_row(
+    tx: &mut Tx<'_>,
     profile: &CustomerProfile,
     uid: Option<&str>,
     clock: &Clock,
 ) -> Result<i64> {
-    check_referrer(conn, None, profile.referred_by)?;
+    check_referrer(tx, None, profile.referred_by)?;
     let uid = uid.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
     let mut values = vec![Value::Text(uid)];
     values.extend(profile_values(profile)?);
@@ -331,15 +369,16 @@ fn insert_customer_row(
         Value::Integer(clock.timestamp()),
         Value::Integer(clock.timestamp()),
     ]);
-    conn.prepare_cached(&format!(
+    tx.prepare_cached(&format!(
         "INSERT INTO customers (uid, {PROFILE_COLUMNS}, created_at, updated_at) VALUES ({})",
         placeholders(PROFILE_COLUMN_COUNT + 3)
     ))?
     .execute(rusqlite::params_from_iter(values))?;
-    let id = conn.last_insert_rowid();
+    let id = tx.last_insert_rowid();
+    tx.changed.profile(id);
     // A new customer has no referral to remove.
     if profile.referred_by.is_some() {
-        set_referrer(conn, id, profile.referred_by, clock)?;
+        set_referrer(tx, id, profile.referred_by, clock)?;
     }
     Ok(id)
 }
@@ -381,36 +420,39 @@ pub(crate) fn check_referrer(
     Ok(())
 }
 
+/// Records who introduced `id` (or that nobody did). How far the
+/// introduction has come follows from the facts (`crate::derived`).
 pub(crate) fn set_referrer(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     id: i64,
     referrer: Option<i64>,
     clock: &Clock,
 ) -> Result<()> {
+    let previous: Option<i64> = tx
+        .prepare_cached("SELECT referrer_id FROM referrals WHERE referred_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if previous == referrer {
+        return Ok(());
+    }
     match referrer {
         None => {
-            conn.prepare_cached("DELETE FROM referrals WHERE referred_id = ?1")?
+            tx.prepare_cached("DELETE FROM referrals WHERE referred_id = ?1")?
                 .execute([id])?;
         }
         Some(referrer) => {
             // A changed referrer keeps the referral's history (when, status);
             // only who made it changes.
-            conn.prepare_cached(
+            tx.prepare_cached(
                 "INSERT INTO referrals (referrer_id, referred_id, introduced_at)
                  VALUES (?1, ?2, ?3)
                  ON CONFLICT (referred_id) DO UPDATE SET referrer_id = excluded.referrer_id",
             )?
             .execute(params![referrer, id, clock.timestamp()])?;
-            // A referral recorded late catches up with what already happened.
-            let met: bool = conn
-                .prepare_cached("SELECT touch_count > 0 FROM customers WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))?;
-            if met {
-                crate::referral::advance_after_contact(conn, id)?;
-            }
-            crate::referral::advance_after_purchase(conn, id)?;
         }
     }
+    tx.changed.referral(id, previous);
+    tx.changed.referral(id, referrer);
     Ok(())
 }
 
@@ -447,18 +489,18 @@ fn delete_children(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-fn insert_children(conn: &Connection, id: i64, p: &CustomerProfile) -> Result<()> {
-    insert_children_many(conn, &[(id, p)])
-}
-
 /// Writes the phones, e-mails, addresses, dates, family and tags of many
 /// customers in one statement per table (rows travel as one JSON array):
 /// for an import of thousands, one statement per row costs more than the
 /// rows themselves.
 pub(crate) fn insert_children_many(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     customers: &[(i64, &CustomerProfile)],
 ) -> Result<()> {
+    for (id, _) in customers {
+        tx.changed.profile(*id);
+    }
+    let conn: &Connection = tx;
     use serde_json::{Value as Json, json};
     let mut phones: Vec<Json> = Vec::new();
     let mut emails: Vec<Json> = Vec::new();
@@ -593,7 +635,7 @@ pub(crate) const CUSTOMER_COLUMNS: &str =
      cadence_days, honorific, stage, archived, archived_at, created_at, updated_at,
      extras";
 
-pub(crate) fn load_customer(conn: &Connection, id: i64) -> Result<Customer> {
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Customer> {
     let mut customer = conn
         .prepare_cached(&format!(
             "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"
@@ -688,12 +730,15 @@ pub(crate) fn load_customer(conn: &Connection, id: i64) -> Result<Customer> {
     Ok(customer)
 }
 
-/// Fails with NotFound unless the customer exists.
-pub(crate) fn load_customer_exists(conn: &Connection, id: i64) -> Result<()> {
-    let exists: bool = conn
+pub(crate) fn exists(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?1)")?
-        .query_row([id], |r| r.get(0))?;
-    if exists {
+        .query_row([id], |r| r.get(0))?)
+}
+
+/// Fails with NotFound unless the customer exists.
+pub(crate) fn require(conn: &Connection, id: i64) -> Result<()> {
+    if exists(conn, id)? {
         Ok(())
     } else {
         Err(Error::not_found("customer", id))
@@ -757,4 +802,12 @@ pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         created_at: r.get(24)?,
         updated_at: r.get(25)?,
     })
+}
+
+/// Every customer's id.
+pub(crate) fn ids(conn: &Connection) -> Result<Vec<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM customers ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }

@@ -5,11 +5,10 @@ use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Address, CustomerProfile, Email, FamilyMember, ImportantDate, Phone};
+use crate::domain::kana;
+use crate::domain::validation::Checker;
+pub use crate::domain::validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
 use crate::error::{FieldError, FieldErrorCode};
-use crate::kana;
-
-use crate::validation::Checker;
-pub use crate::validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
 /// Imported values without a field of their own: a photo kept as a data URL
 /// is the largest, so the limit is well above free text's.
 const LIMIT_EXTRA: usize = 2_000_000;

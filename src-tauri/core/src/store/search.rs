@@ -1,15 +1,6 @@
-//! Finding customers from one search box.
-//!
-//! Each customer has a folded search document (see `kana::fold`). A query is
-//! split into terms, all of which must match. Terms of three or more
-//! characters go through the FTS5 trigram index over every field. Shorter
-//! ones (林, 田中), which trigram cannot serve, scan the narrow names table
-//! (names, readings, company, tags) with `instr` when they stand alone, and
-//! check every field of the long terms' hits when they do not. A
-//! phone-like term also matches by its digits, so `09012345678` finds
-//! `090-1234-5678`. User text only ever travels as bound parameters: inside
-//! the FTS5 expression each term is an FTS5 string literal with `"` doubled,
-//! so `"` or `AND (` are searched for as text.
+//! Finding customers from one search box: the folded documents each
+//! customer is found by, and the queries over them. How a search text is
+//! split into terms is the domain's (`domain/search.rs`).
 
 use std::rc::Rc;
 
@@ -17,14 +8,12 @@ use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
 use rusqlite::{Connection, ToSql};
 
-use crate::customer::{CustomerPage, CustomerProfile, CustomerQuery, CustomerRow};
+use super::{ListTotal, Store};
+use crate::domain::customer::{CustomerPage, CustomerProfile, CustomerQuery, CustomerRow};
+use crate::domain::kana;
+use crate::domain::ladder::Stage;
+use crate::domain::search::{MAX_PAGE, SearchPlan, documents, plan};
 use crate::error::Result;
-use crate::kana;
-use crate::ladder::Stage;
-use crate::store::{ListTotal, Store};
-
-/// The largest window of rows one call returns.
-pub const MAX_PAGE: u32 = 500;
 
 /// Writes (or rewrites) a customer's search documents.
 pub(crate) fn index_customer(conn: &Connection, id: i64, p: &CustomerProfile) -> Result<()> {
@@ -92,108 +81,6 @@ impl DeferredIndex {
         )?;
         Ok(())
     }
-}
-
-/// A customer's search documents: `(names, doc)`.
-pub(crate) type Documents = (String, String);
-
-/// The folded text a customer is found by: `(names, doc)`. Fields are
-/// separated by newlines so that no match spans two fields; names also appear
-/// joined without a space, so "山田太郎" finds 山田 太郎.
-pub(crate) fn documents(p: &CustomerProfile) -> Documents {
-    let mut names: Vec<String> = vec![
-        p.family_name.clone(),
-        p.given_name.clone(),
-        format!("{}{}", p.family_name, p.given_name),
-        format!("{}{}", p.given_name, p.family_name),
-        p.family_name_reading.clone(),
-        p.given_name_reading.clone(),
-        format!("{}{}", p.family_name_reading, p.given_name_reading),
-        p.company.clone(),
-    ];
-    names.extend(p.tags.iter().cloned());
-    names.retain(|n| !n.is_empty());
-    names.dedup();
-    let names = fold_lines(names.iter().map(String::as_str));
-
-    let mut fields: Vec<String> = vec![names.clone(), p.title.clone()];
-    for phone in &p.phones {
-        fields.push(phone.number.clone());
-        fields.push(kana::digits(&phone.number));
-    }
-    fields.extend(p.emails.iter().map(|e| e.address.clone()));
-    for a in &p.addresses {
-        fields.push(format!(
-            "{} {}{}{} {}",
-            a.postal_code, a.region, a.locality, a.street, a.extended
-        ));
-        fields.push(kana::digits(&a.postal_code));
-    }
-    for m in &p.family_members {
-        fields.push(m.name.clone());
-        fields.push(m.reading.clone());
-    }
-    fields.extend(p.important_dates.iter().map(|d| d.label.clone()));
-    fields.push(p.likes.clone());
-    fields.push(p.notes.clone());
-    fields.push(p.met_how.clone());
-    fields.retain(|f| !f.trim().is_empty());
-    let doc = fold_lines(fields.iter().map(String::as_str));
-    (names, doc)
-}
-
-fn fold_lines<'a>(parts: impl Iterator<Item = &'a str>) -> String {
-    parts
-        .flat_map(str::lines)
-        .map(kana::fold)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A query split into what the index serves and what must be scanned.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct SearchPlan {
-    /// An FTS5 expression over 3+ character terms, or `None`.
-    fts: Option<String>,
-    /// Short terms; each inner list holds alternatives, any of which matches.
-    scans: Vec<Vec<String>>,
-    /// The first term, used to rank name matches first.
-    rank: Option<String>,
-}
-
-fn plan(text: &str) -> SearchPlan {
-    let folded = kana::fold(text);
-    let mut plan = SearchPlan::default();
-    let mut fts_terms = Vec::new();
-    for term in folded.split(' ').filter(|t| !t.is_empty()) {
-        let mut alternatives = vec![term.to_owned()];
-        if kana::is_phone_like(term) {
-            let digits = kana::digits(term);
-            if digits != term {
-                alternatives.push(digits);
-            }
-        }
-        if plan.rank.is_none() {
-            plan.rank = Some(term.to_owned());
-        }
-        if alternatives.iter().all(|a| a.chars().count() >= 3) {
-            let literals: Vec<String> = alternatives.iter().map(|a| fts_string(a)).collect();
-            fts_terms.push(format!("({})", literals.join(" OR ")));
-        } else {
-            plan.scans.push(alternatives);
-        }
-    }
-    if !fts_terms.is_empty() {
-        plan.fts = Some(fts_terms.join(" AND "));
-    }
-    plan
-}
-
-/// An FTS5 string literal: the text between double quotes, with embedded
-/// quotes doubled, is matched as a phrase of plain text.
-fn fts_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// The columns a list row is built from, for `customers c`.
@@ -441,31 +328,5 @@ impl Store {
             .map(|row| row.map(|r| (r.id, r)))
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_terms_scan_and_long_terms_use_the_index() {
-        let p = plan("田中 やまだ");
-        assert_eq!(p.scans, vec![vec!["田中".to_owned()]]);
-        assert_eq!(p.fts.as_deref(), Some("(\"やまだ\")"));
-        assert_eq!(p.rank.as_deref(), Some("田中"));
-    }
-
-    #[test]
-    fn phone_terms_also_match_by_digits() {
-        let p = plan("090-1234");
-        assert_eq!(p.fts.as_deref(), Some("(\"090-1234\" OR \"0901234\")"));
-    }
-
-    #[test]
-    fn quotes_in_terms_are_doubled_inside_a_literal() {
-        let p = plan("a\"b\"c");
-        assert_eq!(p.fts.as_deref(), Some("(\"a\"\"b\"\"c\")"));
-        assert_eq!(plan("   ").fts, None);
     }
 }

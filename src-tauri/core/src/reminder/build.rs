@@ -1,0 +1,66 @@
+//! Turning derived reminders into what the user reads: the customer beside
+//! each, the headline and a draft in the reminder's language.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use crate::domain::reminder::draft::draft;
+use crate::domain::reminder::headline::headline;
+use crate::domain::reminder::{DraftLanguage, Due, Reminder};
+use crate::domain::settings::Settings;
+use crate::error::Result;
+use crate::store::{purchases, reminder_facts};
+
+/// Full reminders for the given few; those whose customer is gone are left out.
+pub(crate) fn build(
+    conn: &Connection,
+    due: Vec<Due>,
+    settings: &Settings,
+    language: DraftLanguage,
+    today: NaiveDate,
+) -> Result<Vec<Reminder>> {
+    let ids: Vec<i64> = due.iter().filter_map(|d| d.candidate.customer_id).collect();
+    let people = reminder_facts::addressees(conn, &ids)?;
+    let mut reminders = Vec::with_capacity(due.len());
+    for Due {
+        candidate: c,
+        snoozed,
+        at,
+        ..
+    } in due
+    {
+        let item = match c.purchase_id {
+            Some(purchase) => purchases::item(conn, purchase)?.unwrap_or_default(),
+            None => String::new(),
+        };
+        let person = c.customer_id.and_then(|id| people.get(&id));
+        if c.customer_id.is_some() && person.is_none() {
+            continue;
+        }
+        let addressee = person.map(|(_, a)| a);
+        let headline = headline(&c, &item, today, language);
+        let draft = draft(&c, &item, today, addressee, settings, language);
+        // A follow-up is about its step's own label, or else the item.
+        let subject = if c.follow_up.is_some() && c.subject.is_empty() {
+            item
+        } else {
+            c.subject
+        };
+        reminders.push(Reminder {
+            key: c.key.to_string(),
+            kind: c.kind,
+            customer: person.map(|(customer, _)| customer.clone()),
+            due_on: c.due_on,
+            due_at: at,
+            occasion_on: c.occasion_on,
+            expires_on: c.expires_on,
+            years: c.years,
+            follow_up: c.follow_up,
+            snoozed,
+            headline,
+            draft,
+            subject,
+        });
+    }
+    Ok(reminders)
+}

@@ -1,0 +1,132 @@
+//! What the user did to each reminder occurrence (`reminder_states`) and
+//! which occurrences were announced (`notification_deliveries`), both under
+//! the occurrence's text key.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rusqlite::types::Value;
+use rusqlite::vtab::array::Array;
+use rusqlite::{Connection, params};
+
+use super::Tx;
+use crate::domain::reminder::state::UserState;
+use crate::error::Result;
+
+fn state_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, UserState)> {
+    Ok((
+        r.get(0)?,
+        UserState {
+            status: r.get(1)?,
+            snoozed_until: r.get(2)?,
+            acted_at: r.get(3)?,
+        },
+    ))
+}
+
+/// The states of these occurrences. When fewer states are stored than
+/// keys are asked for, reading them all is cheaper than looking each up.
+pub(crate) fn of_keys(conn: &Connection, keys: &[String]) -> Result<HashMap<String, UserState>> {
+    let stored: i64 = conn
+        .prepare_cached("SELECT count(*) FROM reminder_states")?
+        .query_row([], |r| r.get(0))?;
+    if usize::try_from(stored).unwrap_or(usize::MAX) <= keys.len() {
+        let mut stmt = conn.prepare_cached(
+            "SELECT occurrence_key, status, snoozed_until, acted_at FROM reminder_states",
+        )?;
+        let rows = stmt.query_map([], state_from_row)?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+    }
+    let keys: Array = Rc::new(keys.iter().map(|k| Value::from(k.clone())).collect());
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.occurrence_key, s.status, s.snoozed_until, s.acted_at
+           FROM rarray(?1) k JOIN reminder_states s ON s.occurrence_key = k.value",
+    )?;
+    let rows = stmt.query_map([keys], state_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records what the user did to an occurrence of `customer`'s.
+pub(crate) fn set(
+    tx: &mut Tx<'_>,
+    key: &str,
+    customer: Option<i64>,
+    state: &UserState,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO reminder_states (occurrence_key, customer_id, status, snoozed_until, acted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (occurrence_key) DO UPDATE SET status = excluded.status,
+             snoozed_until = excluded.snoozed_until, acted_at = excluded.acted_at",
+    )?
+    .execute(params![
+        key,
+        customer,
+        state.status,
+        state.snoozed_until,
+        state.acted_at
+    ])?;
+    tx.changed.reminder(customer);
+    Ok(())
+}
+
+pub(crate) fn clear(tx: &mut Tx<'_>, key: &str, customer: Option<i64>) -> Result<()> {
+    tx.prepare_cached("DELETE FROM reminder_states WHERE occurrence_key = ?1")?
+        .execute([key])?;
+    tx.changed.reminder(customer);
+    Ok(())
+}
+
+/// The earliest end of a snooze after `now`.
+pub(crate) fn next_snooze_end(conn: &Connection, now: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            // A literal, so the partial index on snoozes serves.
+            "SELECT min(snoozed_until) FROM reminder_states
+              WHERE status = 'snoozed' AND snoozed_until > ?1",
+        )?
+        .query_row([now], |r| r.get(0))?)
+}
+
+pub(crate) fn announced(conn: &Connection, announcement: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM notification_deliveries WHERE occurrence_key = ?1")?
+        .exists([announcement])?)
+}
+
+/// Records deliveries; announcing changes no reminder, so nothing is derived.
+pub(crate) fn mark_announced(conn: &Connection, announcements: &[String], at: i64) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO notification_deliveries (occurrence_key, delivered_at)
+         VALUES (?1, ?2)",
+    )?;
+    for announcement in announcements {
+        stmt.execute(params![announcement, at])?;
+    }
+    Ok(())
+}
+
+/// Forgets what was done about, and announced of, every occurrence whose
+/// key starts with `prefix` (the steps of a deleted purchase), so that a
+/// later row given the same id starts afresh.
+pub(crate) fn forget_prefix(tx: &mut Tx<'_>, prefix: &str, customer: Option<i64>) -> Result<()> {
+    let pattern = format!("{prefix}%");
+    tx.prepare_cached("DELETE FROM reminder_states WHERE occurrence_key LIKE ?1")?
+        .execute([&pattern])?;
+    tx.prepare_cached("DELETE FROM notification_deliveries WHERE occurrence_key LIKE ?1")?
+        .execute([&pattern])?;
+    tx.changed.reminder(customer);
+    Ok(())
+}
+
+/// [`forget_prefix`] for one occurrence and its returns from snoozes.
+pub(crate) fn forget(tx: &mut Tx<'_>, key: &str, customer: Option<i64>) -> Result<()> {
+    tx.prepare_cached("DELETE FROM reminder_states WHERE occurrence_key = ?1")?
+        .execute([key])?;
+    tx.prepare_cached(
+        "DELETE FROM notification_deliveries WHERE occurrence_key = ?1 OR occurrence_key LIKE ?2",
+    )?
+    .execute(params![key, format!("{key}@%")])?;
+    tx.changed.reminder(customer);
+    Ok(())
+}

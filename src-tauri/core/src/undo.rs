@@ -1,0 +1,248 @@
+//! Undo, as an operation of the core. An undoable action captures the rows
+//! it is about to change or remove, and after writing, what they became; the
+//! undo log keeps both (`store/undo_log.rs`). Undoing puts back the very
+//! same rows — same ids, so a purchase's follow-ups come back with what was
+//! already done about them and its announcements, and nothing is notified
+//! twice — unless one of those rows was changed since, in which case
+//! nothing is undone and the user is told why.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::changes::Changed;
+use crate::store::rows::{self, Row};
+use crate::store::undo_log::{self, RowChange};
+use crate::store::{Store, Tx, customers, search};
+
+/// What the interface keeps to undo an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Undo {
+    /// The undo log entry.
+    pub id: i64,
+}
+
+/// The rows an action is about to change, collected before it writes.
+pub(crate) struct Capture {
+    action: &'static str,
+    rows: Vec<(&'static str, Row, Option<Row>)>,
+}
+
+impl Capture {
+    pub fn new(action: &'static str) -> Self {
+        Capture {
+            action,
+            rows: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, table: &'static str, key: Row, before: Option<Row>) {
+        let seen = self.rows.iter().any(|(t, k, _)| *t == table && *k == key);
+        if !seen {
+            self.rows.push((table, key, before));
+        }
+    }
+
+    /// The rows of `table` matching `condition` (fixed SQL from the code),
+    /// as they are now.
+    pub fn rows(
+        &mut self,
+        tx: &Tx<'_>,
+        table: &'static str,
+        condition: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<()> {
+        for row in rows::select(tx, table, condition, params)? {
+            let key = rows::key_of(tx, table, &row)?;
+            self.push(table, key, Some(row));
+        }
+        Ok(())
+    }
+
+    /// One row by its key, as it is now (absent is remembered too).
+    pub fn row(&mut self, tx: &Tx<'_>, table: &'static str, key: Row) -> Result<()> {
+        let before = rows::find(tx, table, &key)?;
+        self.push(table, key, before);
+        Ok(())
+    }
+
+    /// A row the action has just created.
+    pub fn created(&mut self, table: &'static str, id: i64) {
+        let mut key = Row::new();
+        key.insert("id".to_owned(), id.into());
+        self.push(table, key, None);
+    }
+
+    /// Everything recorded about a customer, before it is deleted.
+    pub fn customer(&mut self, tx: &Tx<'_>, id: i64) -> Result<()> {
+        self.rows(tx, "customers", "id = ?1", &[&id])?;
+        // Tags only this customer used go with them.
+        self.rows(
+            tx,
+            "tags",
+            "id IN (SELECT tag_id FROM customer_tags WHERE customer_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM customer_tags ct
+                                WHERE ct.tag_id = tags.id AND ct.customer_id <> ?1)",
+            &[&id],
+        )?;
+        for table in [
+            "customer_phones",
+            "customer_emails",
+            "customer_addresses",
+            "important_dates",
+            "family_members",
+            "customer_tags",
+            "touchpoints",
+            "purchases",
+            "stage_changes",
+            "dismissed_suggestions",
+            "custom_reminders",
+            "reminder_states",
+        ] {
+            self.rows(tx, table, "customer_id = ?1", &[&id])?;
+        }
+        self.rows(
+            tx,
+            "referrals",
+            "referrer_id = ?1 OR referred_id = ?1",
+            &[&id],
+        )
+    }
+
+    /// What was done about these occurrences, and their announcements: for
+    /// the prefix `followup:12:` every step of purchase 12.
+    pub fn occurrences(&mut self, tx: &Tx<'_>, prefix: &str) -> Result<()> {
+        // The prefixes hold only digits, letters and `:`, no LIKE wildcards.
+        let pattern = format!("{prefix}%");
+        for table in ["reminder_states", "notification_deliveries"] {
+            self.rows(tx, table, "occurrence_key LIKE ?1", &[&pattern])?;
+        }
+        Ok(())
+    }
+
+    /// What was done about one occurrence and its announcements (also those
+    /// of its returns from a snooze).
+    pub fn occurrence(&mut self, tx: &Tx<'_>, key: &str) -> Result<()> {
+        let snoozed = format!("{key}@%");
+        self.rows(tx, "reminder_states", "occurrence_key = ?1", &[&key])?;
+        self.rows(
+            tx,
+            "notification_deliveries",
+            "occurrence_key = ?1 OR occurrence_key LIKE ?2",
+            &[&key, &snoozed],
+        )
+    }
+
+    /// Notes what the rows became and keeps the whole in the undo log.
+    pub fn record(self, tx: &mut Tx<'_>, clock: &Clock) -> Result<Undo> {
+        let mut changes = Vec::with_capacity(self.rows.len());
+        for (table, key, before) in self.rows {
+            let after = rows::find(tx, table, &key)?;
+            if before != after {
+                changes.push(RowChange {
+                    table: table.to_owned(),
+                    key,
+                    before,
+                    after,
+                });
+            }
+        }
+        let id = undo_log::record(tx, self.action, clock.timestamp(), &changes)?;
+        Ok(Undo { id })
+    }
+}
+
+fn number(row: &Row, column: &str) -> Option<i64> {
+    row.get(column).and_then(serde_json::Value::as_i64)
+}
+
+/// What putting a row back (or removing it) changes for derived data.
+fn note_row(changed: &mut Changed, table: &str, row: &Row) {
+    let customer = number(row, "customer_id");
+    match table {
+        "touchpoints" => {
+            if let (Some(c), Some(at)) = (customer, number(row, "occurred_at")) {
+                changed.touch(c, at);
+            }
+        }
+        "purchases" => {
+            if let (Some(c), Some(at)) = (customer, number(row, "purchased_at")) {
+                changed.purchase(c, at);
+            }
+        }
+        "referrals" => {
+            if let Some(referred) = number(row, "referred_id") {
+                changed.referral(referred, number(row, "referrer_id"));
+            }
+        }
+        "customers" => {
+            if let Some(id) = number(row, "id") {
+                changed.profile(id);
+                changed.activity.insert(id);
+                changed.channels.insert(id);
+            }
+        }
+        "reminder_states" | "custom_reminders" => changed.reminder(customer),
+        "settings" | "follow_up_plans" | "follow_up_steps" => changed.reminders_everywhere(),
+        _ => {
+            if let Some(c) = customer {
+                changed.profile(c);
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Undoes an action: the rows it changed are put back as they were,
+    /// with their ids. Refused, changing nothing, when one of them was
+    /// changed since or the action is too old to undo.
+    pub fn undo(&mut self, undo: Undo) -> Result<()> {
+        let mut tx = self.begin()?;
+        let entry = undo_log::find(&tx, undo.id)?.ok_or(Error::UndoExpired)?;
+        for change in &entry.changes {
+            let now = rows::find(&tx, &change.table, &change.key)?;
+            let unchanged = match (&now, &change.after) {
+                (None, None) => true,
+                (Some(now), Some(after)) => rows::same_record(&change.table, now, after),
+                _ => false,
+            };
+            if !unchanged {
+                return Err(Error::ChangedSince);
+            }
+        }
+        // Rows come back parents first, as they were captured; foreign keys
+        // are checked once all are back.
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let mut restored_customers = Vec::new();
+        for change in &entry.changes {
+            match (&change.before, &change.after) {
+                (None, Some(after)) => {
+                    rows::delete(&tx, &change.table, &change.key)?;
+                    note_row(&mut tx.changed, &change.table, after);
+                }
+                (Some(before), None) => {
+                    rows::insert(&tx, &change.table, before)?;
+                    note_row(&mut tx.changed, &change.table, before);
+                    if change.table == "customers" {
+                        restored_customers.extend(number(before, "id"));
+                    }
+                }
+                (Some(before), Some(after)) => {
+                    rows::update(&tx, &change.table, before)?;
+                    note_row(&mut tx.changed, &change.table, before);
+                    note_row(&mut tx.changed, &change.table, after);
+                }
+                (None, None) => {}
+            }
+        }
+        for id in restored_customers {
+            let customer = customers::load(&tx, id)?;
+            search::index_customer(&tx, id, &customer.profile)?;
+        }
+        undo_log::remove(&tx, undo.id)?;
+        self.commit(tx)?;
+        tracing::info!(undo = undo.id, action = entry.action, "undone");
+        Ok(())
+    }
+}
