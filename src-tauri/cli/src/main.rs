@@ -122,6 +122,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The core's log on stderr: warnings by default, `KIZUNA_LOG=info` for
+    // what it does (backups, imports, restores, the agenda).
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KIZUNA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -217,7 +225,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("{name}: {}", section.total);
                 for r in section.items.iter().take(10) {
                     let who = r.customer.as_ref().map_or("", |c| c.display_name.as_str());
-                    println!("  {}  {:?}  {who}  {}", r.due_on, r.kind, r.subject);
+                    println!("  {}  {who}  {}", r.due_on, r.headline);
                 }
             }
             eprintln!("({:.1} ms)", elapsed.as_secs_f64() * 1000.0);

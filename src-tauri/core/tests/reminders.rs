@@ -666,3 +666,128 @@ fn notifications_are_announced_once_across_restarts_and_digested_above_the_thres
         .timestamp();
     assert_eq!(next, tomorrow_nine);
 }
+
+fn at(clock: &Clock, hour: u32, minute: u32) -> Clock {
+    Clock::at_local(clock.tz, clock.today(), hour, minute).expect("local time")
+}
+
+#[test]
+fn a_customer_added_late_in_the_evening_whose_birthday_is_today_is_announced_at_once() {
+    let mut store = fixtures::quiet_store();
+    store
+        .save_settings(&Settings {
+            quiet_start: "00:00".to_owned(),
+            quiet_end: "00:00".to_owned(),
+            ..fixtures::quiet_settings()
+        })
+        .expect("no quiet hours");
+    let evening = at(&fixtures::clock_on(2026, 11, 23), 22, 50);
+    customer(&mut store, &evening, "阿部", born(11, 23, None));
+    let tick = store
+        .scheduler_tick(DraftLanguage::En, &evening)
+        .expect("tick");
+    assert_eq!(tick.notices.len(), 1);
+    assert_eq!(tick.notices[0].title, "阿部 太郎 — Birthday today");
+    assert_eq!(tick.due_count, 1);
+}
+
+#[test]
+fn nothing_is_announced_in_the_quiet_hours_and_the_scheduler_wakes_when_they_end() {
+    let mut store = fixtures::quiet_store();
+    let evening = at(&fixtures::clock_on(2026, 11, 23), 22, 50);
+    customer(&mut store, &evening, "阿部", born(11, 23, None));
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &evening)
+        .expect("tick");
+    assert!(tick.quiet);
+    assert!(tick.notices.is_empty());
+    assert_eq!(tick.due_count, 1, "the tray still counts it");
+    // Midnight comes first: a new day's count.
+    let midnight = at(&fixtures::clock_on(2026, 11, 24), 0, 0);
+    assert_eq!(tick.next_wake_at, midnight.timestamp());
+    let early = at(&fixtures::clock_on(2026, 11, 24), 7, 30);
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &early)
+        .expect("tick");
+    assert_eq!(tick.next_wake_at, at(&early, 8, 0).timestamp());
+}
+
+#[test]
+fn a_promise_due_in_a_minute_is_announced_in_that_minute_not_before() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = customer(&mut store, &clock, "上田", CustomerProfile::default());
+    store
+        .add_promise(id, "見積もりを電話で伝える", clock.today(), "10:01", &clock)
+        .expect("promise");
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &clock)
+        .expect("tick");
+    assert!(tick.notices.is_empty(), "not before its minute");
+    assert_eq!(tick.next_wake_at, at(&clock, 10, 1).timestamp());
+    let then = at(&clock, 10, 1);
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &then)
+        .expect("tick");
+    assert_eq!(tick.notices.len(), 1);
+    assert_eq!(
+        tick.notices[0].title,
+        "上田 太郎 様 — 見積もりを電話で伝える"
+    );
+}
+
+#[test]
+fn a_customer_out_of_touch_for_300_days_is_on_today_with_how_long() {
+    let mut store = Store::open_in_memory().expect("store");
+    let long_ago = fixtures::clock_on(2025, 1, 10);
+    let id = customer(
+        &mut store,
+        &long_ago,
+        "田中",
+        CustomerProfile {
+            stage: Stage::Client,
+            ..CustomerProfile::default()
+        },
+    );
+    let clock = fixtures::clock_on(2026, 11, 23);
+    store
+        .log_touchpoint(
+            TouchpointInput {
+                customer_id: id,
+                kind: TouchpointKind::Visit,
+                occurred_at: clock.timestamp() - 300 * DAY,
+                summary: String::new(),
+                notes: String::new(),
+                direction: kizuna_core::touchpoint::Direction::Neutral,
+                satisfaction: None,
+                promise: None,
+            },
+            &Clock::new(clock.now - chrono::Duration::days(300), clock.tz),
+        )
+        .expect("touchpoint");
+    let v = view(&store, &clock);
+    let touch = all(&v)
+        .into_iter()
+        .find(|r| r.kind == ReminderKind::KeepInTouch)
+        .expect("still on Today");
+    assert_eq!(touch.headline, "300日連絡なし");
+    let en = store.today_view(DraftLanguage::En, &clock).expect("view");
+    assert_eq!(en.overdue.items[0].headline, "300 days without contact");
+}
+
+#[test]
+fn every_write_is_announced_on_the_change_feed() {
+    let mut store = fixtures::quiet_store();
+    let changes = store.change_feed().subscribe();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = customer(&mut store, &clock, "上田", CustomerProfile::default());
+    let heard = changes.try_recv().expect("the new customer");
+    assert_eq!(heard.customers, vec![id]);
+    store
+        .add_promise(id, "電話", clock.today(), "", &clock)
+        .expect("promise");
+    assert_eq!(changes.try_recv().expect("the promise").customers, vec![id]);
+    // Reading announces nothing.
+    view(&store, &clock);
+    assert!(changes.try_recv().is_err());
+}

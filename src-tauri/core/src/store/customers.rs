@@ -63,6 +63,22 @@ pub(crate) fn delete(tx: &mut Tx<'_>, id: i64) -> Result<bool> {
         .prepare_cached("SELECT referred_id FROM referrals WHERE referrer_id = ?1")?
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // Their touchpoints and purchases go with them: the quarter hours they
+    // were counted in are counted again.
+    let touches: Vec<i64> = tx
+        .prepare_cached("SELECT occurred_at FROM touchpoints WHERE customer_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let purchases: Vec<i64> = tx
+        .prepare_cached("SELECT purchased_at FROM purchases WHERE customer_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for at in touches {
+        tx.changed.touch(id, at);
+    }
+    for at in purchases {
+        tx.changed.purchase(id, at);
+    }
     // The search rows go first and explicitly, so their trigger removes the
     // entry from the full-text index.
     tx.execute("DELETE FROM customer_search WHERE customer_id = ?1", [id])?;

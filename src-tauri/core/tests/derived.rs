@@ -1,6 +1,8 @@
-//! The reminder agenda kept up to date change by change must show exactly
-//! what deriving everything afresh shows — after every kind of write, from
-//! this connection or another process — and a snooze that ends later today
+//! Everything derived — purchase channels, activity columns, how far each
+//! introduction came, the dashboard's tallies and the reminder agenda — must
+//! equal a recomputation from the raw tables after every way of writing: each
+//! command the window offers, undo, an import, a JSON restore, a backup
+//! restore, demo data, another process. And a snooze that ends later today
 //! must bring its reminder back then.
 
 #[allow(dead_code)]
@@ -42,6 +44,11 @@ fn afresh(store: &Store, dir: &Path, clock: &Clock) -> TodayView {
 
 #[track_caller]
 fn assert_same(store: &Store, dir: &Path, clock: &Clock, after: &str) {
+    assert_eq!(
+        store.derived_problems().expect("check"),
+        Vec::<String>::new(),
+        "derived data out of step after {after}"
+    );
     let kept = view(store, clock);
     let fresh = afresh(store, dir, clock);
     assert_eq!(
@@ -76,7 +83,7 @@ fn purchase(customer_id: i64, at: i64) -> PurchaseInput {
 }
 
 #[test]
-fn an_agenda_kept_up_to_date_change_by_change_matches_one_derived_afresh() {
+fn derived_data_kept_up_to_date_by_every_write_matches_a_recomputation() {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = fixtures::clock_on(2026, 11, 23);
     let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
@@ -238,9 +245,216 @@ fn an_agenda_kept_up_to_date_change_by_change_matches_one_derived_afresh() {
         "a write from another connection",
     );
 
+    more_writes(&mut store, dir.path(), &clock, &shown);
+
     // And the next day everything moves on.
     let tomorrow = fixtures::clock_on(2026, 11, 24);
     assert_same(&store, dir.path(), &tomorrow, "a new day");
+}
+
+/// The rest of what the window can write, undo, and the bulk paths.
+fn more_writes(store: &mut Store, dir: &Path, clock: &Clock, shown: &[i64]) {
+    let who = shown[3];
+    // A touchpoint edited onto another customer, then deleted and undone.
+    let logged = store
+        .log_touchpoint(
+            TouchpointInput {
+                customer_id: who,
+                kind: TouchpointKind::Call,
+                occurred_at: clock.timestamp() - 2 * DAY,
+                summary: "近況".to_owned(),
+                notes: String::new(),
+                direction: Direction::Neutral,
+                satisfaction: Some(4),
+                promise: Some(kizuna_core::touchpoint::PromiseInput {
+                    title: "見積もりを送る".to_owned(),
+                    due_on: fixtures::clock_on(2026, 11, 24).today(),
+                    due_time: String::new(),
+                }),
+            },
+            clock,
+        )
+        .expect("touchpoint")
+        .touchpoint;
+    let mut moved = TouchpointInput {
+        customer_id: shown[4],
+        kind: logged.kind,
+        occurred_at: logged.occurred_at - 30 * DAY,
+        summary: logged.summary.clone(),
+        notes: String::new(),
+        direction: Direction::Ask,
+        satisfaction: None,
+        promise: None,
+    };
+    store
+        .update_touchpoint(logged.id, moved.clone(), clock)
+        .expect("edit touchpoint");
+    assert_same(
+        store,
+        dir,
+        clock,
+        "a touchpoint moved to another customer and day",
+    );
+    moved.customer_id = who;
+    store
+        .update_touchpoint(logged.id, moved, clock)
+        .expect("edit back");
+    let undo = store.delete_touchpoint(logged.id, clock).expect("delete");
+    assert_same(store, dir, clock, "a deleted touchpoint");
+    store.undo(undo).expect("undo");
+    assert_same(store, dir, clock, "an undone touchpoint deletion");
+
+    // A purchase deleted and brought back; a refund.
+    let bought = store
+        .record_purchase(purchase(who, clock.timestamp() - 40 * DAY), clock)
+        .expect("purchase")
+        .purchase
+        .id;
+    let mut refund = purchase(who, clock.timestamp() - 39 * DAY);
+    refund.amount_minor = -12_000;
+    refund.follow_up_plan_id = None;
+    store.record_purchase(refund, clock).expect("refund");
+    let undo = store
+        .delete_purchase(bought, clock)
+        .expect("delete purchase");
+    assert_same(store, dir, clock, "a deleted purchase");
+    store.undo(undo).expect("undo");
+    assert_same(store, dir, clock, "an undone purchase deletion");
+
+    // A customer who introduced others, deleted and brought back.
+    let referrer = store
+        .create_customer(fixtures::person("紹介", "者", "しょうかい", "しゃ"), clock)
+        .expect("referrer")
+        .id;
+    let mut friend = fixtures::person("友", "人", "とも", "ひと");
+    friend.referred_by = Some(referrer);
+    let friend = store.create_customer(friend, clock).expect("friend").id;
+    store
+        .record_purchase(purchase(friend, clock.timestamp() - 3 * DAY), clock)
+        .expect("friend buys");
+    store
+        .set_referral_status(friend, kizuna_core::referral::ReferralStatus::Introduced)
+        .expect("status set by hand");
+    assert_same(store, dir, clock, "a status set below what happened");
+    store
+        .set_referral_thanked(friend, true, clock)
+        .expect("thanked");
+    let undo = store.delete_customer(referrer, clock).expect("delete");
+    assert_same(store, dir, clock, "a deleted referrer");
+    store.undo(undo).expect("undo");
+    assert_same(store, dir, clock, "an undone customer deletion");
+
+    // A reminder acted on and undone; a promotion accepted, another dismissed.
+    let v = view(store, clock);
+    if let Some(r) = v.overdue.items.first().or(v.today_items.items.first()) {
+        let undo = store
+            .act_on_reminder(
+                &r.key,
+                &ReminderAction::Done {
+                    log: Some(kizuna_core::reminder::ReminderTouch {
+                        kind: TouchpointKind::Message,
+                        summary: r.headline.clone(),
+                    }),
+                },
+                clock,
+            )
+            .expect("done");
+        assert_same(store, dir, clock, "a reminder done with a touchpoint");
+        store.undo(undo).expect("undo");
+        assert_same(store, dir, clock, "an undone reminder");
+    }
+    let suggestions = store.promotion_suggestions(clock, 2).expect("suggestions");
+    if let [first, second, ..] = suggestions.as_slice() {
+        store
+            .accept_promotion(first.customer_id, first.rule, clock)
+            .expect("accept");
+        store
+            .dismiss_promotion(second.customer_id, second.rule, clock)
+            .expect("dismiss");
+        assert_same(store, dir, clock, "a promotion accepted and one dismissed");
+    }
+
+    // A follow-up plan of one's own, then deleted.
+    let plan = store
+        .save_follow_up_plan(kizuna_core::reminder::FollowUpPlan {
+            id: None,
+            name: "車検".to_owned(),
+            is_default: false,
+            steps: vec![kizuna_core::reminder::FollowUpStep {
+                id: None,
+                kind: kizuna_core::reminder::FollowUpKind::Custom,
+                label: "点検のご案内".to_owned(),
+                offset_days: 3,
+            }],
+        })
+        .expect("plan");
+    let mut on_plan = purchase(who, clock.timestamp() - 5 * DAY);
+    on_plan.follow_up_plan_id = plan.id;
+    store
+        .record_purchase(on_plan, clock)
+        .expect("purchase on the plan");
+    assert_same(store, dir, clock, "a purchase on a plan of one's own");
+    store
+        .delete_follow_up_plan(plan.id.expect("id"))
+        .expect("delete plan");
+    assert_same(store, dir, clock, "a deleted plan");
+
+    // An import that adds someone introduced by a customer in the book.
+    let referrer_uid = store.customer(who).expect("customer").uid;
+    let card = format!(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:7f3b2c1e-0000-4000-8000-000000000001\r\nFN:輸入 花子\r\nN:輸入;花子;;;\r\nBDAY:--1124\r\nX-KIZUNA-REFERRED-BY:{referrer_uid}\r\nEND:VCARD\r\n"
+    );
+    let (file, encoding) = kizuna_core::interchange::read_file(
+        card.as_bytes(),
+        &kizuna_core::interchange::ImportOptions {
+            format: kizuna_core::interchange::ImportFormat::Vcard,
+            encoding: kizuna_core::interchange::text::TextEncoding::Auto,
+            mapping: Vec::new(),
+            language: DraftLanguage::Ja,
+        },
+        &mut |_, _| true,
+    )
+    .expect("read");
+    let plan = store
+        .plan_import(file, encoding, clock, &mut |_, _| true)
+        .expect("plan");
+    assert_eq!(plan.preview.new, 1);
+    store
+        .apply_import(plan, clock, &mut |_, _| true)
+        .expect("import");
+    assert_same(store, dir, clock, "an import");
+
+    // A JSON export restored, then a backup restored.
+    let mut json = Vec::new();
+    store
+        .export_snapshot(&mut json, clock, &mut |_, _| true)
+        .expect("export");
+    let saved = store
+        .back_up(kizuna_core::backup::BackupKind::Manual, clock)
+        .expect("backup");
+    store
+        .log_touchpoint(
+            TouchpointInput {
+                customer_id: who,
+                kind: TouchpointKind::Visit,
+                occurred_at: clock.timestamp() - 60,
+                summary: String::new(),
+                notes: String::new(),
+                direction: Direction::Give,
+                satisfaction: None,
+                promise: None,
+            },
+            clock,
+        )
+        .expect("a later touchpoint");
+    store
+        .restore_snapshot(&json, clock, &mut |_, _| true)
+        .expect("restore JSON");
+    assert_same(store, dir, clock, "a JSON restore");
+    store
+        .restore_backup(Path::new(&saved.path), clock)
+        .expect("restore backup");
+    assert_same(store, dir, clock, "a backup restore");
 }
 
 #[test]
