@@ -14,7 +14,7 @@ use kizuna_core::settings::{Language, Settings};
 use kizuna_core::{Clock, Store};
 use kizuna_e2e::{Dunst, Kizuna, TestResult, data_dir};
 
-const FOLLOW_UP: &str = "鈴木 一郎 様 — ご購入から30日、満足度の確認";
+const FOLLOW_UP: &str = "鈴木 一郎 様 — ご購入から30日：満足度の確認（本マグロ 中トロ）";
 
 fn person(family: &str, given: &str) -> CustomerProfile {
     CustomerProfile {

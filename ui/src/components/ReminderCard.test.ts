@@ -18,10 +18,12 @@ const reminder: Reminder = {
   due_on: '2026-11-23',
   due_at: 0,
   occasion_on: '2026-11-23',
+  expires_on: '2026-11-26',
   years: null,
   subject: '',
   follow_up: null,
   snoozed: false,
+  headline: '今日はお誕生日',
   draft: '山田 太郎 様\nお誕生日おめでとうございます。',
 };
 
@@ -33,7 +35,7 @@ describe('reminder card', () => {
 
   it('shows the customer as text and offers no mail or call without an address or number', () => {
     const { getByTestId, queryByTestId } = render(ReminderCard, {
-      props: { reminder, title: 'お誕生日', overdue: false, onact: () => undefined },
+      props: { reminder, today: '2026-11-23', overdue: false, onact: () => Promise.resolve() },
     });
     expect(getByTestId('reminder-name').textContent).toBe('<b>山田</b> 太郎');
     expect(getByTestId('reminder-name').querySelector('b')).toBeNull();
@@ -43,9 +45,9 @@ describe('reminder card', () => {
   });
 
   it('snoozes for a day, skips, and logs a give when done', async () => {
-    const onact = vi.fn<(action: ReminderAction, message: string) => void>();
+    const onact = vi.fn<(action: ReminderAction, message: string) => Promise<void>>(() => Promise.resolve());
     const { getByTestId } = render(ReminderCard, {
-      props: { reminder, title: 'お誕生日', overdue: true, onact },
+      props: { reminder, today: '2026-11-23', overdue: true, onact },
     });
     const before = Math.floor(Date.now() / 1000);
     await fireEvent.click(getByTestId('snooze-day'));
@@ -58,6 +60,30 @@ describe('reminder card', () => {
     await fireEvent.click(getByTestId('skip'));
     expect(onact.mock.calls[1]?.[0]).toEqual({ action: 'skip' });
     await fireEvent.click(getByTestId('done'));
-    expect(onact.mock.calls[2]?.[0]).toEqual({ action: 'done', log: { kind: 'message', summary: 'お誕生日' } });
+    expect(onact.mock.calls[2]?.[0]).toEqual({ action: 'done', log: { kind: 'message', summary: '今日はお誕生日' } });
+  });
+
+  it('shows the headline the core wrote and, for a belated greeting, until when', () => {
+    const late = { ...reminder, headline: 'お誕生日は2日前でした' };
+    const { getByTestId } = render(ReminderCard, {
+      props: { reminder: late, today: '2026-11-25', overdue: true, onact: () => Promise.resolve() },
+    });
+    expect(getByTestId('reminder-title').textContent).toBe('お誕生日は2日前でした');
+    expect(getByTestId('belated-until').textContent).toContain('11月26日');
+  });
+
+  it('takes one click on Done while the first is on its way', async () => {
+    let finish: () => void = () => undefined;
+    const onact = vi.fn<(action: ReminderAction, message: string) => Promise<void>>(
+      () => new Promise<void>((resolve) => (finish = resolve)),
+    );
+    const { getByTestId } = render(ReminderCard, {
+      props: { reminder, today: '2026-11-23', overdue: false, onact },
+    });
+    await fireEvent.click(getByTestId('done'));
+    await fireEvent.click(getByTestId('done'));
+    expect(onact).toHaveBeenCalledTimes(1);
+    expect((getByTestId('done') as HTMLButtonElement).disabled).toBe(true);
+    finish();
   });
 });

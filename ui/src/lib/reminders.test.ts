@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reminder } from './api/bindings';
-import { daysBetween, mailtoLink, reminderTitle, telLink } from './reminders';
-import { locale } from '../i18n/index.svelte';
+import { belatedUntil, mailtoLink, telLink } from './reminders';
 
 function reminder(overrides: Partial<Reminder>): Reminder {
   return {
@@ -15,37 +14,21 @@ function reminder(overrides: Partial<Reminder>): Reminder {
       phone: '０９０-1234-5678',
       email: 'taro@example.jp',
     },
-    due_on: '2026-11-23',
+    due_on: '2026-11-30',
     due_at: 0,
     occasion_on: '2026-11-30',
+    expires_on: '2026-12-03',
     years: 46,
     subject: '',
     follow_up: null,
     snoozed: false,
+    headline: '今日は46歳のお誕生日',
     draft: '山田 太郎 様\nお誕生日おめでとうございます。',
     ...overrides,
   };
 }
 
 describe('reminders', () => {
-  it('counts days across a month end', () => {
-    expect(daysBetween('2026-11-28', '2026-12-03')).toBe(5);
-  });
-
-  it('names a lead-time birthday reminder with the days left', () => {
-    locale.lang = 'ja';
-    expect(reminderTitle(reminder({}))).toBe('46歳のお誕生日まであと7日');
-    locale.lang = 'en';
-    expect(reminderTitle(reminder({}))).toBe('Birthday (46) in 7 days');
-    expect(reminderTitle(reminder({ occasion_on: '2026-11-23', years: null }))).toBe('Birthday');
-  });
-
-  it('names a follow-up by its step and the days since the purchase', () => {
-    locale.lang = 'ja';
-    const r = reminder({ kind: 'follow_up', follow_up: 'satisfaction', subject: '中トロ', occasion_on: '2026-10-24' });
-    expect(reminderTitle(r)).toBe('満足度の確認（中トロ・ご購入から30日）');
-  });
-
   it('builds mailto and tel links with the draft encoded', () => {
     const r = reminder({});
     expect(mailtoLink(r, 'お誕生日', 'a&b')).toBe(
@@ -55,5 +38,13 @@ describe('reminders', () => {
     const none = reminder({ customer: null });
     expect(mailtoLink(none, 'x', 'y')).toBeNull();
     expect(telLink(none)).toBeNull();
+  });
+
+  it('tells a belated greeting by its past occasion, and not a lead card or a touch that stays', () => {
+    expect(belatedUntil(reminder({}), '2026-11-30')).toBeNull();
+    expect(belatedUntil(reminder({}), '2026-12-02')).toBe('2026-12-03');
+    const lead = reminder({ key: 'birthday:1:2026-11-30:lead', due_on: '2026-11-23', expires_on: '2026-11-29' });
+    expect(belatedUntil(lead, '2026-11-28')).toBeNull();
+    expect(belatedUntil(reminder({ kind: 'keep_in_touch', expires_on: null, occasion_on: '2026-01-01' }), '2026-12-02')).toBeNull();
   });
 });

@@ -1,50 +1,7 @@
-// How a reminder is named and sent: its title in the user's language, and
-// the mailto:/tel: links its draft opens.
+// How a reminder is sent: the mailto:/tel: links its draft opens. What a
+// reminder says (its headline) comes from the core, the same for the Today
+// card, the notification and the calendar.
 import type { Reminder } from './api/bindings';
-import { t } from '../i18n/index.svelte';
-
-/** Days from one `YYYY-MM-DD` to another. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** What the reminder is for, in a few words: 「お誕生日まであと7日」. */
-export function reminderTitle(r: Reminder): string {
-  const lead = daysBetween(r.due_on, r.occasion_on);
-  const subject = r.subject;
-  switch (r.kind) {
-    case 'birthday':
-    case 'family_birthday':
-    case 'important_date': {
-      const what =
-        r.kind === 'birthday'
-          ? r.years === null
-            ? t('reminder.birthday')
-            : t('reminder.birthdayYears', { years: r.years })
-          : r.kind === 'family_birthday'
-            ? t('reminder.familyBirthday', { subject })
-            : subject === ''
-              ? t('reminder.importantDate')
-              : subject;
-      return lead > 0 ? t('reminder.lead', { what, count: lead }) : what;
-    }
-    case 'purchase_anniversary':
-      return t('reminder.purchaseAnniversary', { count: r.years ?? 1 });
-    case 'follow_up': {
-      const step = r.follow_up === null || r.follow_up === 'custom' ? subject : t(`followUp.${r.follow_up}`);
-      const days = daysBetween(r.occasion_on, r.due_on);
-      return r.follow_up === 'custom' ? step : t('reminder.followUp', { step, item: subject, count: days });
-    }
-    case 'keep_in_touch':
-      return t('reminder.keepInTouch', { count: daysBetween(r.occasion_on, r.due_on) });
-    case 'referral_introduced':
-      return t('reminder.referralIntroduced', { subject });
-    case 'referral_bought':
-      return t('reminder.referralBought', { subject });
-    case 'custom':
-      return subject;
-  }
-}
 
 /** A mailto: link carrying the draft; `null` without an address. */
 export function mailtoLink(r: Reminder, title: string, body: string): string | null {
@@ -57,4 +14,9 @@ export function mailtoLink(r: Reminder, title: string, body: string): string | n
 export function telLink(r: Reminder): string | null {
   const digits = (r.customer?.phone ?? '').normalize('NFKC').replace(/[^\d+]/g, '');
   return digits === '' ? null : `tel:${digits}`;
+}
+
+/** A belated greeting's last day, when the reminder is one and it is past its occasion. */
+export function belatedUntil(r: Reminder, today: string): string | null {
+  return r.expires_on !== null && r.occasion_on < today && r.due_on >= r.occasion_on ? r.expires_on : null;
 }

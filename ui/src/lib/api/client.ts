@@ -44,6 +44,7 @@ import type {
   TodayView,
   Touchpoint,
   TouchpointInput,
+  Undo,
   VisitBrief,
 } from './bindings';
 
@@ -95,6 +96,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  openLogFolder: () => call<null>('open_log_folder'),
   listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
   getCustomer: (id: number) => call<Customer>('get_customer', { id }),
   createCustomer: (profile: CustomerProfile) => call<Customer>('create_customer', { profile }),
@@ -102,21 +104,22 @@ export const api = {
     call<Customer>('update_customer', { id, profile }),
   archiveCustomer: (id: number) => call<Customer>('archive_customer', { id }),
   restoreCustomer: (id: number) => call<Customer>('restore_customer', { id }),
-  deleteCustomer: (id: number) => call<null>('delete_customer', { id }),
+  deleteCustomer: (id: number) => call<Undo>('delete_customer', { id }),
   listTags: () => call<TagCount[]>('list_tags'),
   getSettings: () => call<Settings>('get_settings'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
 
   logTouchpoint: (input: TouchpointInput) => call<LoggedTouchpoint>('log_touchpoint', { input }),
   updateTouchpoint: (id: number, input: TouchpointInput) => call<Touchpoint>('update_touchpoint', { id, input }),
-  deleteTouchpoint: (id: number) => call<Touchpoint>('delete_touchpoint', { id }),
+  deleteTouchpoint: (id: number) => call<Undo>('delete_touchpoint', { id }),
   addPromise: (customerId: number, title: string, dueOn: string, dueTime: string) =>
     call<KeptPromise>('add_promise', { customerId, title, dueOn, dueTime }),
   setPromiseDone: (id: number, done: boolean) => call<KeptPromise>('set_promise_done', { id, done }),
+  deletePromise: (id: number) => call<Undo>('delete_promise', { id }),
 
   recordPurchase: (input: PurchaseInput) => call<RecordedPurchase>('record_purchase', { input }),
   updatePurchase: (id: number, input: PurchaseInput) => call<Purchase>('update_purchase', { id, input }),
-  deletePurchase: (id: number) => call<Purchase>('delete_purchase', { id }),
+  deletePurchase: (id: number) => call<Undo>('delete_purchase', { id }),
 
   timeline: (customerId: number, kinds: TimelineKind[]) => call<Timeline>('timeline', { customerId, kinds }),
   visitBrief: (customerId: number) => call<VisitBrief>('visit_brief', { customerId }),
@@ -141,8 +144,8 @@ export const api = {
 
   todayView: (language: DraftLanguage) => call<TodayView>('today_view', { language }),
   dueCount: () => call<number>('due_count'),
-  actOnReminder: (key: string, customerId: number | null, action: ReminderAction) =>
-    call<null>('act_on_reminder', { key, customerId, action }),
+  actOnReminder: (key: string, action: ReminderAction) => call<Undo>('act_on_reminder', { key, action }),
+  undo: (undo: Undo) => call<null>('undo', { undo }),
   followUpPlans: () => call<FollowUpPlan[]>('follow_up_plans'),
   saveFollowUpPlan: (plan: FollowUpPlan) => call<FollowUpPlan>('save_follow_up_plan', { plan }),
   deleteFollowUpPlan: (id: number) => call<null>('delete_follow_up_plan', { id }),

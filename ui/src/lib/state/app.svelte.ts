@@ -33,6 +33,9 @@ export const app = $state<{
   customerTab: CustomerTab;
   /** Bumped after any change to customers, so lists and pages reload. */
   revision: number;
+  /** Bumped when the store announces a change made elsewhere (a job, the
+   * scheduler's new day), so the Today view reloads. */
+  storeRevision: number;
   showShortcuts: boolean;
   /** Reminders overdue or due today, for the sidebar's badge. */
   dueCount: number;
@@ -51,6 +54,7 @@ export const app = $state<{
   briefId: null,
   customerTab: 'timeline',
   revision: 0,
+  storeRevision: 0,
   showShortcuts: false,
   dueCount: 0,
   importing: false,
