@@ -224,7 +224,7 @@ pub fn run(
         assert!(store.customer(id).is_ok(), "customer {id} missing");
     }));
 
-    rows.push(measure("dashboard, 12 months", 150.0, 30, |_| {
+    rows.push(measure("dashboard, 12 months", 100.0, 30, |_| {
         let query = DashboardQuery {
             months: 12,
             end: None,

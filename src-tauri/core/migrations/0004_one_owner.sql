@@ -71,3 +71,39 @@ CREATE INDEX purchases_follow_up
 
 -- Acting on a reminder first checks that the agenda shows it.
 CREATE INDEX reminder_agenda_key ON reminder_agenda (occurrence_key);
+
+-- How far an introduction came never stays below what the facts show
+-- (the owner of derived data keeps it so from now on).
+UPDATE referrals SET status = 'met'
+ WHERE status = 'introduced'
+   AND EXISTS (SELECT 1 FROM touchpoints t WHERE t.customer_id = referrals.referred_id);
+UPDATE referrals SET status = 'bought'
+ WHERE status <> 'bought'
+   AND EXISTS (SELECT 1 FROM purchases p
+                WHERE p.customer_id = referrals.referred_id AND p.amount_minor > 0);
+
+-- The dashboard's two 12-month windows, per customer, for the months
+-- ending with the current one: purchases in the earlier and in the later
+-- window, and in which of the later window's months they bought again (a
+-- bit each). Kept by the owner of derived data like the agenda — rebuilt
+-- when the month or the time zone changes, else only for the customers
+-- whose purchases changed — so the dashboard sums a narrow table instead
+-- of walking two years of purchases.
+CREATE TABLE customer_months (
+    customer_id    INTEGER PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
+    bought_before  INTEGER NOT NULL,
+    bought_current INTEGER NOT NULL,
+    repeat_months  INTEGER NOT NULL
+);
+CREATE TABLE customer_months_meta (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    -- '2026-12|Asia/Tokyo|1'; NULL asks for a rebuild.
+    built_for TEXT
+);
+INSERT INTO customer_months_meta (id, built_for) VALUES (1, NULL);
+CREATE TABLE customer_months_dirty (
+    customer_id INTEGER NOT NULL
+);
+
+-- The funnel counts active customers by stage from this narrow index.
+CREATE INDEX customers_active_stage ON customers (stage) WHERE archived = 0;

@@ -9,20 +9,20 @@
 //!   contact), which the at-risk list and keep-in-touch read;
 //! - how far each introduction has come (introduced → met → bought), never
 //!   below what the salesperson set;
-//! - the dashboard's quarter-hour tallies;
+//! - the dashboard's quarter-hour tallies and which customers' windows
+//!   (`customer_months`) must be worked out again;
 //! - which customers' reminders the agenda must derive again.
 //!
 //! [`Store::derived_problems`] recomputes all of it from the raw tables and
 //! reports any disagreement; the tests drive every write path through it.
 
-use std::collections::BTreeSet;
-
+use crate::domain::measures::{MonthWindows, YearMonth};
 use crate::domain::purchase::derive_channels;
 use crate::domain::referral::settled_status;
 use crate::error::Result;
 use crate::store::changes::Changed;
 use crate::store::purchases::{self, ChannelRow};
-use crate::store::{Store, Tx, activity, agenda, referrals, tallies};
+use crate::store::{Store, Tx, activity, agenda, customer_months, referrals, tallies};
 
 impl Store {
     /// Commits a write after settling what is derived from it, and tells
@@ -58,6 +58,17 @@ impl Store {
             .count();
         if statuses > 0 {
             problems.push(format!("status out of date for {statuses} introduction(s)"));
+        }
+        if let Some((year, month, tz)) =
+            customer_months::built_for(conn)?.and_then(|b| customer_months::parse_built_for(&b))
+        {
+            let windows = MonthWindows::ending(YearMonth::new(year, month), tz);
+            let rows = customer_months::mismatches(conn, &windows)?;
+            if rows > 0 {
+                problems.push(format!(
+                    "dashboard windows out of date for {rows} customer(s)"
+                ));
+            }
         }
         let tallies = tallies::mismatches(conn)?;
         if tallies > 0 {
@@ -102,6 +113,7 @@ fn settle(tx: &mut Tx<'_>) -> Result<()> {
         settle_statuses(tx, None)?;
         tallies::recount_all(tx)?;
         agenda::reset(tx)?;
+        customer_months::reset(tx)?;
     } else {
         if !changed.channels.is_empty() {
             let customers: Vec<i64> = changed.channels.iter().copied().collect();
@@ -111,11 +123,12 @@ fn settle(tx: &mut Tx<'_>) -> Result<()> {
             let customers: Vec<i64> = changed.activity.iter().copied().collect();
             activity::refresh(tx, &customers)?;
         }
-        let introduced: BTreeSet<i64> =
-            changed.activity.union(&changed.channels).copied().collect();
-        if !introduced.is_empty() {
-            let customers: Vec<i64> = introduced.into_iter().collect();
-            settle_statuses(tx, Some(&customers))?;
+        // Whose purchases or their channels moved: their introductions'
+        // status and the dashboard's windows.
+        let moved: Vec<i64> = changed.activity.union(&changed.channels).copied().collect();
+        if !moved.is_empty() {
+            settle_statuses(tx, Some(&moved))?;
+            customer_months::mark_dirty(tx, &moved)?;
         }
         // Channels rewritten above moved their purchases' tallies too.
         changed.merge(std::mem::take(&mut tx.changed));

@@ -7,7 +7,10 @@ use crate::domain::clock::Clock;
 use crate::domain::ladder::Stage;
 use crate::domain::settings::CustomerizationGoal;
 use crate::error::Result;
-use crate::store::{Store, measures};
+use crate::store::{Store, customer_months, measures};
+
+/// Bumped when what `customer_months` holds changes meaning.
+const WINDOWS_VERSION: u32 = 1;
 
 impl Store {
     pub fn dashboard(&self, query: &DashboardQuery, clock: &Clock) -> Result<Dashboard> {
@@ -43,7 +46,15 @@ impl Store {
         let this_month_bounds = (this_month.start(tz), this_month.plus(1).start(tz));
         let this_month_aligned = aligned(&[this_month_bounds.0, this_month_bounds.1]);
         let walk_ins = measures::sums(conn, this_month_bounds, this_month_aligned)?.walk_ins();
-        let windows = measures::windows(conn, year_before, year)?;
+        // For the current month, the kept windows; for another, a walk of
+        // the purchases.
+        let this_month_windows = end == YearMonth::of_date(clock.today());
+        let (windows, kept_active) = if this_month_windows {
+            self.refresh_customer_months(clock)?;
+            customer_months::totals(conn)?
+        } else {
+            (measures::windows(conn, year_before, year)?, Vec::new())
+        };
         let headline = Headline {
             goal: settings.goal,
             current: match settings.goal {
@@ -67,7 +78,11 @@ impl Store {
         let referral_minor: i64 = revenue.iter().map(|m| m.referral_minor).sum();
         let (at_risk, at_risk_total) = self.at_risk(clock)?;
         Ok(Dashboard {
-            active_existing: measures::active_existing(conn, &bounds)?,
+            active_existing: if this_month_windows && query.months == 12 {
+                kept_active
+            } else {
+                measures::active_existing(conn, &bounds)?
+            },
             retention: windows.retention,
             funnel: measures::funnel(conn, period)?,
             referral_score: ReferralScore {
@@ -125,5 +140,45 @@ impl Store {
             })
             .collect();
         Ok((list, total))
+    }
+
+    /// Brings the dashboard's per-customer windows up to date for the
+    /// current month: rebuilt when the month or the zone changes, otherwise
+    /// worked out again only for the customers whose purchases changed.
+    fn refresh_customer_months(&self, clock: &Clock) -> Result<()> {
+        let month = YearMonth::of_date(clock.today());
+        let wanted = format!(
+            "{:04}-{:02}|{}|{WINDOWS_VERSION}",
+            month.year,
+            month.month,
+            clock.tz.name()
+        );
+        let fresh = |conn: &rusqlite::Connection| -> Result<(bool, Vec<i64>)> {
+            Ok((
+                customer_months::built_for(conn)?.as_deref() == Some(wanted.as_str()),
+                customer_months::dirty(conn)?,
+            ))
+        };
+        if let (true, dirty) = fresh(self.conn())?
+            && dirty.is_empty()
+        {
+            return Ok(());
+        }
+        let tx = self.begin()?;
+        let windows = MonthWindows::ending(month, clock.tz);
+        match fresh(&tx)? {
+            (false, _) => {
+                let started = std::time::Instant::now();
+                customer_months::rebuild(&tx, &windows, &wanted)?;
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    "dashboard windows rebuilt"
+                );
+            }
+            (true, dirty) if !dirty.is_empty() => customer_months::refresh(&tx, &dirty, &windows)?,
+            (true, _) => {}
+        }
+        self.commit(tx)?;
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod agenda;
 pub mod changes;
 pub mod contacts;
+pub mod customer_months;
 pub mod customers;
 pub mod measures;
 pub mod plans;

@@ -86,21 +86,11 @@ impl Capture {
                                 WHERE ct.tag_id = tags.id AND ct.customer_id <> ?1)",
             &[&id],
         )?;
-        for table in [
-            "customer_phones",
-            "customer_emails",
-            "customer_addresses",
-            "important_dates",
-            "family_members",
-            "customer_tags",
-            "touchpoints",
-            "purchases",
-            "stage_changes",
-            "dismissed_suggestions",
-            "custom_reminders",
-            "reminder_states",
-        ] {
-            self.rows(tx, table, "customer_id = ?1", &[&id])?;
+        // Every recorded table that names its customer.
+        for table in rows::TABLES {
+            if rows::columns(tx, table)?.iter().any(|c| c == "customer_id") {
+                self.rows(tx, table, "customer_id = ?1", &[&id])?;
+            }
         }
         self.rows(
             tx,

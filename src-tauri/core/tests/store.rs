@@ -133,6 +133,62 @@ fn an_existing_store_is_copied_aside_before_it_is_migrated() {
     assert_eq!(copy.customer(id).expect("load").display_name, "林 修");
 }
 
+/// A store as the previous release (schema 3) wrote it: the triggers kept
+/// the tallies and the agenda then, and an introduction could be left
+/// behind what happened.
+#[test]
+fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let long_ago = clock.timestamp() - 400 * 86_400;
+    {
+        let (store, _) = Store::open_with_migrations(&path, &MIGRATIONS[..3]).expect("schema 3");
+        drop(store);
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(&format!(
+            "INSERT INTO customers (id, uid, family_name, given_name, sort_key, stage,
+                                    birthday_month, birthday_day, created_at, updated_at)
+             VALUES (1, 'a', '紹介', '者', 'しょうかいしゃ', 2, 11, 25, {long_ago}, {long_ago}),
+                    (2, 'b', '友人', '太郎', 'ゆうじん', 0, NULL, NULL, {long_ago}, {long_ago});
+             INSERT INTO referrals (referrer_id, referred_id, introduced_at, status)
+             VALUES (1, 2, {long_ago}, 'introduced');
+             INSERT INTO touchpoints (customer_id, kind, occurred_at, direction, created_at, updated_at)
+             VALUES (2, 'visit', {long_ago}, 'give', {long_ago}, {long_ago});
+             UPDATE customers SET touch_count = 1, first_touch_at = {long_ago}, last_touch_at = {long_ago}
+              WHERE id = 2;"
+        ))
+        .expect("rows of the old schema");
+    }
+    let (store, report) = Store::open(&path).expect("upgrade");
+    assert_eq!(
+        (report.from_version, report.to_version),
+        (3, SCHEMA_VERSION)
+    );
+    assert_eq!(
+        store.derived_problems().expect("check"),
+        Vec::<String>::new()
+    );
+    let status = store
+        .referrals(2)
+        .expect("referral")
+        .referred_by
+        .expect("link")
+        .status;
+    assert_eq!(status, kizuna_core::referral::ReferralStatus::Met);
+    let v = store
+        .today_view(kizuna_core::reminder::DraftLanguage::Ja, &clock)
+        .expect("today");
+    let headlines: Vec<&str> = v
+        .today_items
+        .items
+        .iter()
+        .chain(&v.overdue.items)
+        .map(|r| r.headline.as_str())
+        .collect();
+    assert!(headlines.contains(&"お誕生日まであと2日"), "{headlines:?}");
+}
+
 #[test]
 fn a_failing_migration_leaves_the_store_at_its_old_version() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -199,6 +255,15 @@ fn derived_data_that_drifts_from_its_records_is_reported() {
                 &clock,
             )
             .expect("buy");
+        store
+            .dashboard(
+                &kizuna_core::measures::DashboardQuery {
+                    months: 12,
+                    end: None,
+                },
+                &clock,
+            )
+            .expect("the dashboard keeps its windows");
         assert_eq!(
             store.integrity_problems().expect("check"),
             Vec::<String>::new()
@@ -208,14 +273,16 @@ fn derived_data_that_drifts_from_its_records_is_reported() {
     raw.execute_batch(
         "UPDATE touch_tallies SET give = give + 1;
          UPDATE customers SET touch_count = 7;
-         UPDATE purchases SET channel = 'repeat';",
+         UPDATE purchases SET channel = 'repeat';
+         UPDATE customer_months SET bought_current = 5;",
     )
     .expect("tamper");
     drop(raw);
     let (store, _) = Store::open_in_dir(dir.path()).expect("reopen");
     let problems = store.integrity_problems().expect("check");
-    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert_eq!(problems.len(), 4, "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("activity")));
     assert!(problems.iter().any(|p| p.contains("channel")));
     assert!(problems.iter().any(|p| p.contains("tallies")));
+    assert!(problems.iter().any(|p| p.contains("windows")));
 }

@@ -237,6 +237,33 @@ impl Kizuna {
         }
     }
 
+    /// Opens the quick log with its shortcut (`Ctrl`+`L`) and picks a
+    /// customer the way a user does: a few letters of the reading, then
+    /// `Enter`. Returns the chosen customer as the dialog shows them.
+    pub async fn quick_log_for(&self, reading: &str) -> TestResult<String> {
+        self.wait_for("body").await?.click().await?;
+        self.driver
+            .action_chain()
+            .key_down(Key::Control)
+            .send_keys("l")
+            .key_up(Key::Control)
+            .perform()
+            .await?;
+        self.wait_for("[data-testid=quick-log][open]").await?;
+        let search = self
+            .wait_for("[data-testid=quick-log-customer-search]")
+            .await?;
+        search.send_keys(reading).await?;
+        self.wait_for("[data-testid=quick-log-customer-option]")
+            .await?;
+        search.send_keys(Key::Enter).await?;
+        Ok(self
+            .wait_for("[data-testid=quick-log-customer-chosen]")
+            .await?
+            .text()
+            .await?)
+    }
+
     /// Replaces the text of the input matching `css` as a user would:
     /// select all, delete, type (so the page sees input events).
     pub async fn fill(&self, css: &str, text: &str) -> TestResult {

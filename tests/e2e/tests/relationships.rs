@@ -68,27 +68,9 @@ async fn a_prospects_first_visit_and_purchase_move_them_up_the_ladder() -> TestR
         .await?;
     assert!(summary.contains(&format!("新規客 {before}")), "{summary}");
 
-    app.wait_for("body").await?.click().await?;
-    app.driver
-        .action_chain()
-        .key_down(Key::Control)
-        .send_keys("l")
-        .key_up(Key::Control)
-        .perform()
-        .await?;
-    app.wait_for("[data-testid=quick-log][open]").await?;
     // Pick the customer by typing their reading, then Enter.
-    let search = app
-        .wait_for("[data-testid=quick-log-customer-search]")
-        .await?;
-    search.send_keys("あらい").await?;
-    app.wait_for("[data-testid=quick-log-customer-option]")
-        .await?;
-    search.send_keys(Key::Enter).await?;
-    let chosen = app
-        .wait_for("[data-testid=quick-log-customer-chosen]")
-        .await?;
-    assert!(chosen.text().await?.contains("新井 一郎"));
+    let chosen = app.quick_log_for("あらい").await?;
+    assert!(chosen.contains("新井 一郎"));
     app.click("[data-testid=kind-call]").await?;
     let summary_input = app
         .wait_for("[data-testid=quick-log] [name=summary]")

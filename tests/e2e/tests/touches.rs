@@ -15,7 +15,6 @@ use kizuna_core::settings::{Language, Settings};
 use kizuna_core::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use kizuna_core::{Clock, Store};
 use kizuna_e2e::{Dunst, Kizuna, TestResult, data_dir};
-use thirtyfour::prelude::*;
 
 const FORM: &str = "[data-testid=customer-form]";
 const DAY: i64 = 86_400;
@@ -188,21 +187,7 @@ async fn a_promise_due_in_a_minute_is_announced_in_that_minute_not_before() -> T
     let due_minute = format!("{:02}:{:02}", due.hour(), due.minute());
     let due_at = due.with_second(0).unwrap_or(due).timestamp();
 
-    app.wait_for("body").await?.click().await?;
-    app.driver
-        .action_chain()
-        .key_down(Key::Control)
-        .send_keys("l")
-        .key_up(Key::Control)
-        .perform()
-        .await?;
-    let search = app
-        .wait_for("[data-testid=quick-log-customer-search]")
-        .await?;
-    search.send_keys("うえだ").await?;
-    app.wait_for("[data-testid=quick-log-customer-option]")
-        .await?;
-    search.send_keys(Key::Enter).await?;
+    app.quick_log_for("うえだ").await?;
     app.click("[data-testid=kind-call]").await?;
     app.fill("[data-testid=quick-log] [name=summary]", "見積もりの相談")
         .await?;
@@ -379,5 +364,25 @@ async fn a_customer_not_contacted_for_300_days_is_on_today_with_how_long() -> Te
     app.wait_text(&format!("{card} [data-testid=reminder-name]"), "田中 健一")
         .await?;
     assert_eq!(app.all(card).await?.len(), 1);
+
+    // The log records the scheduler's decisions in the data folder, and
+    // never a customer's name; the settings say where it is.
+    let logs = dir.path().join("logs");
+    let log = || -> String {
+        std::fs::read_dir(&logs)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+            .collect()
+    };
+    app.wait_until("the scheduler's wake-up is logged", || async {
+        Ok(log().contains("scheduler woke"))
+    })
+    .await?;
+    assert!(!log().contains("田中"), "no customer's name in the log");
+    app.click("[data-testid=nav-settings]").await?;
+    app.wait_text("[data-testid=log-dir]", &logs.display().to_string())
+        .await?;
     app.quit().await
 }

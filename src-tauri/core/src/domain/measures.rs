@@ -265,6 +265,24 @@ pub struct Windows {
     pub repeat_before: Ratio,
 }
 
+/// The two 12-month windows ending with a month, as instants in a zone:
+/// the earlier window from `before_from` to `months[0]`, the later one
+/// month by month from `months[0]` to `months[12]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthWindows {
+    pub before_from: i64,
+    pub months: [i64; 13],
+}
+
+impl MonthWindows {
+    pub fn ending(end: YearMonth, tz: chrono_tz::Tz) -> Self {
+        MonthWindows {
+            before_from: end.plus(-23).start(tz),
+            months: std::array::from_fn(|i| end.plus(i as i32 - 11).start(tz)),
+        }
+    }
+}
+
 /// Start instants of `months` consecutive months from `first`, plus the
 /// start of the month after the last: `months + 1` boundaries.
 pub fn boundaries(first: YearMonth, months: u32, tz: chrono_tz::Tz) -> Vec<i64> {

@@ -1,5 +1,7 @@
 //! Deriving reminders: the store's facts through the domain's rules.
 
+use std::collections::HashSet;
+
 use rusqlite::Connection;
 
 use crate::domain::clock::Clock;
@@ -26,9 +28,17 @@ pub(crate) fn derive(
         dates::candidates(&fact, w, &mut candidates);
     }
     let plans = plans::all(conn)?;
+    // Over the whole book, most steps are long finished: they are known
+    // from the states and not proposed. For a few customers, the states
+    // below settle them just as well.
+    let closed = match scope {
+        Scope::Everyone => reminder_states::closed_follow_ups(conn)?,
+        Scope::Customers(_) => HashSet::new(),
+    };
     for (plan_id, fact) in reminder_facts::purchases(conn, scope, clock)? {
         if let Some(plan) = plans.iter().find(|p| p.id == Some(plan_id)) {
-            follow_up::candidates(&fact, plan, w, &mut candidates);
+            let is_closed = |step: i64| closed.contains(&(fact.purchase_id, step));
+            follow_up::candidates(&fact, plan, w, &is_closed, &mut candidates);
         }
     }
     for fact in reminder_facts::contacts(conn, settings, w, scope, clock)? {

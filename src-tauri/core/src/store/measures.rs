@@ -143,22 +143,31 @@ pub(crate) fn funnel(conn: &Connection, period: (i64, i64)) -> Result<Vec<Funnel
         })
         .collect();
     let mut stmt = conn.prepare_cached(
-        "SELECT stage, count(*) FROM customers WHERE archived = 0 GROUP BY stage",
+        // Named: the planner prefers the wider list index, five times the size.
+        "SELECT stage, count(*) FROM customers INDEXED BY customers_active_stage
+          WHERE archived = 0 GROUP BY stage",
     )?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, Stage>(0)?, r.get::<_, u32>(1)?)))? {
         let (stage, count) = row?;
         steps[stage.rung() as usize].customers = count;
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT to_stage, count(*) FROM stage_changes
-          WHERE changed_at >= ?1 AND changed_at < ?2 AND from_stage IS NOT NULL AND to_stage > from_stage
-          GROUP BY to_stage",
-    )?;
-    for row in stmt.query_map(params![period.0, period.1], |r| {
-        Ok((r.get::<_, Stage>(0)?, r.get::<_, u32>(1)?))
-    })? {
-        let (stage, count) = row?;
-        steps[stage.rung() as usize].promotions = count;
+    // One pass, a sum per stage: no grouping to sort.
+    let per_stage: Vec<String> = Stage::ALL
+        .iter()
+        .map(|stage| format!("coalesce(sum(to_stage = {}), 0)", stage.rung()))
+        .collect();
+    let promotions: Vec<u32> = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM stage_changes
+              WHERE changed_at >= ?1 AND changed_at < ?2 AND from_stage IS NOT NULL
+                AND to_stage > from_stage",
+            per_stage.join(", ")
+        ))?
+        .query_row(params![period.0, period.1], |r| {
+            (0..Stage::ALL.len()).map(|i| r.get(i)).collect()
+        })?;
+    for (step, count) in steps.iter_mut().zip(promotions) {
+        step.promotions = count;
     }
     Ok(steps)
 }

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
 use super::Tx;
 use crate::domain::clock::Clock;
@@ -34,6 +34,24 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Purchase> {
     })
 }
 
+/// A purchase's recorded values, in the order the statements below bind
+/// them (`?1`…`?11`; `?9` is when it is written).
+fn values<'a>(input: &'a PurchaseInput, now: &'a i64) -> [&'a dyn ToSql; 11] {
+    [
+        &input.customer_id,
+        &input.item,
+        &input.quantity,
+        &input.amount_minor,
+        &input.currency,
+        &input.purchased_at,
+        &input.satisfaction,
+        &input.notes,
+        now,
+        &input.follow_up_plan_id,
+        &input.reorder_after_days,
+    ]
+}
+
 /// Inserts a validated purchase; its channel is derived before the commit.
 pub(crate) fn insert(tx: &mut Tx<'_>, input: &PurchaseInput, clock: &Clock) -> Result<i64> {
     tx.prepare_cached(
@@ -42,19 +60,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, input: &PurchaseInput, clock: &Clock) -> R
                                 follow_up_plan_id, reorder_after_days)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
     )?
-    .execute(params![
-        input.customer_id,
-        input.item,
-        input.quantity,
-        input.amount_minor,
-        input.currency,
-        input.purchased_at,
-        input.satisfaction,
-        input.notes,
-        clock.timestamp(),
-        input.follow_up_plan_id,
-        input.reorder_after_days,
-    ])?;
+    .execute(&values(input, &clock.timestamp())[..])?;
     tx.changed.purchase(input.customer_id, input.purchased_at);
     Ok(tx.last_insert_rowid())
 }
@@ -66,26 +72,16 @@ pub(crate) fn update(
     input: &PurchaseInput,
     clock: &Clock,
 ) -> Result<()> {
+    let now = clock.timestamp();
+    let mut bound = values(input, &now).to_vec();
+    bound.push(&before.id);
     tx.prepare_cached(
-        "UPDATE purchases SET customer_id = ?2, item = ?3, quantity = ?4, amount_minor = ?5,
-                currency = ?6, purchased_at = ?7, satisfaction = ?8, notes = ?9, updated_at = ?10,
-                follow_up_plan_id = ?11, reorder_after_days = ?12
-          WHERE id = ?1",
+        "UPDATE purchases SET customer_id = ?1, item = ?2, quantity = ?3, amount_minor = ?4,
+                currency = ?5, purchased_at = ?6, satisfaction = ?7, notes = ?8, updated_at = ?9,
+                follow_up_plan_id = ?10, reorder_after_days = ?11
+          WHERE id = ?12",
     )?
-    .execute(params![
-        before.id,
-        input.customer_id,
-        input.item,
-        input.quantity,
-        input.amount_minor,
-        input.currency,
-        input.purchased_at,
-        input.satisfaction,
-        input.notes,
-        clock.timestamp(),
-        input.follow_up_plan_id,
-        input.reorder_after_days,
-    ])?;
+    .execute(&bound[..])?;
     tx.changed.purchase(before.customer_id, before.purchased_at);
     tx.changed.purchase(input.customer_id, input.purchased_at);
     Ok(())

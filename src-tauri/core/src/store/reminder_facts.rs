@@ -236,21 +236,22 @@ pub(crate) fn contacts(
     clock: &Clock,
 ) -> Result<Vec<ContactFact>> {
     let horizon = Window::start_of(add_days(w.to, 1), clock);
+    // `id, last_contact_at, stage, cadence_days`
+    let contact = |r: &rusqlite::Row<'_>| {
+        Ok(ContactFact {
+            customer_id: r.get(0)?,
+            last_contact_at: r.get(1)?,
+            stage: r.get(2)?,
+            own_cadence: r.get(3)?,
+        })
+    };
     let mut out = Vec::new();
     if let Some(ids) = scope.ids() {
         let mut stmt = conn.prepare_cached(
             "SELECT id, last_contact_at, stage, cadence_days FROM customers
               WHERE id IN rarray(?1) AND +archived = 0 AND +do_not_contact = 0",
         )?;
-        let rows = stmt.query_map([ids], |r| {
-            Ok(ContactFact {
-                customer_id: r.get(0)?,
-                last_contact_at: r.get(1)?,
-                stage: r.get(2)?,
-                own_cadence: r.get(3)?,
-            })
-        })?;
-        for row in rows {
+        for row in stmt.query_map([ids], contact)? {
             out.push(row?);
         }
         return Ok(out);
@@ -284,15 +285,7 @@ pub(crate) fn contacts(
           WHERE archived = 0 AND do_not_contact = 0 AND cadence_days IS NOT NULL
             AND last_contact_at + cadence_days * 86400 < ?1",
     )?;
-    let rows = own.query_map([horizon], |r| {
-        Ok(ContactFact {
-            customer_id: r.get(0)?,
-            last_contact_at: r.get(1)?,
-            stage: r.get(2)?,
-            own_cadence: r.get(3)?,
-        })
-    })?;
-    for row in rows {
+    for row in own.query_map([horizon], contact)? {
         out.push(row?);
     }
     Ok(out)

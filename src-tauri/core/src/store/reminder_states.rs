@@ -2,7 +2,7 @@
 //! which occurrences were announced (`notification_deliveries`), both under
 //! the occurrence's text key.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use rusqlite::types::Value;
@@ -10,6 +10,7 @@ use rusqlite::vtab::array::Array;
 use rusqlite::{Connection, params};
 
 use super::Tx;
+use crate::domain::reminder::OccurrenceKey;
 use crate::domain::reminder::state::UserState;
 use crate::error::Result;
 
@@ -44,6 +45,25 @@ pub(crate) fn of_keys(conn: &Connection, keys: &[String]) -> Result<HashMap<Stri
     )?;
     let rows = stmt.query_map([keys], state_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every follow-up step done or skipped, as `(purchase, step)`: read along
+/// the key's index, the range of keys that start with `followup:`.
+pub(crate) fn closed_follow_ups(conn: &Connection) -> Result<HashSet<(i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT occurrence_key FROM reminder_states
+          WHERE occurrence_key >= 'followup:' AND occurrence_key < 'followup;'
+            AND status IN ('done', 'skipped')",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut closed = HashSet::new();
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(0)?;
+        if let Ok(OccurrenceKey::FollowUp { purchase, step }) = key.parse() {
+            closed.insert((purchase, step));
+        }
+    }
+    Ok(closed)
 }
 
 /// Records what the user did to an occurrence of `customer`'s.

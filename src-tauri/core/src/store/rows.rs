@@ -295,6 +295,7 @@ pub fn clear_recorded(conn: &Connection) -> Result<()> {
          DELETE FROM customer_search; DELETE FROM customer_names;
          INSERT INTO customer_fts (customer_fts) VALUES ('delete-all');
          DELETE FROM reminder_agenda; DELETE FROM reminder_agenda_dirty;
+         DELETE FROM customer_months; DELETE FROM customer_months_dirty;
          DELETE FROM undo_log;",
     )?;
     Ok(())

@@ -1,6 +1,6 @@
 //! The touchpoints table.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
 use super::Tx;
 use crate::domain::clock::Clock;
@@ -25,6 +25,21 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Touchpoint> {
     })
 }
 
+/// A touchpoint's recorded values, in the order the statements below bind
+/// them (`?1`…`?8`; `?8` is when it is written).
+fn values<'a>(input: &'a TouchpointInput, now: &'a i64) -> [&'a dyn ToSql; 8] {
+    [
+        &input.customer_id,
+        &input.kind,
+        &input.occurred_at,
+        &input.summary,
+        &input.notes,
+        &input.direction,
+        &input.satisfaction,
+        now,
+    ]
+}
+
 /// Inserts a validated touchpoint.
 pub(crate) fn insert(tx: &mut Tx<'_>, input: &TouchpointInput, clock: &Clock) -> Result<i64> {
     tx.prepare_cached(
@@ -32,16 +47,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, input: &TouchpointInput, clock: &Clock) ->
                                   satisfaction, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?
-    .execute(params![
-        input.customer_id,
-        input.kind,
-        input.occurred_at,
-        input.summary,
-        input.notes,
-        input.direction,
-        input.satisfaction,
-        clock.timestamp(),
-    ])?;
+    .execute(&values(input, &clock.timestamp())[..])?;
     tx.changed.touch(input.customer_id, input.occurred_at);
     Ok(tx.last_insert_rowid())
 }
@@ -53,22 +59,15 @@ pub(crate) fn update(
     input: &TouchpointInput,
     clock: &Clock,
 ) -> Result<()> {
+    let now = clock.timestamp();
+    let mut bound = values(input, &now).to_vec();
+    bound.push(&before.id);
     tx.prepare_cached(
-        "UPDATE touchpoints SET customer_id = ?2, kind = ?3, occurred_at = ?4, summary = ?5,
-                notes = ?6, direction = ?7, satisfaction = ?8, updated_at = ?9
-          WHERE id = ?1",
+        "UPDATE touchpoints SET customer_id = ?1, kind = ?2, occurred_at = ?3, summary = ?4,
+                notes = ?5, direction = ?6, satisfaction = ?7, updated_at = ?8
+          WHERE id = ?9",
     )?
-    .execute(params![
-        before.id,
-        input.customer_id,
-        input.kind,
-        input.occurred_at,
-        input.summary,
-        input.notes,
-        input.direction,
-        input.satisfaction,
-        clock.timestamp(),
-    ])?;
+    .execute(&bound[..])?;
     tx.changed.touch(before.customer_id, before.occurred_at);
     tx.changed.touch(input.customer_id, input.occurred_at);
     Ok(())

@@ -57,8 +57,17 @@ pub struct PurchaseFact {
     pub reorder_after_days: Option<u32>,
 }
 
-/// The candidates of one purchase under its plan.
-pub fn candidates(fact: &PurchaseFact, plan: &FollowUpPlan, w: &Window, out: &mut Vec<Candidate>) {
+/// The candidates of one purchase under its plan. `closed` says which of
+/// its steps were already done or skipped: those are not proposed at all
+/// (the user's state would take them away again), which spares building
+/// the thousands of finished steps a long history holds.
+pub fn candidates(
+    fact: &PurchaseFact,
+    plan: &FollowUpPlan,
+    w: &Window,
+    closed: &dyn Fn(i64) -> bool,
+    out: &mut Vec<Candidate>,
+) {
     let steps = plan.steps.iter().filter_map(|step| {
         let id = step.id?;
         let offset = match (step.kind, fact.reorder_after_days) {
@@ -89,11 +98,15 @@ pub fn candidates(fact: &PurchaseFact, plan: &FollowUpPlan, w: &Window, out: &mu
                 c.due_on = natural.max(fact.known_on);
                 latest_due = Some((natural, c));
             }
-        } else if natural <= w.to {
+        } else if natural <= w.to && !closed(id) {
             out.push(c);
         }
     }
-    out.extend(latest_due.map(|(_, c)| c));
+    out.extend(
+        latest_due
+            .map(|(_, c)| c)
+            .filter(|c| !matches!(c.key, OccurrenceKey::FollowUp { step, .. } if closed(step))),
+    );
 }
 
 #[cfg(test)]
@@ -129,7 +142,7 @@ mod tests {
     ) -> Vec<(Option<FollowUpKind>, NaiveDate)> {
         let w = Window::today(&Settings::default(), &clock(today.0, today.1, today.2));
         let mut out = Vec::new();
-        candidates(fact, &standard_plan(), &w, &mut out);
+        candidates(fact, &standard_plan(), &w, &|_| false, &mut out);
         out.sort_by_key(|c| c.due_on);
         out.iter().map(|c| (c.follow_up, c.due_on)).collect()
     }
@@ -169,6 +182,16 @@ mod tests {
             steps(&fact, (2026, 11, 23)),
             [(Some(FollowUpKind::Reorder), day(2024, 4, 9))]
         );
+    }
+
+    #[test]
+    fn a_finished_step_is_not_proposed_and_does_not_bring_back_the_one_it_superseded() {
+        let fact = bought(day(2026, 11, 1));
+        let w = Window::today(&Settings::default(), &clock(2026, 11, 8));
+        let mut out = Vec::new();
+        // The check-in (step 2) is done: neither it nor the thank-you shows.
+        candidates(&fact, &standard_plan(), &w, &|step| step == 2, &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]
