@@ -1,7 +1,5 @@
 //! Deriving reminders: the store's facts through the domain's rules.
 
-use std::collections::HashSet;
-
 use rusqlite::Connection;
 
 use crate::domain::clock::Clock;
@@ -28,17 +26,18 @@ pub(crate) fn derive(
         dates::candidates(&fact, w, &mut candidates);
     }
     let plans = plans::all(conn)?;
-    // Over the whole book, most steps are long finished: they are known
-    // from the states and not proposed. For a few customers, the states
-    // below settle them just as well.
-    let closed = match scope {
-        Scope::Everyone => reminder_states::closed_follow_ups(conn)?,
-        Scope::Customers(_) => HashSet::new(),
-    };
-    for (plan_id, fact) in reminder_facts::purchases(conn, scope, clock)? {
+    // Steps already dealt with, and those they superseded, are not proposed.
+    let closed = reminder_states::closed_follow_ups(
+        conn,
+        match scope {
+            Scope::Everyone => None,
+            Scope::Customers(ids) => Some(ids),
+        },
+    )?;
+    for (plan_id, fact) in reminder_facts::purchases(conn, scope)? {
         if let Some(plan) = plans.iter().find(|p| p.id == Some(plan_id)) {
             let is_closed = |step: i64| closed.contains(&(fact.purchase_id, step));
-            follow_up::candidates(&fact, plan, w, &is_closed, &mut candidates);
+            follow_up::candidates(&fact, plan, w, clock, &is_closed, &mut candidates);
         }
     }
     for fact in reminder_facts::contacts(conn, settings, w, scope, clock)? {

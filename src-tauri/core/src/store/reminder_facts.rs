@@ -188,19 +188,15 @@ fn anniversaries(
 
 /// Purchases that follow a plan, with the plan's id. A step stays until
 /// done, so every such purchase is read (through a covering index).
-pub(crate) fn purchases(
-    conn: &Connection,
-    scope: Scope<'_>,
-    clock: &Clock,
-) -> Result<Vec<(i64, PurchaseFact)>> {
+pub(crate) fn purchases(conn: &Connection, scope: Scope<'_>) -> Result<Vec<(i64, PurchaseFact)>> {
     let from_row = |r: &rusqlite::Row<'_>| {
         Ok((
             r.get::<_, i64>(4)?,
             PurchaseFact {
                 purchase_id: r.get(0)?,
                 customer_id: r.get(1)?,
-                bought_on: clock.local_day(r.get(2)?),
-                known_on: clock.local_day(r.get(3)?),
+                bought_at: r.get(2)?,
+                known_at: r.get(3)?,
                 reorder_after_days: r.get(5)?,
             },
         ))

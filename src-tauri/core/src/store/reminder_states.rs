@@ -47,20 +47,44 @@ pub(crate) fn of_keys(conn: &Connection, keys: &[String]) -> Result<HashMap<Stri
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every follow-up step done or skipped, as `(purchase, step)`: read along
-/// the key's index, the range of keys that start with `followup:`.
-pub(crate) fn closed_follow_ups(conn: &Connection) -> Result<HashSet<(i64, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT occurrence_key FROM reminder_states
-          WHERE occurrence_key >= 'followup:' AND occurrence_key < 'followup;'
-            AND status IN ('done', 'skipped')",
-    )?;
-    let mut rows = stmt.query([])?;
+/// The follow-up steps done or skipped, as `(purchase, step)`: every one,
+/// read along the key's index (the keys that start with `followup:`), or
+/// these customers'.
+pub(crate) fn closed_follow_ups(
+    conn: &Connection,
+    customers: Option<&[i64]>,
+) -> Result<HashSet<(i64, i64)>> {
+    const RANGE: &str = "occurrence_key >= 'followup:' AND occurrence_key < 'followup;'
+                         AND status IN ('done', 'skipped')";
     let mut closed = HashSet::new();
-    while let Some(r) = rows.next()? {
-        let key: String = r.get(0)?;
-        if let Ok(OccurrenceKey::FollowUp { purchase, step }) = key.parse() {
+    let mut take = |r: &rusqlite::Row<'_>| -> Result<()> {
+        if let Some(Ok(OccurrenceKey::FollowUp { purchase, step })) =
+            r.get_ref(0)?.as_str().ok().map(str::parse)
+        {
             closed.insert((purchase, step));
+        }
+        Ok(())
+    };
+    match customers {
+        None => {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT occurrence_key FROM reminder_states WHERE {RANGE}"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                take(r)?;
+            }
+        }
+        Some(ids) => {
+            let ids: Array = Rc::new(ids.iter().copied().map(Value::from).collect());
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT occurrence_key FROM reminder_states
+                  WHERE customer_id IN rarray(?1) AND {RANGE}"
+            ))?;
+            let mut rows = stmt.query([ids])?;
+            while let Some(r) = rows.next()? {
+                take(r)?;
+            }
         }
     }
     Ok(closed)

@@ -2,16 +2,17 @@
 //! satisfaction +30, re-order +90 (or after the item's own interval).
 //!
 //! A step stays until it is done or skipped, or until a later step of the
-//! same purchase falls due: once the satisfaction check is due, the
-//! thank-you has had its moment. Steps coming up within the window are
+//! same purchase falls due or is dealt with: once the satisfaction check is
+//! due, the thank-you has had its moment. Steps coming up within the window are
 //! shown ahead. A purchase entered after some of its steps fell due (a
 //! purchase recorded late) offers the latest of those from the day it was
 //! entered, not as an overdue item.
 
-use chrono::NaiveDate;
-
 use super::window::Window;
-use super::{Candidate, FollowUpKind, FollowUpPlan, OccurrenceKey, ReminderKind, add_days};
+use super::{
+    Candidate, FollowUpKind, FollowUpPlan, FollowUpStep, OccurrenceKey, ReminderKind, add_days,
+};
+use crate::domain::clock::Clock;
 use crate::domain::validation::{Checker, LIMIT_NAME};
 use crate::error::{FieldError, FieldErrorCode, Result};
 
@@ -49,70 +50,91 @@ pub fn validate_plan(plan: &mut FollowUpPlan) -> Result<()> {
 pub struct PurchaseFact {
     pub purchase_id: i64,
     pub customer_id: i64,
-    /// The local day of the purchase.
-    pub bought_on: NaiveDate,
-    /// The local day it was recorded.
-    pub known_on: NaiveDate,
+    /// When it was bought (Unix seconds).
+    pub bought_at: i64,
+    /// When it was recorded.
+    pub known_at: i64,
     /// Days after which the item usually runs out (the re-order step's offset).
     pub reorder_after_days: Option<u32>,
 }
 
 /// The candidates of one purchase under its plan. `closed` says which of
-/// its steps were already done or skipped: those are not proposed at all
-/// (the user's state would take them away again), which spares building
-/// the thousands of finished steps a long history holds.
+/// its steps were done or skipped: a step dealt with supersedes every step
+/// before it, and is not proposed itself (the user's state would take it
+/// away again). A long history's purchases are mostly finished, so they
+/// are passed over before any date is worked out.
 pub fn candidates(
     fact: &PurchaseFact,
     plan: &FollowUpPlan,
     w: &Window,
+    clock: &Clock,
     closed: &dyn Fn(i64) -> bool,
     out: &mut Vec<Candidate>,
 ) {
-    let steps = plan.steps.iter().filter_map(|step| {
-        let id = step.id?;
-        let offset = match (step.kind, fact.reorder_after_days) {
-            (FollowUpKind::Reorder, Some(days)) => days,
-            _ => step.offset_days,
-        };
-        Some((id, step, add_days(fact.bought_on, i64::from(offset))))
-    });
-    // The latest step due by today, with its own day.
-    let mut latest_due: Option<(NaiveDate, Candidate)> = None;
-    for (id, step, natural) in steps {
+    let offset = |step: &FollowUpStep| match (step.kind, fact.reorder_after_days) {
+        (FollowUpKind::Reorder, Some(days)) => days,
+        _ => step.offset_days,
+    };
+    // Most purchases of a long history are finished: their last step was
+    // dealt with. Told apart first, without allocating anything.
+    let last = plan
+        .steps
+        .iter()
+        .filter(|step| step.id.is_some())
+        .max_by_key(|step| offset(step))
+        .and_then(|step| step.id);
+    if last.is_none_or(closed) {
+        return;
+    }
+    // The steps in the order they fall due (a tie keeps the plan's order).
+    let mut steps: Vec<(i64, &FollowUpStep, u32)> = plan
+        .steps
+        .iter()
+        .filter_map(|step| Some((step.id?, step, offset(step))))
+        .collect();
+    steps.sort_by_key(|(_, _, offset)| *offset);
+    let open_from = steps
+        .iter()
+        .rposition(|(id, _, _)| closed(*id))
+        .map_or(0, |last| last + 1);
+    let open = &steps[open_from..];
+    let bought_on = clock.local_day(fact.bought_at);
+    let known_on = clock.local_day(fact.known_at);
+    // The latest step due by today.
+    let mut latest_due: Option<Candidate> = None;
+    for (id, step, offset) in open {
+        let natural = add_days(bought_on, i64::from(*offset));
+        if natural > w.to {
+            break;
+        }
         let mut c = Candidate::new(
             OccurrenceKey::FollowUp {
                 purchase: fact.purchase_id,
-                step: id,
+                step: *id,
             },
             ReminderKind::FollowUp,
             Some(fact.customer_id),
             natural,
         );
-        c.occasion_on = fact.bought_on;
+        c.occasion_on = bought_on;
         c.follow_up = Some(step.kind);
         c.subject.clone_from(&step.label);
         c.purchase_id = Some(fact.purchase_id);
         if natural <= w.today {
-            // Later steps win; of two on the same day, the later in the plan.
-            if latest_due.as_ref().is_none_or(|(day, _)| *day <= natural) {
-                c.due_on = natural.max(fact.known_on);
-                latest_due = Some((natural, c));
-            }
-        } else if natural <= w.to && !closed(id) {
+            c.due_on = natural.max(known_on);
+            latest_due = Some(c);
+        } else {
             out.push(c);
         }
     }
-    out.extend(
-        latest_due
-            .map(|(_, c)| c)
-            .filter(|c| !matches!(c.key, OccurrenceKey::FollowUp { step, .. } if closed(step))),
-    );
+    out.extend(latest_due);
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::{Datelike, NaiveDate};
+
     use super::*;
-    use crate::domain::reminder::FollowUpStep;
     use crate::domain::reminder::test_support::{clock, day};
     use crate::domain::settings::Settings;
 
@@ -140,19 +162,21 @@ mod tests {
         fact: &PurchaseFact,
         today: (i32, u32, u32),
     ) -> Vec<(Option<FollowUpKind>, NaiveDate)> {
-        let w = Window::today(&Settings::default(), &clock(today.0, today.1, today.2));
+        let now = clock(today.0, today.1, today.2);
+        let w = Window::today(&Settings::default(), &now);
         let mut out = Vec::new();
-        candidates(fact, &standard_plan(), &w, &|_| false, &mut out);
+        candidates(fact, &standard_plan(), &w, &now, &|_| false, &mut out);
         out.sort_by_key(|c| c.due_on);
         out.iter().map(|c| (c.follow_up, c.due_on)).collect()
     }
 
     fn bought(on: NaiveDate) -> PurchaseFact {
+        let at = clock(on.year(), on.month(), on.day()).timestamp();
         PurchaseFact {
             purchase_id: 10,
             customer_id: 2,
-            bought_on: on,
-            known_on: on,
+            bought_at: at,
+            known_at: at,
             reorder_after_days: None,
         }
     }
@@ -185,12 +209,31 @@ mod tests {
     }
 
     #[test]
-    fn a_finished_step_is_not_proposed_and_does_not_bring_back_the_one_it_superseded() {
+    fn a_step_dealt_with_supersedes_those_before_it_and_is_not_proposed() {
         let fact = bought(day(2026, 11, 1));
-        let w = Window::today(&Settings::default(), &clock(2026, 11, 8));
+        let now = clock(2026, 11, 8);
+        let w = Window::today(&Settings::default(), &now);
         let mut out = Vec::new();
         // The check-in (step 2) is done: neither it nor the thank-you shows.
-        candidates(&fact, &standard_plan(), &w, &|step| step == 2, &mut out);
+        candidates(
+            &fact,
+            &standard_plan(),
+            &w,
+            &now,
+            &|step| step == 2,
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        // The satisfaction check done early, while ahead: the check-in due
+        // today has been superseded by it.
+        candidates(
+            &fact,
+            &standard_plan(),
+            &w,
+            &now,
+            &|step| step == 3,
+            &mut out,
+        );
         assert!(out.is_empty(), "{out:?}");
     }
 
@@ -209,7 +252,7 @@ mod tests {
     #[test]
     fn a_purchase_recorded_late_starts_with_its_latest_step_due_today() {
         let fact = PurchaseFact {
-            known_on: day(2026, 11, 23),
+            known_at: clock(2026, 11, 23).timestamp(),
             ..bought(day(2026, 10, 14))
         };
         assert_eq!(
