@@ -7,8 +7,8 @@
 //!   purchases in time order and whether they were introduced;
 //! - each customer's activity columns (counts, first and last purchase and
 //!   contact), which the at-risk list and keep-in-touch read;
-//! - how far each introduction has come (introduced → met → bought), never
-//!   below what the salesperson set;
+//! - how far each introduction has come (introduced → met → bought): what
+//!   the salesperson set, raised to what the facts show;
 //! - the dashboard's quarter-hour tallies and which customers' windows
 //!   (`customer_months`) must be worked out again;
 //! - which customers' reminders the agenda must derive again.
@@ -52,8 +52,8 @@ impl Store {
         }
         let statuses = referrals::status_rows(conn, None)?
             .into_iter()
-            .filter(|(_, status, touches, bought)| {
-                settled_status(*status, *touches, *bought) != *status
+            .filter(|(_, status, set, touches, bought)| {
+                settled_status(*set, *touches, *bought) != *status
             })
             .count();
         if statuses > 0 {
@@ -160,10 +160,11 @@ fn rederive_channels(tx: &mut Tx<'_>, customers: Option<&[i64]>) -> Result<()> {
     Ok(())
 }
 
-/// Raises each introduction's status to what the facts imply.
+/// Works out each introduction's status from what the salesperson set
+/// and what the facts imply.
 fn settle_statuses(tx: &mut Tx<'_>, referred: Option<&[i64]>) -> Result<()> {
-    for (id, status, touches, bought) in referrals::status_rows(tx, referred)? {
-        let settled = settled_status(status, touches, bought);
+    for (id, status, set, touches, bought) in referrals::status_rows(tx, referred)? {
+        let settled = settled_status(set, touches, bought);
         if settled != status {
             referrals::settle_status(tx, id, settled)?;
         }

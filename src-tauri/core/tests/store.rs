@@ -134,14 +134,23 @@ fn an_existing_store_is_copied_aside_before_it_is_migrated() {
 }
 
 /// A store as the previous release (schema 3) wrote it: the triggers kept
-/// the tallies and the agenda then, and an introduction could be left
-/// behind what happened.
+/// the tallies and the agenda then, an introduction could be left behind
+/// what happened, and a follow-up or a thank-you dropped out of view 30
+/// days after it fell due. The upgrade runs against the real time, so the
+/// rows are dated from it.
 #[test]
 fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
+    use kizuna_core::referral::ReferralStatus;
+    use kizuna_core::reminder::ReminderKind;
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(DATABASE_FILE);
-    let clock = fixtures::clock_on(2026, 11, 23);
-    let long_ago = clock.timestamp() - 400 * 86_400;
+    let clock = kizuna_core::domain::clock::Clock::system(chrono_tz::Asia::Tokyo);
+    let now = clock.timestamp();
+    let days_ago = |days: i64| now - days * 86_400;
+    let long_ago = days_ago(400);
+    let birthday = clock.today() + chrono::Days::new(2);
+    use chrono::Datelike;
+    let (month, day) = (birthday.month(), birthday.day());
     {
         let (store, _) = Store::open_with_migrations(&path, &MIGRATIONS[..3]).expect("schema 3");
         drop(store);
@@ -149,18 +158,31 @@ fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
         conn.execute_batch(&format!(
             "INSERT INTO customers (id, uid, family_name, given_name, sort_key, stage,
                                     birthday_month, birthday_day, created_at, updated_at)
-             VALUES (1, 'a', '紹介', '者', 'しょうかいしゃ', 2, 11, 25, {long_ago}, {long_ago}),
-                    (2, 'b', '友人', '太郎', 'ゆうじん', 0, NULL, NULL, {long_ago}, {long_ago});
-             INSERT INTO referrals (referrer_id, referred_id, introduced_at, status)
-             VALUES (1, 2, {long_ago}, 'introduced');
+             VALUES (1, 'a', '紹介', '者', 'しょうかいしゃ', 2, {month}, {day}, {long_ago}, {long_ago}),
+                    (2, 'b', '友人', '太郎', 'ゆうじん', 0, NULL, NULL, {long_ago}, {long_ago}),
+                    (3, 'c', '古川', '一郎', 'ふるかわ', 1, NULL, NULL, {long_ago}, {long_ago}),
+                    (4, 'd', '新井', '花子', 'あらい', 1, NULL, NULL, {long_ago}, {long_ago}),
+                    (5, 'e', '遠藤', '次郎', 'えんどう', 0, NULL, NULL, {long_ago}, {long_ago});
+             INSERT INTO referrals (id, referrer_id, referred_id, introduced_at, status)
+             VALUES (1, 1, 2, {long_ago}, 'introduced'),
+                    (2, 1, 5, {long_ago}, 'met');
              INSERT INTO touchpoints (customer_id, kind, occurred_at, direction, created_at, updated_at)
              VALUES (2, 'visit', {long_ago}, 'give', {long_ago}, {long_ago});
              UPDATE customers SET touch_count = 1, first_touch_at = {long_ago}, last_touch_at = {long_ago}
-              WHERE id = 2;"
+              WHERE id = 2;
+             INSERT INTO purchases (id, customer_id, item, amount_minor, purchased_at, channel,
+                                    follow_up_plan_id, created_at, updated_at)
+             VALUES (1, 3, '保険', 50000, {long_ago}, 'new', 1, {long_ago}, {long_ago}),
+                    (2, 4, '化粧品', 8000, {recent}, 'new', 1, {recent}, {recent});
+             UPDATE customers SET purchase_count = 1, first_purchase_at = {long_ago},
+                                  last_purchase_at = {long_ago} WHERE id = 3;
+             UPDATE customers SET purchase_count = 1, first_purchase_at = {recent},
+                                  last_purchase_at = {recent} WHERE id = 4;",
+            recent = days_ago(10),
         ))
         .expect("rows of the old schema");
     }
-    let (store, report) = Store::open(&path).expect("upgrade");
+    let (mut store, report) = Store::open(&path).expect("upgrade");
     assert_eq!(
         (report.from_version, report.to_version),
         (3, SCHEMA_VERSION)
@@ -169,24 +191,83 @@ fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
         store.derived_problems().expect("check"),
         Vec::<String>::new()
     );
-    let status = store
-        .referrals(2)
-        .expect("referral")
-        .referred_by
-        .expect("link")
-        .status;
-    assert_eq!(status, kizuna_core::referral::ReferralStatus::Met);
+    let status = |store: &Store, id| {
+        store
+            .referrals(id)
+            .expect("referral")
+            .referred_by
+            .expect("link")
+            .status
+    };
+    assert_eq!(
+        status(&store, 2),
+        ReferralStatus::Met,
+        "raised to the facts"
+    );
     let v = store
         .today_view(kizuna_core::reminder::DraftLanguage::Ja, &clock)
         .expect("today");
-    let headlines: Vec<&str> = v
+    let cards: Vec<(Option<i64>, ReminderKind, &str)> = v
         .today_items
         .items
         .iter()
         .chain(&v.overdue.items)
-        .map(|r| r.headline.as_str())
+        .map(|r| {
+            (
+                r.customer.as_ref().map(|c| c.id),
+                r.kind,
+                r.headline.as_str(),
+            )
+        })
         .collect();
-    assert!(headlines.contains(&"お誕生日まであと2日"), "{headlines:?}");
+    assert!(
+        cards.contains(&(Some(1), ReminderKind::Birthday, "お誕生日まであと2日")),
+        "{cards:?}"
+    );
+    // The recent purchase's check-in is there; the follow-ups of the
+    // purchase of more than a year ago and the thank-yous for year-old
+    // introductions, long out of view, do not all come back at once.
+    let kinds_of = |customer| -> Vec<ReminderKind> {
+        cards
+            .iter()
+            .filter(|(id, _, _)| *id == Some(customer))
+            .map(|(_, kind, _)| *kind)
+            .collect()
+    };
+    assert!(kinds_of(4).contains(&ReminderKind::FollowUp), "{cards:?}");
+    assert!(!kinds_of(3).contains(&ReminderKind::FollowUp), "{cards:?}");
+    assert!(
+        !kinds_of(1).iter().any(|k| matches!(
+            k,
+            ReminderKind::ReferralIntroduced | ReminderKind::ReferralBought
+        )),
+        "{cards:?}"
+    );
+    // A meeting set by hand (no contact logged) stays; the introduced
+    // customer's first purchase makes it "bought", and deleting that
+    // purchase brings back what the salesperson set.
+    assert_eq!(status(&store, 5), ReferralStatus::Met);
+    let purchase = store
+        .record_purchase(
+            kizuna_core::purchase::PurchaseInput {
+                customer_id: 5,
+                item: "ギフト".to_owned(),
+                quantity: 1,
+                amount_minor: 12_000,
+                currency: String::new(),
+                purchased_at: now,
+                satisfaction: None,
+                notes: String::new(),
+                follow_up_plan_id: None,
+                reorder_after_days: None,
+            },
+            &clock,
+        )
+        .expect("purchase")
+        .purchase;
+    assert_eq!(status(&store, 5), ReferralStatus::Bought);
+    store.delete_purchase(purchase.id, &clock).expect("delete");
+    assert_eq!(status(&store, 5), ReferralStatus::Met);
 }
 
 #[test]

@@ -59,7 +59,7 @@ pub struct ReferralSummary {
 pub const TREE_DEPTH: u32 = 5;
 
 /// How far an introduction has come on the facts alone: a contact means
-/// they have met, a purchase that they bought. The recorded status never
+/// they have met, a purchase that they bought. The status shown never
 /// falls below this; the salesperson may set it higher (a meeting that was
 /// not logged).
 pub fn implied_status(touches: u32, purchases: u32) -> ReferralStatus {
@@ -72,9 +72,10 @@ pub fn implied_status(touches: u32, purchases: u32) -> ReferralStatus {
     }
 }
 
-/// The status to keep: what was recorded, raised to what the facts imply.
-pub fn settled_status(recorded: ReferralStatus, touches: u32, purchases: u32) -> ReferralStatus {
-    recorded.max(implied_status(touches, purchases))
+/// The status shown: what the salesperson set, raised to what the facts
+/// imply — so it falls back when the facts that raised it are removed.
+pub fn settled_status(set: ReferralStatus, touches: u32, purchases: u32) -> ReferralStatus {
+    set.max(implied_status(touches, purchases))
 }
 
 /// Builds the tree under `root` from `(referrer, node)` pairs.
@@ -111,5 +112,10 @@ mod tests {
             "a meeting set by hand stays"
         );
         assert_eq!(settled_status(Bought, 1, 0), Bought);
+        assert_eq!(
+            settled_status(Introduced, 1, 0),
+            Met,
+            "without the purchase that raised it, bought falls back"
+        );
     }
 }

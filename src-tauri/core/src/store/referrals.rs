@@ -120,9 +120,10 @@ pub(crate) fn first_referred(
         .optional()?)
 }
 
-/// The salesperson's own word on how far an introduction came.
+/// The salesperson's own word on how far an introduction came (the status
+/// shown is settled from it by the owner of derived data).
 pub(crate) fn set_status(tx: &mut Tx<'_>, referred_id: i64, status: ReferralStatus) -> Result<()> {
-    tx.prepare_cached("UPDATE referrals SET status = ?2 WHERE referred_id = ?1")?
+    tx.prepare_cached("UPDATE referrals SET status_set = ?2 WHERE referred_id = ?1")?
         .execute(params![referred_id, status])?;
     let referrer = of_referred(tx, referred_id)?.map(|(_, referrer)| referrer);
     tx.changed.referral(referred_id, referrer);
@@ -139,16 +140,18 @@ pub(crate) fn set_thanked(tx: &mut Tx<'_>, id: i64, at: Option<i64>) -> Result<(
     Ok(())
 }
 
-/// An introduction as its status is settled from: `(referral, recorded
-/// status, the introduced customer's touch and purchase counts)`.
-pub(crate) type StatusRow = (i64, ReferralStatus, u32, u32);
+/// An introduction as its status is settled from: `(referral, status
+/// shown, status the salesperson set, the introduced customer's touch and
+/// purchase counts)`.
+pub(crate) type StatusRow = (i64, ReferralStatus, ReferralStatus, u32, u32);
 
-const STATUS_ROWS: &str = "SELECT r.id, r.status, c.touch_count, c.purchase_count
+const STATUS_ROWS: &str = "SELECT r.id, r.status, r.status_set, c.touch_count, c.purchase_count
                              FROM referrals r JOIN customers c ON c.id = r.referred_id";
 
 /// The introductions of these customers (every one with `None`).
 pub(crate) fn status_rows(conn: &Connection, referred: Option<&[i64]>) -> Result<Vec<StatusRow>> {
-    let from_row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+    let from_row =
+        |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
     Ok(match referred {
         None => conn
             .prepare_cached(STATUS_ROWS)?

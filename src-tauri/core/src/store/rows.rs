@@ -49,17 +49,24 @@ pub const DERIVED_COLUMNS: &[(&str, &[&str])] = &[
             "touch_count",
             "first_touch_at",
             "last_touch_at",
-            "updated_at",
         ],
     ),
     ("purchases", &["channel"]),
     ("referrals", &["status"]),
 ];
 
-fn derived(table: &str, column: &str) -> bool {
-    DERIVED_COLUMNS
-        .iter()
+/// Recorded columns that move along with changes to other rows (a
+/// customer's `updated_at` follows a new touchpoint): put back with the
+/// row, but no sign on their own that someone changed it since.
+const MOVED_BY_OTHERS: &[(&str, &[&str])] = &[("customers", &["updated_at"])];
+
+fn listed(list: &[(&str, &[&str])], table: &str, column: &str) -> bool {
+    list.iter()
         .any(|(t, columns)| *t == table && columns.contains(&column))
+}
+
+fn derived(table: &str, column: &str) -> bool {
+    listed(DERIVED_COLUMNS, table, column)
 }
 
 fn known_table(table: &str) -> Result<&'static str> {
@@ -254,7 +261,7 @@ pub fn delete(conn: &Connection, table: &str, key: &Row) -> Result<()> {
 pub fn same_record(table: &str, a: &Row, b: &Row) -> bool {
     let recorded = |row: &Row| -> Vec<(String, Json)> {
         row.iter()
-            .filter(|(c, _)| !derived(table, c))
+            .filter(|(c, _)| !derived(table, c) && !listed(MOVED_BY_OTHERS, table, c))
             .map(|(c, v)| (c.clone(), v.clone()))
             .collect()
     };
