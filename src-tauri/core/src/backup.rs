@@ -17,7 +17,7 @@ use ts_rs::TS;
 
 use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::{SCHEMA_VERSION, Store};
+use crate::store::{SCHEMA_VERSION, Store, undo_log};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -325,7 +325,9 @@ impl Store {
         // Everything derived is worked out again from what came back (a
         // backup from an older version may predate its owner), and
         // everything listening is told.
+        // What could be undone was done to the store replaced.
         let mut tx = self.begin()?;
+        undo_log::clear(&tx)?;
         tx.changed.everything();
         self.commit(tx)?;
         tracing::info!(path = %path.display(), "store restored from a backup");

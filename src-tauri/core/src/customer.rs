@@ -6,7 +6,7 @@ pub use crate::domain::customer::*;
 
 use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::{Store, customers};
+use crate::store::{Store, customers, reminder_states};
 use crate::undo::{Capture, Undo};
 
 impl Store {
@@ -58,6 +58,18 @@ impl Store {
         customers::require(&tx, id)?;
         let mut capture = Capture::new("delete_customer");
         capture.customer(&tx, id)?;
+        // What was done about and announced of the customer's reminders
+        // goes with them (undo brings it back): a customer, purchase or
+        // promise that later gets the same id starts afresh.
+        let occurrences = reminder_states::of_customer(&tx, id)?;
+        for prefix in &occurrences.prefixes {
+            capture.occurrences(&tx, prefix)?;
+            reminder_states::forget_prefix(&mut tx, prefix, Some(id))?;
+        }
+        for key in &occurrences.keys {
+            capture.occurrence(&tx, key)?;
+            reminder_states::forget(&mut tx, key, Some(id))?;
+        }
         customers::delete(&mut tx, id)?;
         let undo = capture.record(&mut tx, clock)?;
         self.commit(tx)?;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::clock::Clock;
+use crate::domain::reminder::OccurrenceKey;
 use crate::error::{Error, Result};
 use crate::store::changes::Changed;
 use crate::store::rows::{self, Row};
@@ -103,10 +104,14 @@ impl Capture {
     /// What was done about these occurrences, and their announcements: for
     /// the prefix `followup:12:` every step of purchase 12.
     pub fn occurrences(&mut self, tx: &Tx<'_>, prefix: &str) -> Result<()> {
-        // The prefixes hold only digits, letters and `:`, no LIKE wildcards.
-        let pattern = format!("{prefix}%");
+        let (from, to) = OccurrenceKey::prefix_range(prefix);
         for table in ["reminder_states", "notification_deliveries"] {
-            self.rows(tx, table, "occurrence_key LIKE ?1", &[&pattern])?;
+            self.rows(
+                tx,
+                table,
+                "occurrence_key >= ?1 AND occurrence_key < ?2",
+                &[&from, &to],
+            )?;
         }
         Ok(())
     }
@@ -183,13 +188,30 @@ fn note_row(changed: &mut Changed, table: &str, row: &Row) {
     }
 }
 
+/// A row that cannot go back because of what happened since — a parent
+/// deleted (a foreign key, checked when the transaction commits), a value
+/// now taken (a unique key) — is the same refusal as a row changed since.
+fn refused_if_constraint(e: Error) -> Error {
+    match &e {
+        Error::Storage(rusqlite::Error::SqliteFailure(failure, _))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Error::ChangedSince
+        }
+        _ => e,
+    }
+}
+
 impl Store {
     /// Undoes an action: the rows it changed are put back as they were,
     /// with their ids. Refused, changing nothing, when one of them was
-    /// changed since or the action is too old to undo.
-    pub fn undo(&mut self, undo: Undo) -> Result<()> {
+    /// changed since (or something it depends on was removed), or the
+    /// action is too old to undo.
+    pub fn undo(&mut self, undo: Undo, clock: &Clock) -> Result<()> {
         let mut tx = self.begin()?;
-        let entry = undo_log::find(&tx, undo.id)?.ok_or(Error::UndoExpired)?;
+        let entry = undo_log::find(&tx, undo.id)?
+            .filter(|entry| entry.created_at >= clock.timestamp() - undo_log::KEPT_SECONDS)
+            .ok_or(Error::UndoExpired)?;
         for change in &entry.changes {
             let now = rows::find(&tx, &change.table, &change.key)?;
             let unchanged = match (&now, &change.after) {
@@ -201,38 +223,45 @@ impl Store {
                 return Err(Error::ChangedSince);
             }
         }
-        // Rows come back parents first, as they were captured; foreign keys
-        // are checked once all are back.
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-        let mut restored_customers = Vec::new();
-        for change in &entry.changes {
-            match (&change.before, &change.after) {
-                (None, Some(after)) => {
-                    rows::delete(&tx, &change.table, &change.key)?;
-                    note_row(&mut tx.changed, &change.table, after);
-                }
-                (Some(before), None) => {
-                    rows::insert(&tx, &change.table, before)?;
-                    note_row(&mut tx.changed, &change.table, before);
-                    if change.table == "customers" {
-                        restored_customers.extend(number(before, "id"));
-                    }
-                }
-                (Some(before), Some(after)) => {
-                    rows::update(&tx, &change.table, before)?;
-                    note_row(&mut tx.changed, &change.table, before);
-                    note_row(&mut tx.changed, &change.table, after);
-                }
-                (None, None) => {}
-            }
-        }
-        for id in restored_customers {
-            let customer = customers::load(&tx, id)?;
-            search::index_customer(&tx, id, &customer.profile)?;
-        }
+        put_back(&mut tx, &entry.changes).map_err(refused_if_constraint)?;
         undo_log::remove(&tx, undo.id)?;
-        self.commit(tx)?;
+        // Dropped uncommitted, the transaction leaves everything as it was.
+        self.commit(tx).map_err(refused_if_constraint)?;
         tracing::info!(undo = undo.id, action = entry.action, "undone");
         Ok(())
     }
+}
+
+/// Puts the rows back as they were before the action.
+fn put_back(tx: &mut Tx<'_>, changes: &[RowChange]) -> Result<()> {
+    // Rows come back parents first, as they were captured; foreign keys
+    // are checked once all are back.
+    tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    let mut restored_customers = Vec::new();
+    for change in changes {
+        match (&change.before, &change.after) {
+            (None, Some(after)) => {
+                rows::delete(tx, &change.table, &change.key)?;
+                note_row(&mut tx.changed, &change.table, after);
+            }
+            (Some(before), None) => {
+                rows::insert(tx, &change.table, before)?;
+                note_row(&mut tx.changed, &change.table, before);
+                if change.table == "customers" {
+                    restored_customers.extend(number(before, "id"));
+                }
+            }
+            (Some(before), Some(after)) => {
+                rows::update(tx, &change.table, before)?;
+                note_row(&mut tx.changed, &change.table, before);
+                note_row(&mut tx.changed, &change.table, after);
+            }
+            (None, None) => {}
+        }
+    }
+    for id in restored_customers {
+        let customer = customers::load(tx, id)?;
+        search::index_customer(tx, id, &customer.profile)?;
+    }
+    Ok(())
 }

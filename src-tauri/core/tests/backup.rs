@@ -109,6 +109,11 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
             .create_customer(fixtures::person(family, "一", reading, "はじめ"), &clock)
             .expect("customer");
     }
+    let draft = store
+        .create_customer(fixtures::person("仮", "", "かり", ""), &clock)
+        .expect("customer")
+        .id;
+    let undo_before = store.delete_customer(draft, &clock).expect("delete");
     let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
     let contents = backup::inspect(std::path::Path::new(&saved.path)).expect("inspect");
     assert_eq!(contents.customers, 3);
@@ -131,7 +136,7 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
         .find(|c| c.profile.family_name == "林")
         .expect("林")
         .id;
-    store.delete_customer(hayashi, &later).expect("delete");
+    let undo_after = store.delete_customer(hayashi, &later).expect("delete");
     assert_eq!(names(&store), ["佐藤", "山田", "森"]);
 
     let report = store
@@ -139,6 +144,15 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
         .expect("restore");
     assert_eq!(names(&store), ["佐藤", "山田", "林"]);
     assert_eq!(report.restored.customers, 3);
+    // What could be undone was done to the store replaced: nothing the
+    // interface still offers to undo reaches into the restored one.
+    for undo in [undo_before, undo_after] {
+        assert!(
+            matches!(store.undo(undo, &later), Err(Error::UndoExpired)),
+            "{undo:?}"
+        );
+    }
+    assert_eq!(names(&store), ["佐藤", "山田", "林"]);
     let previous = report.previous.expect("the replaced store was backed up");
     assert_eq!(previous.kind, BackupKind::BeforeRestore);
     assert_eq!(

@@ -311,7 +311,7 @@ fn more_writes(store: &mut Store, dir: &Path, clock: &Clock, shown: &[i64]) {
         .expect("edit back");
     let undo = store.delete_touchpoint(logged.id, clock).expect("delete");
     assert_same(store, dir, clock, "a deleted touchpoint");
-    store.undo(undo).expect("undo");
+    store.undo(undo, clock).expect("undo");
     assert_same(store, dir, clock, "an undone touchpoint deletion");
 
     // A purchase deleted and brought back; a refund.
@@ -328,7 +328,7 @@ fn more_writes(store: &mut Store, dir: &Path, clock: &Clock, shown: &[i64]) {
         .delete_purchase(bought, clock)
         .expect("delete purchase");
     assert_same(store, dir, clock, "a deleted purchase");
-    store.undo(undo).expect("undo");
+    store.undo(undo, clock).expect("undo");
     assert_same(store, dir, clock, "an undone purchase deletion");
 
     // A customer who introduced others, deleted and brought back.
@@ -351,7 +351,7 @@ fn more_writes(store: &mut Store, dir: &Path, clock: &Clock, shown: &[i64]) {
         .expect("thanked");
     let undo = store.delete_customer(referrer, clock).expect("delete");
     assert_same(store, dir, clock, "a deleted referrer");
-    store.undo(undo).expect("undo");
+    store.undo(undo, clock).expect("undo");
     assert_same(store, dir, clock, "an undone customer deletion");
 
     // A reminder acted on and undone; a promotion accepted, another dismissed.
@@ -370,7 +370,7 @@ fn more_writes(store: &mut Store, dir: &Path, clock: &Clock, shown: &[i64]) {
             )
             .expect("done");
         assert_same(store, dir, clock, "a reminder done with a touchpoint");
-        store.undo(undo).expect("undo");
+        store.undo(undo, clock).expect("undo");
         assert_same(store, dir, clock, "an undone reminder");
     }
     let suggestions = store.promotion_suggestions(clock, 2).expect("suggestions");

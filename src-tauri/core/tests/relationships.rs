@@ -144,12 +144,15 @@ fn touchpoints_can_be_edited_and_deleted_and_deleting_gives_back_what_to_restore
 
     let undo = store.delete_touchpoint(logged.id, &clock).expect("delete");
     assert!(store.recent_touchpoints(id, 10).expect("recent").is_empty());
-    store.undo(undo).expect("undo");
+    store.undo(undo, &clock).expect("undo");
     let back = store
         .touchpoint(logged.id)
         .expect("the same touchpoint is back");
     assert_eq!(back, edited);
-    assert!(store.undo(undo).is_err(), "an action is undone once");
+    assert!(
+        store.undo(undo, &clock).is_err(),
+        "an action is undone once"
+    );
     assert_eq!(
         store.integrity_problems().expect("check"),
         Vec::<String>::new()

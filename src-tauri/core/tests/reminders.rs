@@ -306,7 +306,7 @@ fn snoozed_reminders_come_back_and_skipped_or_done_ones_do_not() {
     assert!(back.today_items.items[0].snoozed);
 
     // Undo brings a skipped one back.
-    store.undo(skipped).expect("undo the skip");
+    store.undo(skipped, &clock).expect("undo the skip");
     assert_eq!(view(&store, &clock).today_items.total, 1);
 
     // A snooze beyond a month is refused.

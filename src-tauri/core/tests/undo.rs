@@ -84,7 +84,7 @@ fn an_undone_purchase_deletion_brings_back_its_follow_ups_as_they_were_and_annou
 
     let undo = store.delete_purchase(purchase_id, &clock).expect("delete");
     assert!(follow_ups(&store, &clock).is_empty());
-    store.undo(undo).expect("undo");
+    store.undo(undo, &clock).expect("undo");
 
     assert_eq!(
         store.purchase(purchase_id).expect("the same purchase").item,
@@ -210,7 +210,7 @@ fn undo_refuses_when_what_it_would_put_back_was_changed_since() {
             &clock,
         )
         .expect("edit");
-    assert!(matches!(store.undo(undo), Err(Error::ChangedSince)));
+    assert!(matches!(store.undo(undo, &clock), Err(Error::ChangedSince)));
     assert_eq!(
         store.touchpoint(logged.id).expect("still there").summary,
         "手書きのカードを郵送"
@@ -252,7 +252,7 @@ fn an_undone_reminder_comes_back_without_its_touchpoint_and_the_thanks() {
         .referred_by
         .expect("link");
     assert!(link.thanked_at.is_some());
-    store.undo(undo).expect("undo");
+    store.undo(undo, &clock).expect("undo");
     let link = store
         .referrals(friend)
         .expect("referrals")
@@ -268,7 +268,7 @@ fn an_undone_reminder_comes_back_without_its_touchpoint_and_the_thanks() {
     let v = store.today_view(DraftLanguage::Ja, &clock).expect("view");
     assert_eq!(v.today_items.items[0].key, thanks.key);
     assert!(
-        matches!(store.undo(undo), Err(Error::UndoExpired)),
+        matches!(store.undo(undo, &clock), Err(Error::UndoExpired)),
         "undone once"
     );
 }
@@ -313,7 +313,7 @@ fn an_undone_customer_deletion_brings_everything_back_with_the_same_ids() {
     let undo = store.delete_customer(id, &clock).expect("delete");
     assert!(store.customer(id).is_err());
     assert!(store.tags().expect("tags").is_empty());
-    store.undo(undo).expect("undo");
+    store.undo(undo, &clock).expect("undo");
 
     assert_eq!(store.customer(id).expect("back"), before);
     assert_eq!(
@@ -363,7 +363,7 @@ fn an_undone_promise_deletion_brings_it_back_as_it_was() {
         .expect("kept");
     let undo = store.delete_promise(promise.id, &clock).expect("delete");
     assert!(store.open_promises(id).expect("promises").is_empty());
-    store.undo(undo).expect("undo");
+    store.undo(undo, &clock).expect("undo");
     let v = store.today_view(DraftLanguage::Ja, &clock).expect("view");
     assert_eq!(v.today_items.total, 0, "kept, as before");
     assert!(kept.done);
@@ -371,4 +371,190 @@ fn an_undone_promise_deletion_brings_it_back_as_it_was() {
         .set_promise_done(promise.id, false, &clock)
         .expect("reopen");
     assert_eq!(store.open_promises(id).expect("promises")[0].id, promise.id);
+}
+
+fn born_on(family: &str, month: u32, day: u32) -> CustomerProfile {
+    let mut profile = fixtures::person(family, "花子", "やまだ", "はなこ");
+    profile.birthday = Some(PartialDate::new(None, month, day));
+    profile
+}
+
+#[test]
+fn a_new_customer_who_gets_a_deleted_ones_id_is_reminded_and_announced_afresh() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let first = store
+        .create_customer(born_on("山田", 11, 23), &clock)
+        .expect("customer")
+        .id;
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &clock)
+        .expect("tick");
+    assert_eq!(tick.notices.len(), 1, "{:?}", tick.notices);
+    store
+        .mark_announced(&tick.notices[0].keys, &clock)
+        .expect("announced");
+
+    // Undone, the deletion takes nothing announced back: no second notice.
+    let undo = store.delete_customer(first, &clock).expect("delete");
+    store.undo(undo, &clock).expect("undo");
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &clock)
+        .expect("tick");
+    assert!(tick.notices.is_empty(), "{:?}", tick.notices);
+
+    // Deleted for good, then someone else is added with the same birthday.
+    store.delete_customer(first, &clock).expect("delete");
+    let again = store
+        .create_customer(born_on("川口", 11, 23), &clock)
+        .expect("customer")
+        .id;
+    assert_eq!(again, first, "SQLite hands out the freed id");
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &clock)
+        .expect("tick");
+    assert_eq!(tick.notices.len(), 1, "{:?}", tick.notices);
+    assert!(
+        tick.notices[0].title.contains("川口"),
+        "{}",
+        tick.notices[0].title
+    );
+}
+
+#[test]
+fn a_step_added_back_to_a_plan_with_a_removed_ones_id_starts_afresh() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = store
+        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
+        .expect("customer")
+        .id;
+    store
+        .record_purchase(purchase(id, clock.timestamp() - 100 * DAY), &clock)
+        .expect("purchase");
+    let kinds = |store: &Store| -> Vec<Option<FollowUpKind>> {
+        follow_ups(store, &clock)
+            .into_iter()
+            .map(|(kind, _)| kind)
+            .collect()
+    };
+    let due = follow_ups(&store, &clock);
+    assert_eq!(due[0].0, Some(FollowUpKind::Reorder));
+    store
+        .act_on_reminder(&due[0].1, &ReminderAction::Skip, &clock)
+        .expect("skip");
+    assert!(kinds(&store).is_empty(), "the re-order ends the plan");
+    let plan = store
+        .follow_up_plans()
+        .expect("plans")
+        .into_iter()
+        .find(|p| p.id == Some(DEFAULT_PLAN_ID))
+        .expect("default plan");
+    // The re-order step (the highest id) is removed, then added anew.
+    let mut without = plan.clone();
+    let removed = without.steps.pop().expect("a step");
+    assert_eq!(removed.kind, FollowUpKind::Reorder);
+    let saved = store.save_follow_up_plan(without).expect("save");
+    assert_eq!(kinds(&store), [Some(FollowUpKind::Satisfaction)]);
+    let mut again = saved;
+    again.steps.push(kizuna_core::reminder::FollowUpStep {
+        id: None,
+        ..removed.clone()
+    });
+    let again = store.save_follow_up_plan(again).expect("save");
+    assert_eq!(
+        again.steps.last().expect("the step").id,
+        removed.id,
+        "SQLite hands out the freed id"
+    );
+    assert_eq!(
+        kinds(&store),
+        [Some(FollowUpKind::Reorder)],
+        "the new step was not skipped"
+    );
+    assert_eq!(
+        store.integrity_problems().expect("check"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_action_can_be_undone_for_a_week_and_not_after() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = store
+        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
+        .expect("customer")
+        .id;
+    let first = store
+        .record_purchase(purchase(id, clock.timestamp()), &clock)
+        .expect("purchase")
+        .purchase
+        .id;
+    let second = store
+        .record_purchase(purchase(id, clock.timestamp()), &clock)
+        .expect("purchase")
+        .purchase
+        .id;
+    let old = store.delete_purchase(first, &clock).expect("delete");
+    let recent = store.delete_purchase(second, &clock).expect("delete");
+    assert_ne!(old, recent);
+    let eight_days_on = fixtures::clock_on(2026, 12, 1);
+    assert!(matches!(
+        store.undo(old, &eight_days_on),
+        Err(Error::UndoExpired)
+    ));
+    assert!(store.purchase(first).is_err(), "nothing was put back");
+    let six_days_on = fixtures::clock_on(2026, 11, 29);
+    store.undo(recent, &six_days_on).expect("undo");
+    assert!(store.purchase(second).is_ok());
+}
+
+#[test]
+fn undo_refuses_when_something_the_rows_depend_on_was_deleted_since() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = store
+        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
+        .expect("customer")
+        .id;
+    let mut plan = store
+        .follow_up_plans()
+        .expect("plans")
+        .into_iter()
+        .next()
+        .expect("default plan");
+    plan.id = None;
+    plan.is_default = false;
+    plan.name = "車検".to_owned();
+    for step in &mut plan.steps {
+        step.id = None;
+    }
+    let plan = store.save_follow_up_plan(plan).expect("plan");
+    let plan_id = plan.id.expect("saved");
+    let bought = store
+        .record_purchase(
+            PurchaseInput {
+                follow_up_plan_id: Some(plan_id),
+                ..purchase(id, clock.timestamp())
+            },
+            &clock,
+        )
+        .expect("purchase")
+        .purchase
+        .id;
+    let undo = store.delete_purchase(bought, &clock).expect("delete");
+    store
+        .delete_follow_up_plan(plan_id)
+        .expect("delete the plan");
+    assert!(matches!(store.undo(undo, &clock), Err(Error::ChangedSince)));
+    assert!(store.purchase(bought).is_err(), "nothing was put back");
+    // The store goes on as before.
+    store
+        .record_purchase(purchase(id, clock.timestamp()), &clock)
+        .expect("purchase");
+    assert_eq!(
+        store.integrity_problems().expect("check"),
+        Vec::<String>::new()
+    );
 }

@@ -15,7 +15,7 @@ use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::rows::{self, TABLES};
 use crate::store::search::DeferredIndex;
-use crate::store::{SCHEMA_VERSION, Store, customers};
+use crate::store::{SCHEMA_VERSION, Store, customers, undo_log};
 
 /// What a snapshot says it is.
 const FORMAT: &str = "kizuna-snapshot";
@@ -135,6 +135,8 @@ impl Store {
         let mut done = 0u64;
         let mut tx = self.begin()?;
         rows::clear_recorded(&tx)?;
+        // What could be undone was done to the content replaced.
+        undo_log::clear(&tx)?;
         for (table, table_rows) in &plan {
             for row in table_rows.iter() {
                 let Json::Object(object) = row else { continue };

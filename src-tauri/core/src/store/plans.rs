@@ -6,7 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::Tx;
+use super::{Tx, reminder_states};
 use crate::domain::reminder::{FollowUpPlan, FollowUpStep};
 use crate::error::{Error, Result};
 
@@ -85,11 +85,15 @@ pub(crate) fn save(tx: &mut Tx<'_>, plan: &FollowUpPlan) -> Result<i64> {
         .iter()
         .filter_map(|s| s.id.map(Value::from))
         .collect();
-    tx.execute(
-        "DELETE FROM follow_up_steps WHERE plan_id = ?1
-           AND id NOT IN (SELECT value FROM rarray(?2))",
-        params![id, Rc::new(kept) as Array],
-    )?;
+    let removed: Vec<i64> = tx
+        .prepare(
+            "DELETE FROM follow_up_steps WHERE plan_id = ?1
+               AND id NOT IN (SELECT value FROM rarray(?2))
+             RETURNING id",
+        )?
+        .query_map(params![id, Rc::new(kept) as Array], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    reminder_states::forget_follow_up_steps(tx, &removed)?;
     for (position, step) in (0_i64..).zip(plan.steps.iter()) {
         let updated = match step.id {
             Some(step_id) => tx.execute(
@@ -122,6 +126,11 @@ pub(crate) fn save(tx: &mut Tx<'_>, plan: &FollowUpPlan) -> Result<i64> {
 }
 
 pub(crate) fn delete(tx: &mut Tx<'_>, id: i64) -> Result<()> {
+    let steps: Vec<i64> = tx
+        .prepare("DELETE FROM follow_up_steps WHERE plan_id = ?1 RETURNING id")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    reminder_states::forget_follow_up_steps(tx, &steps)?;
     tx.execute("DELETE FROM follow_up_plans WHERE id = ?1", [id])?;
     tx.changed.reminders_everywhere();
     Ok(())

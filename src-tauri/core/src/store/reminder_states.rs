@@ -154,13 +154,70 @@ pub(crate) fn mark_announced(conn: &Connection, announcements: &[String], at: i6
 /// key starts with `prefix` (the steps of a deleted purchase), so that a
 /// later row given the same id starts afresh.
 pub(crate) fn forget_prefix(tx: &mut Tx<'_>, prefix: &str, customer: Option<i64>) -> Result<()> {
-    let pattern = format!("{prefix}%");
-    tx.prepare_cached("DELETE FROM reminder_states WHERE occurrence_key LIKE ?1")?
-        .execute([&pattern])?;
-    tx.prepare_cached("DELETE FROM notification_deliveries WHERE occurrence_key LIKE ?1")?
-        .execute([&pattern])?;
+    let (from, to) = OccurrenceKey::prefix_range(prefix);
+    tx.prepare_cached(
+        "DELETE FROM reminder_states WHERE occurrence_key >= ?1 AND occurrence_key < ?2",
+    )?
+    .execute([&from, &to])?;
+    tx.prepare_cached(
+        "DELETE FROM notification_deliveries WHERE occurrence_key >= ?1 AND occurrence_key < ?2",
+    )?
+    .execute([&from, &to])?;
     tx.changed.reminder(customer);
     Ok(())
+}
+
+/// The condition (`?1` the step id) that finds the states and
+/// announcements of a follow-up step, whichever purchase they are of.
+const OF_FOLLOW_UP_STEP: &str = "occurrence_key >= 'followup:' AND occurrence_key < 'followup;'
+     AND (occurrence_key LIKE '%:' || ?1 OR occurrence_key LIKE '%:' || ?1 || '@%')";
+
+/// Forgets what was done about, and announced of, these follow-up steps
+/// for every purchase (the steps were removed from their plan), so that a
+/// step later given the same id starts afresh.
+pub(crate) fn forget_follow_up_steps(tx: &mut Tx<'_>, steps: &[i64]) -> Result<()> {
+    for step in steps {
+        for table in ["reminder_states", "notification_deliveries"] {
+            tx.prepare_cached(&format!("DELETE FROM {table} WHERE {OF_FOLLOW_UP_STEP}"))?
+                .execute([step])?;
+        }
+    }
+    if !steps.is_empty() {
+        tx.changed.reminders_everywhere();
+    }
+    Ok(())
+}
+
+/// The occurrences that name a customer, by prefix (their dates, their
+/// keep-in-touch, their purchases' follow-ups) and by key (their
+/// promises, the thank-yous for introductions they were part of).
+pub(crate) struct CustomerOccurrences {
+    pub prefixes: Vec<String>,
+    pub keys: Vec<String>,
+}
+
+pub(crate) fn of_customer(conn: &Connection, customer: i64) -> Result<CustomerOccurrences> {
+    let ids = |sql: &str| -> Result<Vec<i64>> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_map([customer], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    let mut prefixes: Vec<String> = OccurrenceKey::customer_prefixes(customer).into();
+    prefixes.extend(
+        ids("SELECT id FROM purchases WHERE customer_id = ?1")?
+            .into_iter()
+            .map(OccurrenceKey::follow_up_prefix),
+    );
+    let mut keys: Vec<String> = ids("SELECT id FROM custom_reminders WHERE customer_id = ?1")?
+        .into_iter()
+        .map(|id| OccurrenceKey::Promise { id }.to_string())
+        .collect();
+    for referral in ids("SELECT id FROM referrals WHERE referrer_id = ?1 OR referred_id = ?1")? {
+        keys.push(OccurrenceKey::ThanksIntroduced { referral }.to_string());
+        keys.push(OccurrenceKey::ThanksBought { referral }.to_string());
+    }
+    Ok(CustomerOccurrences { prefixes, keys })
 }
 
 /// [`forget_prefix`] for one occurrence and its returns from snoozes.

@@ -33,15 +33,34 @@ pub struct UndoEntry {
 }
 
 /// Keeps an action's changes; returns the entry's id. Old entries go.
+///
+/// Ids are drawn at random (below 2^53, so they survive a trip through
+/// JavaScript): an id the interface still holds must never come to name
+/// another action — not after its entry was undone and a new one recorded,
+/// nor after a backup brought back an older log.
 pub fn record(conn: &Connection, action: &str, at: i64, changes: &[RowChange]) -> Result<i64> {
     conn.prepare_cached(
         "DELETE FROM undo_log WHERE created_at < ?1
-            OR id <= (SELECT max(id) FROM undo_log) - ?2",
+            OR id NOT IN (SELECT id FROM undo_log ORDER BY created_at DESC LIMIT ?2 - 1)",
     )?
     .execute(params![at - KEPT_SECONDS, KEPT_ENTRIES])?;
-    conn.prepare_cached("INSERT INTO undo_log (action, created_at, changes) VALUES (?1, ?2, ?3)")?
-        .execute(params![action, at, serde_json::to_string(changes)?])?;
-    Ok(conn.last_insert_rowid())
+    let changes = serde_json::to_string(changes)?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO undo_log (id, action, created_at, changes) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO NOTHING",
+    )?;
+    loop {
+        let id = fastrand::i64(1..1 << 53);
+        if insert.execute(params![id, action, at, changes])? == 1 {
+            return Ok(id);
+        }
+    }
+}
+
+/// Forgets every action (the store's content was replaced).
+pub fn clear(conn: &Connection) -> Result<()> {
+    conn.prepare_cached("DELETE FROM undo_log")?.execute([])?;
+    Ok(())
 }
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<UndoEntry>> {

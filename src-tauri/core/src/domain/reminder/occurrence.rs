@@ -105,6 +105,16 @@ impl OccurrenceKey {
         format!("followup:{purchase}:")
     }
 
+    /// The keys that start with `prefix` (which ends in `:`), as the range
+    /// `[from, to)` a key index is read along: `:` is followed by `;`.
+    pub fn prefix_range(prefix: &str) -> (String, String) {
+        let to = match prefix.strip_suffix(':') {
+            Some(stem) => format!("{stem};"),
+            None => format!("{prefix}\u{10FFFF}"),
+        };
+        (prefix.to_owned(), to)
+    }
+
     /// The text prefixes of every key naming this customer directly.
     pub fn customer_prefixes(customer: i64) -> [String; 5] {
         [
@@ -335,6 +345,17 @@ mod tests {
         ] {
             assert_eq!(text.parse::<OccurrenceKey>(), Err(UnknownKey), "{text}");
         }
+    }
+
+    #[test]
+    fn a_prefix_range_holds_its_keys_and_no_other() {
+        let (from, to) = OccurrenceKey::prefix_range(&OccurrenceKey::follow_up_prefix(12));
+        let within = |key: &str| from.as_str() <= key && key < to.as_str();
+        assert!(within("followup:12:3"));
+        assert!(within("followup:12:3@1767000000"));
+        assert!(!within("followup:120:3"));
+        assert!(!within("followup:1:3"));
+        assert!(!within("followup:13:1"));
     }
 
     #[test]
