@@ -28,6 +28,8 @@ pub enum FieldErrorCode {
     Duplicate,
     /// The action is refused for this item (the default plan cannot be deleted).
     NotAllowed,
+    /// Beyond the last day a dated reminder is offered (a snooze).
+    AfterLastDay,
 }
 
 /// A refused field: `field` is a path such as `family_name` or

@@ -14,7 +14,7 @@ use chrono::Timelike;
 use crate::domain::clock::Clock;
 use crate::domain::reminder::delivery::{Announcement, DIGEST_NAMES};
 use crate::domain::reminder::follow_up::validate_plan;
-use crate::domain::reminder::state::{Status, UserState};
+use crate::domain::reminder::state::{Status, UserState, check_snooze};
 use crate::domain::reminder::window::Window;
 use crate::domain::settings::{Settings, minutes_of};
 use crate::domain::touchpoint::{Direction, TouchpointInput};
@@ -111,21 +111,16 @@ impl Store {
         let (status, until, action_name) = match action {
             ReminderAction::Done { .. } => (Status::Done, None, "reminder_done"),
             ReminderAction::Skip => (Status::Skipped, None, "reminder_skipped"),
-            ReminderAction::Snooze { until } => {
-                if *until <= now || *until > now + MAX_SNOOZE_DAYS * 86_400 + 86_400 {
-                    return Err(Error::Validation(vec![FieldError::with_limit(
-                        "until",
-                        FieldErrorCode::OutOfRange,
-                        MAX_SNOOZE_DAYS,
-                    )]));
-                }
-                (Status::Snoozed, Some(*until), "reminder_snoozed")
-            }
+            ReminderAction::Snooze { until } => (Status::Snoozed, Some(*until), "reminder_snoozed"),
         };
         let settings = self.settings()?;
         self.refresh_agenda(&settings, clock)?;
         let mut tx = self.begin()?;
         let due = kept::shown(&tx, key, clock)?.ok_or(Error::ReminderGone)?;
+        if let Some(until) = until {
+            check_snooze(until, due.candidate.expires_on, clock)
+                .map_err(|e| Error::Validation(vec![e]))?;
+        }
         let customer = due.candidate.customer_id;
         let mut capture = Capture::new(action_name);
         let mut state_key = Row::new();

@@ -791,3 +791,49 @@ fn every_write_is_announced_on_the_change_feed() {
     view(&store, &clock);
     assert!(changes.try_recv().is_err());
 }
+
+#[test]
+fn a_birthday_card_cannot_be_snoozed_past_its_last_day_and_stays() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    customer(&mut store, &clock, "阿部", born(11, 23, None));
+    let card = |store: &Store| {
+        let v = store.today_view(DraftLanguage::Ja, &clock).expect("view");
+        v.today_items
+            .items
+            .first()
+            .cloned()
+            .expect("the birthday card")
+    };
+    let birthday = card(&store);
+    let last = birthday.expires_on.expect("a dated card has a last day");
+    let past_it = Clock::at_local(clock.tz, last + chrono::Days::new(1), 9, 0)
+        .expect("time")
+        .timestamp();
+    let refused = store.act_on_reminder(
+        &birthday.key,
+        &ReminderAction::Snooze { until: past_it },
+        &clock,
+    );
+    match refused {
+        Err(kizuna_core::Error::Validation(fields)) => {
+            assert_eq!(
+                fields[0].code,
+                kizuna_core::error::FieldErrorCode::AfterLastDay
+            );
+        }
+        other => panic!("not refused: {other:?}"),
+    }
+    assert_eq!(card(&store).key, birthday.key, "the card stays");
+    // Until the morning of its last day is fine.
+    let on_last_day = Clock::at_local(clock.tz, last, 9, 0)
+        .expect("time")
+        .timestamp();
+    store
+        .act_on_reminder(
+            &birthday.key,
+            &ReminderAction::Snooze { until: on_last_day },
+            &clock,
+        )
+        .expect("snooze");
+}

@@ -3,6 +3,10 @@ import { cleanup, fireEvent, render } from '@testing-library/svelte';
 import ReminderCard from './ReminderCard.svelte';
 import type { Reminder, ReminderAction } from '../lib/api/bindings';
 import { locale } from '../i18n/index.svelte';
+import { dayInput } from '../lib/format';
+
+/** The local day `days` from now, `YYYY-MM-DD`. */
+const fromNow = (days: number) => dayInput(new Date(Date.now() + days * 86_400_000));
 
 const reminder: Reminder = {
   key: 'birthday:7:2026-11-23',
@@ -47,7 +51,7 @@ describe('reminder card', () => {
   it('snoozes for a day, skips, and logs a give when done', async () => {
     const onact = vi.fn<(action: ReminderAction, message: string) => Promise<void>>(() => Promise.resolve());
     const { getByTestId } = render(ReminderCard, {
-      props: { reminder, today: '2026-11-23', overdue: true, onact },
+      props: { reminder: { ...reminder, expires_on: fromNow(3) }, today: '2026-11-23', overdue: true, onact },
     });
     const before = Math.floor(Date.now() / 1000);
     await fireEvent.click(getByTestId('snooze-day'));
@@ -85,5 +89,30 @@ describe('reminder card', () => {
     expect(onact).toHaveBeenCalledTimes(1);
     expect((getByTestId('done') as HTMLButtonElement).disabled).toBe(true);
     finish();
+  });
+
+  it('offers no snooze past the last day a dated card is shown', async () => {
+    const onact = vi.fn<(action: ReminderAction, message: string) => Promise<void>>(() => Promise.resolve());
+    const lastToday = render(ReminderCard, {
+      props: { reminder: { ...reminder, expires_on: fromNow(0) }, today: fromNow(0), overdue: false, onact },
+    });
+    for (const id of ['snooze-day', 'snooze-week', 'snooze-date']) {
+      const button = lastToday.getByTestId(id) as HTMLButtonElement;
+      expect(button.disabled).toBe(true);
+      expect(button.title).toContain('までの表示のため');
+    }
+    cleanup();
+
+    const lastInTwoDays = render(ReminderCard, {
+      props: { reminder: { ...reminder, expires_on: fromNow(2) }, today: fromNow(0), overdue: false, onact },
+    });
+    expect((lastInTwoDays.getByTestId('snooze-day') as HTMLButtonElement).disabled).toBe(false);
+    expect((lastInTwoDays.getByTestId('snooze-week') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(lastInTwoDays.getByTestId('snooze-date'));
+    const picker = lastInTwoDays.getByTestId('snooze-until') as HTMLInputElement;
+    expect(picker.max).toBe(fromNow(2));
+    expect(picker.value).toBe(fromNow(2));
+    await fireEvent.click(lastInTwoDays.getByTestId('snooze-week'));
+    expect(onact).not.toHaveBeenCalled();
   });
 });

@@ -32,7 +32,7 @@ describe('messages', () => {
     const codes = [
       'required', 'too_long', 'not_kana', 'invalid_email', 'invalid_phone', 'invalid_postal_code',
       'invalid_date', 'date_in_future', 'out_of_range', 'invalid_number', 'unknown_customer', 'self_referral',
-      'referral_cycle', 'duplicate',
+      'referral_cycle', 'duplicate', 'after_last_day',
     ] as const;
     for (const code of codes) expect(t(`fieldError.${code}`)).not.toContain('fieldError');
   });

@@ -171,6 +171,7 @@ export const ja = {
   'fieldError.self_referral': '本人を紹介者にはできません',
   'fieldError.referral_cycle': '紹介の関係が循環してしまいます',
   'fieldError.duplicate': '重複しています',
+  'fieldError.after_last_day': 'このリマインダーは最終日までの表示です。それより前の日を選んでください',
 
   'error.validation': '入力内容を確認してください',
   'error.not_found': '見つかりません（削除された可能性があります）',
@@ -425,6 +426,7 @@ export const ja = {
   'today.snoozeDay': "明日",
   'today.snoozeWeek': "1週間後",
   'today.snoozeUntil': "日付を選ぶ",
+  'today.snoozeUntilLastDay': "{date}までの表示のため、それより後には延ばせません",
   'today.snooze': "後で通知",
   'today.snoozedNotice': "{count}日後にもう一度お知らせします",
   'today.snoozedUntil': "{date}にもう一度お知らせします",

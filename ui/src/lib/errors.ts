@@ -4,9 +4,17 @@ import { toApiError } from './api/client';
 import type { FieldError } from './api/bindings';
 import { t } from '../i18n/index.svelte';
 import { notify } from './state/app.svelte';
+import { fieldMessage } from './profile';
 
 export function errorText(error: unknown): string {
-  return t(`error.${toApiError(error).payload.code}`);
+  const payload = toApiError(error).payload;
+  // Outside a form there are no highlighted fields: say what was refused.
+  const field = payload.code === 'validation' ? payload.fields[0] : undefined;
+  if (field !== undefined) {
+    const message = fieldMessage(field);
+    return t(message.key, message.params);
+  }
+  return t(`error.${payload.code}`);
 }
 
 /**

@@ -15,9 +15,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::window::Window;
-use super::{Candidate, Due, add_days};
+use super::{Candidate, Due, MAX_SNOOZE_DAYS, add_days};
 use crate::domain::clock::Clock;
 use crate::domain::text_enum;
+use crate::error::{FieldError, FieldErrorCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -41,6 +42,30 @@ pub struct Wish {
     pub archived: bool,
     pub do_not_contact: bool,
     pub quiet_until: Option<NaiveDate>,
+}
+
+/// Whether a reminder may be snoozed until `until`: later than now, within
+/// [`MAX_SNOOZE_DAYS`], and — for a dated card — before its last day ends,
+/// since a card snoozed past it would silently never come back.
+pub fn check_snooze(
+    until: i64,
+    expires_on: Option<NaiveDate>,
+    clock: &Clock,
+) -> Result<(), FieldError> {
+    let now = clock.timestamp();
+    if until <= now || until > now + (MAX_SNOOZE_DAYS + 1) * 86_400 {
+        return Err(FieldError::with_limit(
+            "until",
+            FieldErrorCode::OutOfRange,
+            MAX_SNOOZE_DAYS,
+        ));
+    }
+    if let Some(last) = expires_on
+        && until >= Window::start_of(add_days(last, 1), clock)
+    {
+        return Err(FieldError::new("until", FieldErrorCode::AfterLastDay));
+    }
+    Ok(())
 }
 
 /// Applies states and wishes; `states` is keyed by the occurrence's text.
@@ -134,6 +159,34 @@ mod tests {
             &mut out,
         );
         out
+    }
+
+    #[test]
+    fn a_dated_card_cannot_be_snoozed_past_its_last_day() {
+        let now = clock(2026, 11, 23);
+        let day = 86_400;
+        let at = now.timestamp();
+        assert_eq!(check_snooze(at + day, None, &now), Ok(()));
+        assert_eq!(
+            check_snooze(at + 31 * day + 1, None, &now).map_err(|e| e.code),
+            Err(FieldErrorCode::OutOfRange)
+        );
+        assert_eq!(
+            check_snooze(at, None, &now).map_err(|e| e.code),
+            Err(FieldErrorCode::OutOfRange)
+        );
+        // A birthday card offered until tomorrow: back tomorrow morning is
+        // fine, back in a week is refused.
+        let last = add_days(now.today(), 1);
+        assert_eq!(check_snooze(at + day, Some(last), &now), Ok(()));
+        assert_eq!(
+            check_snooze(at + 7 * day, Some(last), &now).map_err(|e| e.code),
+            Err(FieldErrorCode::AfterLastDay)
+        );
+        // The very end of the last day is already too late.
+        let midnight = Window::start_of(add_days(last, 1), &now);
+        assert!(check_snooze(midnight - 60, Some(last), &now).is_ok());
+        assert!(check_snooze(midnight, Some(last), &now).is_err());
     }
 
     fn state(status: Status, acted_at: i64, snoozed_until: Option<i64>) -> UserState {
