@@ -6,13 +6,17 @@
 //! a write makes due is announced within moments. Sleep is capped so that a
 //! laptop waking from suspend (when monotonic time stood still) catches up
 //! within minutes.
+//!
+//! The scheduler reads and writes on a connection of its own: a wake-up
+//! that rebuilds a new day's agenda, or a notification daemon slow to
+//! answer, never holds up the window's commands.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use kizuna_core::reminder::{DraftLanguage, Notice};
 use kizuna_core::settings::{Language, Settings};
-use kizuna_core::{ChangeEvent, Clock};
+use kizuna_core::{ChangeEvent, Clock, Store};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -46,11 +50,14 @@ pub fn language(settings: &Settings) -> DraftLanguage {
 }
 
 fn run(app: &AppHandle, changes: &Receiver<ChangeEvent>) {
+    let mut store: Option<Store> = None;
     loop {
-        let sleep = match tick(app) {
+        let sleep = match tick(app, &mut store) {
             Ok(sleep) => sleep,
             Err(e) => {
                 tracing::error!(error = %e, "the scheduler could not read the reminders");
+                // Opened afresh on the next wake-up.
+                store = None;
                 MAX_SLEEP
             }
         };
@@ -73,9 +80,15 @@ fn run(app: &AppHandle, changes: &Receiver<ChangeEvent>) {
 }
 
 /// Announces what is due and returns how long to sleep.
-fn tick(app: &AppHandle) -> Result<Duration, String> {
+fn tick(app: &AppHandle, connection: &mut Option<Store>) -> Result<Duration, String> {
     let state = app.state::<AppState>();
-    let mut store = state.store().map_err(|e| e.0.message)?;
+    if let Some(payload) = state.startup_error() {
+        return Err(payload.message);
+    }
+    let store = match connection {
+        Some(store) => store,
+        None => connection.insert(state.connection().map_err(|e| e.to_string())?),
+    };
     let settings = store.settings().map_err(|e| e.to_string())?;
     let clock = Clock::system(settings.tz());
     let started = Instant::now();
@@ -93,13 +106,21 @@ fn tick(app: &AppHandle) -> Result<Duration, String> {
     crate::tray::refresh(app, &settings, tick.due_count);
     // The sidebar's count follows too, also when a new day begins.
     let _ = app.emit(DUE_COUNT_EVENT, tick.due_count);
-    for notice in &tick.notices {
-        show(app, notice);
+    // Recorded as announced first, all in one write: a notice is never
+    // shown twice, even when the write or the daemon fails half-way.
+    let announced: Vec<String> = tick
+        .notices
+        .iter()
+        .flat_map(|notice| notice.keys.iter().cloned())
+        .collect();
+    if !announced.is_empty() {
         store
-            .mark_announced(&notice.keys, &clock)
+            .mark_announced(&announced, &clock)
             .map_err(|e| e.to_string())?;
     }
-    drop(store);
+    for notice in &tick.notices {
+        show(app, notice);
+    }
     let seconds = (tick.next_wake_at - clock.timestamp()).max(1);
     Ok(Duration::from_secs(seconds.unsigned_abs()))
 }

@@ -113,7 +113,7 @@ CREATE TABLE customer_months_meta (
 );
 INSERT INTO customer_months_meta (id, built_for) VALUES (1, NULL);
 CREATE TABLE customer_months_dirty (
-    customer_id INTEGER NOT NULL
+    customer_id INTEGER PRIMARY KEY
 );
 
 -- The funnel counts active customers by stage from this narrow index.

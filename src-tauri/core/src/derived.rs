@@ -123,13 +123,14 @@ fn settle(tx: &mut Tx<'_>) -> Result<()> {
             let customers: Vec<i64> = changed.activity.iter().copied().collect();
             activity::refresh(tx, &customers)?;
         }
-        // Whose purchases or their channels moved: their introductions'
-        // status and the dashboard's windows.
+        // Whose contacts or purchases moved: their introductions' status;
+        // whose purchases moved: the dashboard's windows.
         let moved: Vec<i64> = changed.activity.union(&changed.channels).copied().collect();
         if !moved.is_empty() {
             settle_statuses(tx, Some(&moved))?;
-            customer_months::mark_dirty(tx, &moved)?;
         }
+        let bought: Vec<i64> = changed.channels.iter().copied().collect();
+        customer_months::mark_dirty(tx, &bought)?;
         // Channels rewritten above moved their purchases' tallies too.
         changed.merge(std::mem::take(&mut tx.changed));
         tallies::recount(tx, &changed.touch_buckets, &changed.purchase_buckets)?;

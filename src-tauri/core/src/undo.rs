@@ -236,7 +236,7 @@ impl Store {
 fn put_back(tx: &mut Tx<'_>, changes: &[RowChange]) -> Result<()> {
     // Rows come back parents first, as they were captured; foreign keys
     // are checked once all are back.
-    tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    rows::defer_foreign_keys(tx)?;
     let mut restored_customers = Vec::new();
     for change in changes {
         match (&change.before, &change.after) {

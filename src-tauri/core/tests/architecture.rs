@@ -308,6 +308,42 @@ fn only_the_owner_of_derived_data_commits() {
     );
 }
 
+/// Writes are SQL of the store layer only: a use case says what to change
+/// through store functions, which record what they changed for the owner
+/// of derived data. Read from the source text itself (strings included),
+/// tests left out.
+#[test]
+fn use_cases_write_no_sql_of_their_own() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    let writes = [
+        "INSERT INTO",
+        "INSERT OR",
+        "REPLACE INTO",
+        "DELETE FROM",
+        " SET ",
+        ".execute(",
+        ".execute_batch(",
+    ];
+    let mut wrong = Vec::new();
+    for file in &files {
+        let module = module_of(&root, file);
+        if layer(&module) != Layer::UseCase {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("read a source file");
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (number, line) in text.lines().enumerate() {
+            let line_code = line.split("//").next().unwrap_or_default();
+            if writes.iter().any(|w| line_code.contains(w)) {
+                wrong.push(format!("{module}:{}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "SQL writes outside the store: {wrong:#?}");
+}
+
 #[test]
 fn the_reader_finds_dependencies_in_groups_and_inline() {
     let text = code(

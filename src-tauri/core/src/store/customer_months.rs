@@ -32,9 +32,12 @@ pub(crate) fn mark_dirty(conn: &Connection, customers: &[i64]) -> Result<()> {
     if customers.is_empty() {
         return Ok(());
     }
+    // Nothing to mark while a rebuild of everyone is pending.
     let ids: Array = Rc::new(customers.iter().copied().map(Value::from).collect());
     conn.prepare_cached(
-        "INSERT INTO customer_months_dirty (customer_id) SELECT value FROM rarray(?1)",
+        "INSERT OR IGNORE INTO customer_months_dirty (customer_id)
+         SELECT value FROM rarray(?1)
+          WHERE (SELECT built_for FROM customer_months_meta WHERE id = 1) IS NOT NULL",
     )?
     .execute([ids])?;
     Ok(())
@@ -42,7 +45,7 @@ pub(crate) fn mark_dirty(conn: &Connection, customers: &[i64]) -> Result<()> {
 
 pub(crate) fn dirty(conn: &Connection) -> Result<Vec<i64>> {
     Ok(conn
-        .prepare_cached("SELECT DISTINCT customer_id FROM customer_months_dirty")?
+        .prepare_cached("SELECT customer_id FROM customer_months_dirty")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
 }

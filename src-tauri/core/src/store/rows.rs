@@ -245,6 +245,13 @@ pub fn update(conn: &Connection, table: &str, row: &Row) -> Result<()> {
     Ok(())
 }
 
+/// Until the transaction ends, foreign keys are checked when it commits
+/// rather than row by row (rows put back in any order).
+pub fn defer_foreign_keys(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    Ok(())
+}
+
 pub fn delete(conn: &Connection, table: &str, key: &Row) -> Result<()> {
     let known = columns(conn, table)?;
     if key.is_empty() || key.keys().any(|k| !known.contains(k)) {
