@@ -25,19 +25,10 @@ fn state_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, UserState)
     ))
 }
 
-/// The states of these occurrences. When fewer states are stored than
-/// keys are asked for, reading them all is cheaper than looking each up.
+/// The states of these occurrences, looked up key by key along the
+/// table's key (counting the stored states first cost more than a
+/// customer's whole lookup).
 pub(crate) fn of_keys(conn: &Connection, keys: &[String]) -> Result<HashMap<String, UserState>> {
-    let stored: i64 = conn
-        .prepare_cached("SELECT count(*) FROM reminder_states")?
-        .query_row([], |r| r.get(0))?;
-    if usize::try_from(stored).unwrap_or(usize::MAX) <= keys.len() {
-        let mut stmt = conn.prepare_cached(
-            "SELECT occurrence_key, status, snoozed_until, acted_at FROM reminder_states",
-        )?;
-        let rows = stmt.query_map([], state_from_row)?;
-        return Ok(rows.collect::<rusqlite::Result<_>>()?);
-    }
     let keys: Array = Rc::new(keys.iter().map(|k| Value::from(k.clone())).collect());
     let mut stmt = conn.prepare_cached(
         "SELECT s.occurrence_key, s.status, s.snoozed_until, s.acted_at
