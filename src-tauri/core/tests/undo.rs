@@ -32,6 +32,17 @@ fn purchase(customer_id: i64, at: i64) -> PurchaseInput {
     }
 }
 
+/// A quiet store on 23 November 2026 with one customer, 森 花.
+fn store_with_customer() -> (Store, Clock, i64) {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let id = store
+        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
+        .expect("customer")
+        .id;
+    (store, clock, id)
+}
+
 fn follow_ups(store: &Store, clock: &Clock) -> Vec<(Option<FollowUpKind>, String)> {
     let v = store.today_view(DraftLanguage::Ja, clock).expect("view");
     v.overdue
@@ -111,12 +122,7 @@ fn an_undone_purchase_deletion_brings_back_its_follow_ups_as_they_were_and_annou
 
 #[test]
 fn a_new_purchase_that_gets_a_deleted_ones_id_starts_afresh() {
-    let mut store = fixtures::quiet_store();
-    let clock = fixtures::clock_on(2026, 11, 23);
-    let id = store
-        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
-        .expect("customer")
-        .id;
+    let (mut store, clock, id) = store_with_customer();
     let first = store
         .record_purchase(purchase(id, clock.timestamp() - 3600), &clock)
         .expect("purchase")
@@ -423,12 +429,7 @@ fn a_new_customer_who_gets_a_deleted_ones_id_is_reminded_and_announced_afresh() 
 
 #[test]
 fn a_step_added_back_to_a_plan_with_a_removed_ones_id_starts_afresh() {
-    let mut store = fixtures::quiet_store();
-    let clock = fixtures::clock_on(2026, 11, 23);
-    let id = store
-        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
-        .expect("customer")
-        .id;
+    let (mut store, clock, id) = store_with_customer();
     store
         .record_purchase(purchase(id, clock.timestamp() - 100 * DAY), &clock)
         .expect("purchase");
@@ -480,12 +481,7 @@ fn a_step_added_back_to_a_plan_with_a_removed_ones_id_starts_afresh() {
 
 #[test]
 fn an_action_can_be_undone_for_a_week_and_not_after() {
-    let mut store = fixtures::quiet_store();
-    let clock = fixtures::clock_on(2026, 11, 23);
-    let id = store
-        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
-        .expect("customer")
-        .id;
+    let (mut store, clock, id) = store_with_customer();
     let first = store
         .record_purchase(purchase(id, clock.timestamp()), &clock)
         .expect("purchase")
@@ -512,12 +508,7 @@ fn an_action_can_be_undone_for_a_week_and_not_after() {
 
 #[test]
 fn undo_refuses_when_something_the_rows_depend_on_was_deleted_since() {
-    let mut store = fixtures::quiet_store();
-    let clock = fixtures::clock_on(2026, 11, 23);
-    let id = store
-        .create_customer(fixtures::person("森", "花", "もり", "はな"), &clock)
-        .expect("customer")
-        .id;
+    let (mut store, clock, id) = store_with_customer();
     let mut plan = store
         .follow_up_plans()
         .expect("plans")
