@@ -52,7 +52,11 @@ UPDATE reminder_agenda_meta SET built_for = NULL;
 -- What each undoable action changed, so that undo restores the very rows
 -- it removed or changed (same ids), or refuses when they changed since.
 CREATE TABLE undo_log (
-    id          INTEGER PRIMARY KEY,
+    -- The order the actions were taken in (the oldest go first).
+    seq         INTEGER PRIMARY KEY,
+    -- What the interface holds: drawn at random, never naming another
+    -- action (see src/store/undo_log.rs).
+    id          INTEGER NOT NULL UNIQUE,
     -- What was done ('delete_purchase', 'reminder_done'…), for logs.
     action      TEXT    NOT NULL,
     created_at  INTEGER NOT NULL,
@@ -75,24 +79,10 @@ CREATE INDEX reminder_agenda_key ON reminder_agenda (occurrence_key);
 -- How far an introduction came: the salesperson's word (status_set) is
 -- kept apart from the status shown, which the owner of derived data works
 -- out from it and the facts — so a purchase deleted takes its "bought"
--- away again, and a meeting set by hand stays. A status above what the
--- facts showed can only have been set by hand.
+-- away again, and a meeting set by hand stays. What was set is taken from
+-- the earlier release's rows in 0004_from_earlier_release.sql.
 ALTER TABLE referrals ADD COLUMN status_set TEXT NOT NULL DEFAULT 'introduced'
     CHECK (status_set IN ('introduced', 'met', 'bought'));
-UPDATE referrals SET status_set = status
- WHERE status <> 'introduced'
-   AND NOT EXISTS (SELECT 1 FROM purchases p
-                    WHERE p.customer_id = referrals.referred_id AND p.amount_minor > 0)
-   AND (status = 'bought'
-        OR NOT EXISTS (SELECT 1 FROM touchpoints t WHERE t.customer_id = referrals.referred_id));
-UPDATE referrals SET status = 'met'
- WHERE status = 'introduced'
-   AND EXISTS (SELECT 1 FROM touchpoints t WHERE t.customer_id = referrals.referred_id);
-UPDATE referrals SET status = 'bought'
- WHERE status <> 'bought'
-   AND EXISTS (SELECT 1 FROM purchases p
-                WHERE p.customer_id = referrals.referred_id AND p.amount_minor > 0);
-
 -- The dashboard's two 12-month windows, per customer, for the months
 -- ending with the current one: purchases in the earlier and in the later
 -- window, and in which of the later window's months they bought again (a
@@ -118,48 +108,3 @@ CREATE TABLE customer_months_dirty (
 
 -- The funnel counts active customers by stage from this narrow index.
 CREATE INDEX customers_active_stage ON customers (stage) WHERE archived = 0;
-
--- The previous release let a follow-up or a thank-you drop out of view 30
--- days after it fell due; from now on nothing leaves until it is dealt
--- with. So that an upgrade does not bring years of those back at once, what
--- had already dropped out is recorded as skipped: for each purchase, its
--- latest step due more than 30 days ago (it supersedes the steps before
--- it), and each thank-you due more than 30 days ago.
-INSERT INTO reminder_states (occurrence_key, customer_id, status, snoozed_until, acted_at)
-SELECT 'followup:' || id || ':' || step, customer_id, 'skipped', NULL, unixepoch()
-  FROM (SELECT p.id, p.customer_id,
-               (SELECT s.id FROM follow_up_steps s
-                 WHERE s.plan_id = p.follow_up_plan_id
-                   AND p.purchased_at + 86400 *
-                       CASE WHEN s.kind = 'reorder' AND p.reorder_after_days IS NOT NULL
-                            THEN p.reorder_after_days ELSE s.offset_days END
-                       < unixepoch() - 30 * 86400
-                 ORDER BY CASE WHEN s.kind = 'reorder' AND p.reorder_after_days IS NOT NULL
-                               THEN p.reorder_after_days ELSE s.offset_days END DESC,
-                          s.position DESC
-                 LIMIT 1) AS step
-          FROM purchases p
-         WHERE p.follow_up_plan_id IS NOT NULL AND p.amount_minor > 0)
- WHERE step IS NOT NULL
-    ON CONFLICT DO NOTHING;
-INSERT INTO reminder_states (occurrence_key, customer_id, status, snoozed_until, acted_at)
-SELECT 'thanks-introduced:' || r.id, r.referrer_id, 'skipped', NULL, unixepoch()
-  FROM referrals r
- WHERE r.thanked_at IS NULL
-   AND r.introduced_at < unixepoch() - 30 * 86400
-   AND NOT EXISTS (SELECT 1 FROM purchases p
-                    WHERE p.customer_id = r.referred_id AND p.amount_minor > 0)
-    ON CONFLICT DO NOTHING;
-INSERT INTO reminder_states (occurrence_key, customer_id, status, snoozed_until, acted_at)
-SELECT 'thanks-bought:' || id, referrer_id, 'skipped', NULL, unixepoch()
-  FROM (SELECT r.id, r.referrer_id, r.thanked_at,
-               max(r.introduced_at, (SELECT min(p.purchased_at) FROM purchases p
-                                      WHERE p.customer_id = r.referred_id
-                                        AND p.amount_minor > 0)) AS due_at,
-               (SELECT min(p.purchased_at) FROM purchases p
-                 WHERE p.customer_id = r.referred_id AND p.amount_minor > 0) AS bought_at
-          FROM referrals r)
- WHERE bought_at IS NOT NULL
-   AND (thanked_at IS NULL OR thanked_at < bought_at)
-   AND due_at < unixepoch() - 30 * 86400
-    ON CONFLICT DO NOTHING;

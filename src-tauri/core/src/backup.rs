@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDateTime};
-use rusqlite::{Connection, MAIN_DB, OpenFlags};
+use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -319,9 +319,7 @@ impl Store {
             Some(_) => Some(self.back_up(BackupKind::BeforeRestore, clock)?),
             None => None,
         };
-        self.conn
-            .restore(MAIN_DB, path, None::<fn(rusqlite::backup::Progress)>)?;
-        self.after_replace()?;
+        self.replace_with(path)?;
         // Everything derived is worked out again from what came back (a
         // backup from an older version may predate its owner), and
         // everything listening is told.

@@ -13,7 +13,7 @@ use chrono::Timelike;
 
 use crate::domain::clock::Clock;
 use crate::domain::reminder::delivery::{Announcement, DIGEST_NAMES};
-use crate::domain::reminder::follow_up::validate_plan;
+use crate::domain::reminder::follow_up::{PurchaseFact, made_due_by_edit, validate_plan};
 use crate::domain::reminder::state::{Status, UserState, check_snooze};
 use crate::domain::reminder::window::Window;
 use crate::domain::settings::{Settings, minutes_of};
@@ -21,7 +21,7 @@ use crate::domain::touchpoint::{Direction, TouchpointInput};
 use crate::domain::validation::LIMIT_NAME;
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
 use crate::store::agenda::{self as kept, Section};
-use crate::store::reminder_facts::Scope;
+use crate::store::reminder_facts::{self, Scope};
 use crate::store::rows::Row;
 use crate::store::{Store, plans, referrals, reminder_states};
 use crate::undo::{Capture, Undo};
@@ -39,7 +39,7 @@ impl Store {
             let items = kept::section(conn, which, SECTION_LIMIT, clock)?;
             Ok(ReminderSection {
                 total,
-                items: build(conn, items, &settings, language, clock.today())?,
+                items: build(conn, items, &settings, language, clock)?,
             })
         };
         Ok(TodayView {
@@ -79,7 +79,7 @@ impl Store {
                     && d.hidden_until.is_none()
             })
             .collect();
-        build(self.conn(), due, &settings, language, clock.today())
+        build(self.conn(), due, &settings, language, clock)
     }
 
     /// Every open reminder due by today, as derived (the demo settles them).
@@ -203,7 +203,6 @@ impl Store {
             }
         }
         fresh.sort_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.0.cmp(&b.0)));
-        let today_day = clock.today();
         let notices = if delivery::is_digest(fresh.len(), &settings) {
             let total = fresh.len();
             let (keys, due): (Vec<String>, Vec<Due>) = fresh.into_iter().unzip();
@@ -212,13 +211,13 @@ impl Store {
                 due.into_iter().take(DIGEST_NAMES).collect(),
                 &settings,
                 language,
-                today_day,
+                clock,
             )?;
             vec![delivery::digest(&named, total, keys, language)]
         } else {
             let mut notices = Vec::with_capacity(fresh.len());
             for (announcement, d) in fresh {
-                for r in build(conn, vec![d], &settings, language, today_day)? {
+                for r in build(conn, vec![d], &settings, language, clock)? {
                     notices.push(delivery::notice(&r, announcement.clone(), language));
                 }
             }
@@ -262,11 +261,51 @@ impl Store {
     }
 
     /// Creates or replaces a plan. Steps keep their ids (and so the state of
-    /// their reminders) when they come back with one.
-    pub fn save_follow_up_plan(&mut self, mut plan: FollowUpPlan) -> Result<FollowUpPlan> {
+    /// their reminders) when they come back with one. An edit applies to
+    /// the steps still ahead: what it would make due at once for an older
+    /// purchase is recorded as skipped.
+    pub fn save_follow_up_plan(
+        &mut self,
+        mut plan: FollowUpPlan,
+        clock: &Clock,
+    ) -> Result<FollowUpPlan> {
         validate_plan(&mut plan)?;
+        let settings = self.settings()?;
+        let w = Window::today(&settings, clock);
         let mut tx = self.begin()?;
+        let before = match plan.id {
+            Some(id) => plans::all(&tx)?.into_iter().find(|p| p.id == Some(id)),
+            None => None,
+        };
+        let following: Vec<PurchaseFact> = match plan.id.filter(|_| before.is_some()) {
+            Some(id) => reminder_facts::purchases(&tx, Scope::Everyone)?
+                .into_iter()
+                .filter(|(plan_id, _)| *plan_id == id)
+                .map(|(_, fact)| fact)
+                .collect(),
+            None => Vec::new(),
+        };
+        let closed_before = reminder_states::closed_follow_ups(&tx, None)?;
         let id = plans::save(&mut tx, &plan)?;
+        if let Some(before) = before {
+            let after = plans::all(&tx)?
+                .into_iter()
+                .find(|p| p.id == Some(id))
+                .ok_or_else(|| Error::not_found("follow_up_plan", id))?;
+            let closed_after = reminder_states::closed_follow_ups(&tx, None)?;
+            let skipped = UserState {
+                status: Status::Skipped,
+                snoozed_until: None,
+                acted_at: clock.timestamp(),
+            };
+            for fact in &following {
+                let was = |step: i64| closed_before.contains(&(fact.purchase_id, step));
+                let is = |step: i64| closed_after.contains(&(fact.purchase_id, step));
+                for c in made_due_by_edit(fact, (&before, &was), (&after, &is), &w, clock) {
+                    reminder_states::set(&mut tx, &c.key.to_string(), c.customer_id, &skipped)?;
+                }
+            }
+        }
         self.commit(tx)?;
         self.follow_up_plans()?
             .into_iter()

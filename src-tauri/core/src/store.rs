@@ -32,7 +32,7 @@ use std::cell::RefCell;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, backup::Backup};
+use rusqlite::{Connection, MAIN_DB, OpenFlags, Transaction, TransactionBehavior, backup::Backup};
 
 use crate::domain::ladder::Stage;
 use crate::error::{Error, Result};
@@ -47,8 +47,17 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_reminders.sql"),
     include_str!("../migrations/0003_agenda.sql"),
-    include_str!("../migrations/0004_one_owner.sql"),
+    concat!(
+        include_str!("../migrations/0004_one_owner.sql"),
+        include_str!("../migrations/0004_from_earlier_release.sql")
+    ),
 ];
+
+/// What rows of the previous release (schema 3) need to mean the same
+/// under schema 4's rules; the end of migration 4, also run after an older
+/// JSON export is restored.
+pub(crate) const FROM_EARLIER_RELEASE: &str =
+    include_str!("../migrations/0004_from_earlier_release.sql");
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -301,6 +310,15 @@ impl Store {
 
     /// After the file's content was replaced (a restore): bring an older
     /// schema up to date and forget what was cached about the old content.
+    /// Replaces the whole content with a copy's, through the open connection
+    /// (so every other connection sees it at once), and brings it up to
+    /// this version's schema.
+    pub(crate) fn replace_with(&mut self, copy: &Path) -> Result<()> {
+        self.conn
+            .restore(MAIN_DB, copy, None::<fn(rusqlite::backup::Progress)>)?;
+        self.after_replace()
+    }
+
     pub(crate) fn after_replace(&mut self) -> Result<()> {
         let found = read_user_version(&self.conn)?;
         if found > SCHEMA_VERSION {
@@ -320,8 +338,16 @@ impl Store {
             return Ok(());
         }
         // One transaction for every pending step: a crash or a failing step
-        // leaves the file exactly at the version it had.
-        let tx = self.conn.transaction()?;
+        // leaves the file exactly at the version it had. The version is read
+        // again under the write lock: another connection (the scheduler's,
+        // right after a restore) may have migrated the file meanwhile.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let from = from.max(read_user_version(&tx)?);
+        if from >= latest {
+            return Ok(());
+        }
         for (index, sql) in migrations.iter().enumerate() {
             let version = index as i64 + 1;
             if version > from {

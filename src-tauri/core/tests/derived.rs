@@ -386,17 +386,20 @@ fn more_writes(store: &mut Store, dir: &Path, clock: &Clock, shown: &[i64]) {
 
     // A follow-up plan of one's own, then deleted.
     let plan = store
-        .save_follow_up_plan(kizuna_core::reminder::FollowUpPlan {
-            id: None,
-            name: "車検".to_owned(),
-            is_default: false,
-            steps: vec![kizuna_core::reminder::FollowUpStep {
+        .save_follow_up_plan(
+            kizuna_core::reminder::FollowUpPlan {
                 id: None,
-                kind: kizuna_core::reminder::FollowUpKind::Custom,
-                label: "点検のご案内".to_owned(),
-                offset_days: 3,
-            }],
-        })
+                name: "車検".to_owned(),
+                is_default: false,
+                steps: vec![kizuna_core::reminder::FollowUpStep {
+                    id: None,
+                    kind: kizuna_core::reminder::FollowUpKind::Custom,
+                    label: "点検のご案内".to_owned(),
+                    offset_days: 3,
+                }],
+            },
+            clock,
+        )
         .expect("plan");
     let mut on_plan = purchase(who, clock.timestamp() - 5 * DAY);
     on_plan.follow_up_plan_id = plan.id;

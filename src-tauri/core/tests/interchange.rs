@@ -845,6 +845,84 @@ fn a_json_snapshot_restores_the_store_exactly() {
     assert_eq!(target.customer_count().expect("count"), before);
 }
 
+/// An export written by the previous release (schema 3) has no
+/// `status_set`, and a status the facts had raised: restored, the status
+/// follows the facts again, and one set by hand stays.
+#[test]
+fn a_json_export_of_the_previous_release_means_the_same_restored() {
+    use kizuna_core::referral::ReferralStatus;
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let referrer = store
+        .create_customer(fixtures::person("紹介", "者", "しょうかい", "しゃ"), &clock)
+        .expect("referrer")
+        .id;
+    let mut introduced = Vec::new();
+    for (family, reading) in [("買った", "かった"), ("会った", "あった")] {
+        let mut friend = fixtures::person(family, "人", reading, "ひと");
+        friend.referred_by = Some(referrer);
+        introduced.push(store.create_customer(friend, &clock).expect("friend").id);
+    }
+    let bought = store
+        .record_purchase(
+            kizuna_core::purchase::PurchaseInput {
+                customer_id: introduced[0],
+                item: "ギフト".to_owned(),
+                quantity: 1,
+                amount_minor: 5_000,
+                currency: String::new(),
+                purchased_at: clock.timestamp() - 3_600,
+                satisfaction: None,
+                notes: String::new(),
+                follow_up_plan_id: None,
+                reorder_after_days: None,
+            },
+            &clock,
+        )
+        .expect("purchase")
+        .purchase
+        .id;
+    store
+        .set_referral_status(introduced[1], ReferralStatus::Met)
+        .expect("met, by hand");
+    let mut json = Vec::new();
+    store
+        .export_snapshot(&mut json, &clock, &mut go_on())
+        .expect("export");
+    // As the previous release wrote it.
+    let mut doc: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    doc["schema_version"] = 3.into();
+    for row in doc["tables"]["referrals"]
+        .as_array_mut()
+        .expect("referrals")
+    {
+        row.as_object_mut().expect("row").remove("status_set");
+    }
+    let old = serde_json::to_vec(&doc).expect("json");
+
+    let mut target = Store::open_in_memory().expect("store");
+    target
+        .restore_snapshot(&old, &clock, &mut go_on())
+        .expect("restore");
+    let status = |store: &Store, id| {
+        store
+            .referrals(id)
+            .expect("referrals")
+            .referred_by
+            .expect("link")
+            .status
+    };
+    assert_eq!(status(&target, introduced[0]), ReferralStatus::Bought);
+    assert_eq!(status(&target, introduced[1]), ReferralStatus::Met);
+    target.delete_purchase(bought, &clock).expect("delete");
+    assert_eq!(
+        status(&target, introduced[0]),
+        ReferralStatus::Introduced,
+        "raised by the purchase, not by hand"
+    );
+    assert!(target.integrity_problems().expect("check").is_empty());
+}
+
 #[test]
 fn a_household_sharing_a_landline_stays_two_customers() {
     let clock = fixtures::clock();

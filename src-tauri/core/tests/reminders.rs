@@ -490,17 +490,20 @@ fn an_edited_plan_changes_what_is_due() {
     let clock = fixtures::clock_on(2026, 11, 23);
     let id = customer(&mut store, &clock, "高橋", CustomerProfile::default());
     let plan = store
-        .save_follow_up_plan(FollowUpPlan {
-            id: None,
-            name: "車検".to_owned(),
-            is_default: false,
-            steps: vec![FollowUpStep {
+        .save_follow_up_plan(
+            FollowUpPlan {
                 id: None,
-                kind: FollowUpKind::Custom,
-                label: "オイル交換のご案内".to_owned(),
-                offset_days: 3,
-            }],
-        })
+                name: "車検".to_owned(),
+                is_default: false,
+                steps: vec![FollowUpStep {
+                    id: None,
+                    kind: FollowUpKind::Custom,
+                    label: "オイル交換のご案内".to_owned(),
+                    offset_days: 3,
+                }],
+            },
+            &clock,
+        )
         .expect("plan");
     store
         .record_purchase(

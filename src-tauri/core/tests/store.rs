@@ -177,7 +177,11 @@ fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
              UPDATE customers SET purchase_count = 1, first_purchase_at = {long_ago},
                                   last_purchase_at = {long_ago} WHERE id = 3;
              UPDATE customers SET purchase_count = 1, first_purchase_at = {recent},
-                                  last_purchase_at = {recent} WHERE id = 4;",
+                                  last_purchase_at = {recent} WHERE id = 4;
+             INSERT INTO reminder_states (occurrence_key, customer_id, status, snoozed_until, acted_at)
+             VALUES ('followup:1:4', 3, 'snoozed', {snoozed_until}, {snoozed_at});",
+            snoozed_until = days_ago(200),
+            snoozed_at = days_ago(210),
             recent = days_ago(10),
         ))
         .expect("rows of the old schema");
@@ -225,8 +229,9 @@ fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
         "{cards:?}"
     );
     // The recent purchase's check-in is there; the follow-ups of the
-    // purchase of more than a year ago and the thank-yous for year-old
-    // introductions, long out of view, do not all come back at once.
+    // purchase of more than a year ago (one snoozed long ago) and the
+    // thank-yous for year-old introductions, long out of view, do not all
+    // come back at once.
     let kinds_of = |customer| -> Vec<ReminderKind> {
         cards
             .iter()

@@ -451,18 +451,23 @@ fn a_step_added_back_to_a_plan_with_a_removed_ones_id_starts_afresh() {
         .into_iter()
         .find(|p| p.id == Some(DEFAULT_PLAN_ID))
         .expect("default plan");
-    // The re-order step (the highest id) is removed, then added anew.
+    // The re-order step (the highest id) is removed, then added anew a
+    // little later, so that it still lies ahead for this purchase.
     let mut without = plan.clone();
     let removed = without.steps.pop().expect("a step");
     assert_eq!(removed.kind, FollowUpKind::Reorder);
-    let saved = store.save_follow_up_plan(without).expect("save");
-    assert_eq!(kinds(&store), [Some(FollowUpKind::Satisfaction)]);
+    let saved = store.save_follow_up_plan(without, &clock).expect("save");
+    assert!(
+        kinds(&store).is_empty(),
+        "removing the last step brings no older step back"
+    );
     let mut again = saved;
     again.steps.push(kizuna_core::reminder::FollowUpStep {
         id: None,
+        offset_days: 105,
         ..removed.clone()
     });
-    let again = store.save_follow_up_plan(again).expect("save");
+    let again = store.save_follow_up_plan(again, &clock).expect("save");
     assert_eq!(
         again.steps.last().expect("the step").id,
         removed.id,
@@ -471,7 +476,7 @@ fn a_step_added_back_to_a_plan_with_a_removed_ones_id_starts_afresh() {
     assert_eq!(
         kinds(&store),
         [Some(FollowUpKind::Reorder)],
-        "the new step was not skipped"
+        "the new step, five days ahead, was not skipped"
     );
     assert_eq!(
         store.integrity_problems().expect("check"),
@@ -521,7 +526,7 @@ fn undo_refuses_when_something_the_rows_depend_on_was_deleted_since() {
     for step in &mut plan.steps {
         step.id = None;
     }
-    let plan = store.save_follow_up_plan(plan).expect("plan");
+    let plan = store.save_follow_up_plan(plan, &clock).expect("plan");
     let plan_id = plan.id.expect("saved");
     let bought = store
         .record_purchase(
@@ -544,6 +549,100 @@ fn undo_refuses_when_something_the_rows_depend_on_was_deleted_since() {
     store
         .record_purchase(purchase(id, clock.timestamp()), &clock)
         .expect("purchase");
+    assert_eq!(
+        store.integrity_problems().expect("check"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_introduction_that_gets_a_removed_ones_id_is_thanked_afresh() {
+    let (mut store, clock, referrer) = store_with_customer();
+    let mut friend = fixtures::person("友人", "太郎", "ゆうじん", "たろう");
+    friend.referred_by = Some(referrer);
+    let friend = store.create_customer(friend, &clock).expect("friend");
+    let thanks = |store: &Store| -> Vec<String> {
+        let v = store.today_view(DraftLanguage::Ja, &clock).expect("view");
+        v.today_items
+            .items
+            .iter()
+            .filter(|r| r.kind == ReminderKind::ReferralIntroduced)
+            .map(|r| r.headline.clone())
+            .collect()
+    };
+    let key = {
+        let v = store.today_view(DraftLanguage::Ja, &clock).expect("view");
+        v.today_items.items[0].key.clone()
+    };
+    store
+        .act_on_reminder(&key, &ReminderAction::Skip, &clock)
+        .expect("skip");
+    assert!(thanks(&store).is_empty());
+    // The introduction is taken back, and someone else is introduced.
+    let mut unlinked = friend.profile.clone();
+    unlinked.referred_by = None;
+    store
+        .update_customer(friend.id, unlinked, &clock)
+        .expect("unlink");
+    let mut other = fixtures::person("別人", "花子", "べつじん", "はなこ");
+    other.referred_by = Some(referrer);
+    store.create_customer(other, &clock).expect("other");
+    assert_eq!(thanks(&store), ["別人 花子様のご紹介のお礼"]);
+}
+
+#[test]
+fn a_purchase_moved_to_another_customer_keeps_its_finished_steps() {
+    let (mut store, clock, id) = store_with_customer();
+    let other = store
+        .create_customer(fixtures::person("林", "修", "はやし", "おさむ"), &clock)
+        .expect("customer")
+        .id;
+    let bought = store
+        .record_purchase(purchase(id, clock.timestamp() - 5 * DAY), &clock)
+        .expect("purchase")
+        .purchase;
+    // The check-in, two days ahead, is done early: it supersedes the
+    // thank-you due now.
+    let check_in = follow_ups(&store, &clock)
+        .into_iter()
+        .find(|(kind, _)| *kind == Some(FollowUpKind::CheckIn))
+        .expect("the check-in ahead");
+    store
+        .act_on_reminder(&check_in.1, &ReminderAction::Done { log: None }, &clock)
+        .expect("done");
+    let before = follow_ups(&store, &clock);
+    assert!(before.is_empty(), "{before:?}");
+    store
+        .update_purchase(
+            bought.id,
+            PurchaseInput {
+                customer_id: other,
+                ..purchase(other, bought.purchased_at)
+            },
+            &clock,
+        )
+        .expect("move");
+    // Later, only the new customer's reminders are derived again.
+    store
+        .log_touchpoint(
+            TouchpointInput {
+                customer_id: other,
+                kind: TouchpointKind::Call,
+                occurred_at: clock.timestamp() - 60,
+                summary: "ご挨拶".to_owned(),
+                notes: String::new(),
+                direction: Direction::Give,
+                satisfaction: None,
+                promise: None,
+            },
+            &clock,
+        )
+        .expect("touchpoint");
+    assert_eq!(
+        follow_ups(&store, &clock),
+        before,
+        "the thank-you stays superseded"
+    );
     assert_eq!(
         store.integrity_problems().expect("check"),
         Vec::<String>::new()

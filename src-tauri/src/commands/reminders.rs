@@ -46,7 +46,9 @@ pub async fn save_follow_up_plan(
     state: State<'_, AppState>,
     plan: FollowUpPlan,
 ) -> CommandResult<FollowUpPlan> {
-    Ok(state.store()?.save_follow_up_plan(plan)?)
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.save_follow_up_plan(plan, &clock)?)
 }
 
 #[tauri::command]

@@ -8,6 +8,13 @@ import { dayInput } from '../lib/format';
 /** The local day `days` from now, `YYYY-MM-DD`. */
 const fromNow = (days: number) => dayInput(new Date(Date.now() + days * 86_400_000));
 
+/** A card offered until the end of the local day `days` from now. */
+function lastDayIn(days: number): Pick<Reminder, 'expires_on' | 'offered_until'> {
+  const day = new Date(Date.now() + days * 86_400_000);
+  const end = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1);
+  return { expires_on: fromNow(days), offered_until: end.getTime() / 1000 };
+}
+
 const reminder: Reminder = {
   key: 'birthday:7:2026-11-23',
   kind: 'birthday',
@@ -23,6 +30,7 @@ const reminder: Reminder = {
   due_at: 0,
   occasion_on: '2026-11-23',
   expires_on: '2026-11-26',
+  offered_until: 1_795_705_200,
   years: null,
   subject: '',
   follow_up: null,
@@ -51,7 +59,7 @@ describe('reminder card', () => {
   it('snoozes for a day, skips, and logs a give when done', async () => {
     const onact = vi.fn<(action: ReminderAction, message: string) => Promise<void>>(() => Promise.resolve());
     const { getByTestId } = render(ReminderCard, {
-      props: { reminder: { ...reminder, expires_on: fromNow(3) }, today: '2026-11-23', overdue: true, onact },
+      props: { reminder: { ...reminder, ...lastDayIn(3) }, today: '2026-11-23', overdue: true, onact },
     });
     const before = Math.floor(Date.now() / 1000);
     await fireEvent.click(getByTestId('snooze-day'));
@@ -94,7 +102,7 @@ describe('reminder card', () => {
   it('offers no snooze past the last day a dated card is shown', async () => {
     const onact = vi.fn<(action: ReminderAction, message: string) => Promise<void>>(() => Promise.resolve());
     const lastToday = render(ReminderCard, {
-      props: { reminder: { ...reminder, expires_on: fromNow(0) }, today: fromNow(0), overdue: false, onact },
+      props: { reminder: { ...reminder, ...lastDayIn(0) }, today: fromNow(0), overdue: false, onact },
     });
     for (const id of ['snooze-day', 'snooze-week', 'snooze-date']) {
       const button = lastToday.getByTestId(id) as HTMLButtonElement;
@@ -104,7 +112,7 @@ describe('reminder card', () => {
     cleanup();
 
     const lastInTwoDays = render(ReminderCard, {
-      props: { reminder: { ...reminder, expires_on: fromNow(2) }, today: fromNow(0), overdue: false, onact },
+      props: { reminder: { ...reminder, ...lastDayIn(2) }, today: fromNow(0), overdue: false, onact },
     });
     expect((lastInTwoDays.getByTestId('snooze-day') as HTMLButtonElement).disabled).toBe(false);
     expect((lastInTwoDays.getByTestId('snooze-week') as HTMLButtonElement).disabled).toBe(true);

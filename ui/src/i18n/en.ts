@@ -441,6 +441,7 @@ export const en: Messages = {
   'settings.cadence': "Keep in touch every (days, 0 = off)",
   'settings.startAtLogin': "Start in the tray when I log in",
   'settings.plans': "Follow-up plans",
+  'settings.plansHint': "A change applies to the steps still ahead: a step added or moved into the past, for earlier purchases, is not brought back now",
   'settings.planName': "Plan name",
   'settings.planDefault': "Default for new purchases",
   'settings.addStep': "Add a step",

@@ -455,6 +455,7 @@ export const ja = {
   'settings.cadence': "ご無沙汰の目安（日、0で通知なし）",
   'settings.startAtLogin': "ログイン時にトレイで起動する",
   'settings.plans': "フォローアッププラン",
+  'settings.plansHint': "変更はこれから先の手順に適用されます。過去の購入について、すでに過ぎた日付になる手順は今から表示されません",
   'settings.planName': "プラン名",
   'settings.planDefault': "新しい購入の既定にする",
   'settings.addStep': "手順を追加",

@@ -18,6 +18,7 @@ function reminder(overrides: Partial<Reminder>): Reminder {
     due_at: 0,
     occasion_on: '2026-11-30',
     expires_on: '2026-12-03',
+    offered_until: 1_796_310_000,
     years: 46,
     subject: '',
     follow_up: null,

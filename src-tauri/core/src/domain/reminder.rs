@@ -169,6 +169,9 @@ pub struct Reminder {
     /// The last day it is offered; `null` for touches that stay until done.
     #[ts(type = "string | null")]
     pub expires_on: Option<NaiveDate>,
+    /// When it stops being offered (the end of `expires_on` in the user's
+    /// zone, Unix seconds): a snooze must end before it.
+    pub offered_until: Option<i64>,
     /// Age, or years since, on the occasion.
     pub years: Option<i32>,
     /// What it is about, beyond its kind: the family member, the date's

@@ -140,22 +140,16 @@ impl Store {
         for (table, table_rows) in &plan {
             for row in table_rows.iter() {
                 let Json::Object(object) = row else { continue };
-                if *table == "referrals" && !object.contains_key("status_set") {
-                    // Written before the salesperson's word was kept apart
-                    // from the status shown: what was recorded is kept.
-                    let mut object = object.clone();
-                    if let Some(status) = object.get("status").cloned() {
-                        object.insert("status_set".to_owned(), status);
-                    }
-                    rows::insert(&tx, table, &object)?;
-                } else {
-                    rows::insert(&tx, table, object)?;
-                }
+                rows::insert(&tx, table, object)?;
                 done += 1;
                 if done.is_multiple_of(1024) {
                     step(&mut progress, done, total)?;
                 }
             }
+        }
+        if snapshot.schema_version < 4 {
+            // Rows of the previous release mean the same under today's rules.
+            rows::from_earlier_release(&tx)?;
         }
         // The search index, from each customer's profile.
         let mut index = DeferredIndex::default();

@@ -1,12 +1,13 @@
 //! Turning derived reminders into what the user reads: the customer beside
 //! each, the headline and a draft in the reminder's language.
 
-use chrono::NaiveDate;
 use rusqlite::Connection;
 
+use crate::domain::clock::Clock;
 use crate::domain::reminder::draft::draft;
 use crate::domain::reminder::headline::headline;
-use crate::domain::reminder::{DraftLanguage, Due, Reminder};
+use crate::domain::reminder::window::Window;
+use crate::domain::reminder::{DraftLanguage, Due, Reminder, add_days};
 use crate::domain::settings::Settings;
 use crate::error::Result;
 use crate::store::{purchases, reminder_facts};
@@ -17,8 +18,9 @@ pub(crate) fn build(
     due: Vec<Due>,
     settings: &Settings,
     language: DraftLanguage,
-    today: NaiveDate,
+    clock: &Clock,
 ) -> Result<Vec<Reminder>> {
+    let today = clock.today();
     let ids: Vec<i64> = due.iter().filter_map(|d| d.candidate.customer_id).collect();
     let people = reminder_facts::addressees(conn, &ids)?;
     let mut reminders = Vec::with_capacity(due.len());
@@ -54,6 +56,9 @@ pub(crate) fn build(
             due_at: at,
             occasion_on: c.occasion_on,
             expires_on: c.expires_on,
+            offered_until: c
+                .expires_on
+                .map(|last| Window::start_of(add_days(last, 1), clock)),
             years: c.years,
             follow_up: c.follow_up,
             snoozed,

@@ -5,7 +5,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Tx, search};
+use super::{Tx, reminder_states, search};
 use crate::domain::calendar::{self, PartialDate};
 use crate::domain::clock::Clock;
 use crate::domain::customer::{
@@ -14,6 +14,7 @@ use crate::domain::customer::{
 };
 use crate::domain::kana;
 use crate::domain::ladder::Stage;
+use crate::domain::reminder::OccurrenceKey;
 use crate::error::{Error, FieldErrorCode, Result};
 
 /// How many customers are stored (active and archived).
@@ -444,12 +445,24 @@ pub(crate) fn set_referrer(
     referrer: Option<i64>,
     clock: &Clock,
 ) -> Result<()> {
-    let previous: Option<i64> = tx
-        .prepare_cached("SELECT referrer_id FROM referrals WHERE referred_id = ?1")?
-        .query_row([id], |r| r.get(0))
+    let link: Option<(i64, i64)> = tx
+        .prepare_cached("SELECT id, referrer_id FROM referrals WHERE referred_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
+    let previous = link.map(|(_, referrer)| referrer);
     if previous == referrer {
         return Ok(());
+    }
+    if let Some((referral, previous)) = link {
+        // What was done about thanking the previous referrer is theirs: it
+        // must not carry over to whoever is named instead, nor to a later
+        // introduction that gets this one's id.
+        for key in [
+            OccurrenceKey::ThanksIntroduced { referral },
+            OccurrenceKey::ThanksBought { referral },
+        ] {
+            reminder_states::forget(tx, &key.to_string(), Some(previous))?;
+        }
     }
     match referrer {
         None => {

@@ -6,9 +6,10 @@ use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
-use super::Tx;
+use super::{Tx, reminder_states};
 use crate::domain::clock::Clock;
 use crate::domain::purchase::{Channel, Purchase, PurchaseInput};
+use crate::domain::reminder::OccurrenceKey;
 use crate::error::{Error, Result};
 
 pub(crate) const COLUMNS: &str = "id, customer_id, item, quantity, amount_minor, currency, purchased_at, \
@@ -84,6 +85,10 @@ pub(crate) fn update(
     .execute(&bound[..])?;
     tx.changed.purchase(before.customer_id, before.purchased_at);
     tx.changed.purchase(input.customer_id, input.purchased_at);
+    if input.customer_id != before.customer_id {
+        let steps = OccurrenceKey::follow_up_prefix(before.id);
+        reminder_states::move_prefix(tx, &steps, input.customer_id)?;
+    }
     Ok(())
 }
 

@@ -158,6 +158,20 @@ pub(crate) fn forget_prefix(tx: &mut Tx<'_>, prefix: &str, customer: Option<i64>
     Ok(())
 }
 
+/// What was done about the occurrences whose keys start with `prefix` now
+/// belongs to `customer` (a purchase moved to another customer), so that
+/// deriving that customer's reminders finds it.
+pub(crate) fn move_prefix(tx: &mut Tx<'_>, prefix: &str, customer: i64) -> Result<()> {
+    let (from, to) = OccurrenceKey::prefix_range(prefix);
+    tx.prepare_cached(
+        "UPDATE reminder_states SET customer_id = ?3
+          WHERE occurrence_key >= ?1 AND occurrence_key < ?2",
+    )?
+    .execute(params![from, to, customer])?;
+    tx.changed.reminder(Some(customer));
+    Ok(())
+}
+
 /// The condition (`?1` the step id) that finds the states and
 /// announcements of a follow-up step, whichever purchase they are of.
 const OF_FOLLOW_UP_STEP: &str = "occurrence_key >= 'followup:' AND occurrence_key < 'followup;'

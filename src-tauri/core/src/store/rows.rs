@@ -245,6 +245,13 @@ pub fn update(conn: &Connection, table: &str, row: &Row) -> Result<()> {
     Ok(())
 }
 
+/// Brings rows of the previous release (schema 3), restored from its JSON
+/// export, under schema 4's rules, as migration 4 does for a store.
+pub fn from_earlier_release(conn: &Connection) -> Result<()> {
+    conn.execute_batch(super::FROM_EARLIER_RELEASE)?;
+    Ok(())
+}
+
 /// Until the transaction ends, foreign keys are checked when it commits
 /// rather than row by row (rows put back in any order).
 pub fn defer_foreign_keys(conn: &Connection) -> Result<()> {

@@ -41,13 +41,13 @@ pub struct UndoEntry {
 pub fn record(conn: &Connection, action: &str, at: i64, changes: &[RowChange]) -> Result<i64> {
     conn.prepare_cached(
         "DELETE FROM undo_log WHERE created_at < ?1
-            OR id NOT IN (SELECT id FROM undo_log ORDER BY created_at DESC LIMIT ?2 - 1)",
+            OR seq <= (SELECT max(seq) FROM undo_log) - (?2 - 1)",
     )?
     .execute(params![at - KEPT_SECONDS, KEPT_ENTRIES])?;
     let changes = serde_json::to_string(changes)?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO undo_log (id, action, created_at, changes) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO NOTHING",
+             ON CONFLICT DO NOTHING",
     )?;
     loop {
         let id = fastrand::i64(1..1 << 53);

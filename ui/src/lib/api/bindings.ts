@@ -573,6 +573,11 @@ occasion_on: string,
  */
 expires_on: string | null, 
 /**
+ * When it stops being offered (the end of `expires_on` in the user's
+ * zone, Unix seconds): a snooze must end before it.
+ */
+offered_until: number | null, 
+/**
  * Age, or years since, on the occasion.
  */
 years: number | null, 

@@ -175,6 +175,7 @@ mod tests {
             due_at: 0,
             occasion_on: day(2026, 11, 23),
             expires_on: None,
+            offered_until: None,
             years: None,
             subject: String::new(),
             follow_up: None,

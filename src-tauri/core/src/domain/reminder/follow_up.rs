@@ -130,6 +130,30 @@ pub fn candidates(
     out.extend(latest_due);
 }
 
+/// The steps of one purchase that an edit of its plan would make due at
+/// once: due by today under the plan as edited, but not as it was (a step
+/// added or moved into the past, or the one before a removed last step).
+/// An edit applies to what still lies ahead; these are recorded as
+/// skipped, so that editing a plan never floods Today with old purchases.
+pub fn made_due_by_edit(
+    fact: &PurchaseFact,
+    before: (&FollowUpPlan, &dyn Fn(i64) -> bool),
+    after: (&FollowUpPlan, &dyn Fn(i64) -> bool),
+    w: &Window,
+    clock: &Clock,
+) -> Vec<Candidate> {
+    let due = |(plan, closed): (&FollowUpPlan, &dyn Fn(i64) -> bool)| {
+        let mut out = Vec::new();
+        candidates(fact, plan, w, clock, closed, &mut out);
+        out.retain(|c| c.due_on <= w.today);
+        out
+    };
+    let was_due = due(before);
+    let mut now_due = due(after);
+    now_due.retain(|c| !was_due.iter().any(|was| was.key == c.key));
+    now_due
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Datelike, NaiveDate};
@@ -235,6 +259,34 @@ mod tests {
             &mut out,
         );
         assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn editing_a_plan_makes_nothing_due_at_once() {
+        let fact = bought(day(2026, 8, 1));
+        let now = clock(2026, 11, 23);
+        let w = Window::today(&Settings::default(), &now);
+        let plan = standard_plan();
+        // The re-order step (the last) was skipped: the purchase is done.
+        let skipped_last = |step: i64| step == 4;
+        let mut without_reorder = plan.clone();
+        without_reorder.steps.pop();
+        let made = made_due_by_edit(
+            &fact,
+            (&plan, &skipped_last),
+            (&without_reorder, &|_| false),
+            &w,
+            &now,
+        );
+        assert_eq!(
+            made.iter().map(|c| c.follow_up).collect::<Vec<_>>(),
+            [Some(FollowUpKind::Satisfaction)],
+            "the step before the removed one would come back"
+        );
+        // A step due under both stays as it was: nothing to record.
+        let open_reorder =
+            made_due_by_edit(&fact, (&plan, &|_| false), (&plan, &|_| false), &w, &now);
+        assert!(open_reorder.is_empty());
     }
 
     #[test]
