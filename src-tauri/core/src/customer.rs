@@ -87,6 +87,12 @@ impl Store {
         customers::tags(self.conn())
     }
 
+    /// Customers who may be the one being entered: the same reading, phone
+    /// digits or e-mail address (see `store/customers.rs`).
+    pub fn similar_customers(&self, query: &SimilarQuery) -> Result<Vec<SimilarCustomer>> {
+        customers::similar(self.conn(), query)
+    }
+
     /// How many customers are stored (active and archived).
     pub fn customer_count(&self) -> Result<i64> {
         customers::count(self.conn())

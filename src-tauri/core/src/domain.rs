@@ -16,6 +16,7 @@ pub mod promise;
 pub mod purchase;
 pub mod referral;
 pub mod reminder;
+pub mod romaji;
 pub mod search;
 pub mod settings;
 pub mod timeline;

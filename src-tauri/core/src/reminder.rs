@@ -218,7 +218,7 @@ impl Store {
             let mut notices = Vec::with_capacity(fresh.len());
             for (announcement, d) in fresh {
                 for r in build(conn, vec![d], &settings, language, clock)? {
-                    notices.push(delivery::notice(&r, announcement.clone(), language));
+                    notices.push(delivery::notice(&r, announcement.clone()));
                 }
             }
             notices
@@ -254,6 +254,34 @@ impl Store {
             next = next.min(at);
         }
         Ok(next)
+    }
+
+    /// Every template in `language` as the customer would receive it, with
+    /// the templates being edited (not yet saved) in place of the saved
+    /// ones; made-up occasions, the customer's real name and topic.
+    pub fn template_previews(
+        &self,
+        customer: i64,
+        language: DraftLanguage,
+        templates: std::collections::BTreeMap<String, String>,
+        clock: &Clock,
+    ) -> Result<Vec<TemplatePreview>> {
+        let people = reminder_facts::addressees(self.conn(), &[customer])?;
+        let (_, addressee, _) = people
+            .get(&customer)
+            .ok_or_else(|| Error::not_found("customer", customer))?;
+        let settings = Settings {
+            templates,
+            ..self.settings()?
+        };
+        let today = clock.today();
+        Ok(draft::samples(today, language)
+            .into_iter()
+            .map(|(key, c, item)| TemplatePreview {
+                key: key.to_owned(),
+                text: draft::draft(&c, &item, today, Some(addressee), &settings, language),
+            })
+            .collect())
     }
 
     pub fn follow_up_plans(&self) -> Result<Vec<FollowUpPlan>> {

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[&str] = &[
         include_str!("../migrations/0004_one_owner.sql"),
         include_str!("../migrations/0004_from_earlier_release.sql")
     ),
+    include_str!("../migrations/0005_customer_words.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same

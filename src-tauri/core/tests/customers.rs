@@ -6,8 +6,8 @@ mod fixtures;
 
 use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::{
-    Address, ContactChannel, CustomerProfile, CustomerQuery, FamilyMember, ImportantDate,
-    ImportantDateKind, Source,
+    Address, ContactChannel, CustomerProfile, CustomerQuery, Email, FamilyMember, ImportantDate,
+    ImportantDateKind, Phone, SimilarQuery, SimilarReason, Source,
 };
 use kizuna_core::ladder::Stage;
 use kizuna_core::{Error, FieldErrorCode, Store};
@@ -59,7 +59,8 @@ fn every_field_is_stored_and_read_back() {
     let loaded = store.customer(created.id).expect("load");
     assert_eq!(loaded, created);
     assert_eq!(loaded.display_name, "佐藤 花子");
-    assert_eq!(loaded.display_reading, "サトウ ハナコ");
+    // Typed in katakana, kept in the one form readings are stored in.
+    assert_eq!(loaded.display_reading, "さとう はなこ");
     let p = &loaded.profile;
     assert_eq!(
         p.addresses[0].postal_code, "150-0001",
@@ -423,4 +424,131 @@ fn pages_cover_the_list_without_gaps_or_repeats() {
     unique.sort_unstable();
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (250, 250));
+}
+
+fn named(family: &str, given: &str, family_reading: &str, given_reading: &str) -> CustomerProfile {
+    CustomerProfile {
+        family_name: family.to_owned(),
+        given_name: given.to_owned(),
+        family_name_reading: family_reading.to_owned(),
+        given_name_reading: given_reading.to_owned(),
+        ..CustomerProfile::default()
+    }
+}
+
+#[test]
+fn romaji_finds_readings_however_it_is_spelt() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    for (family, given, fr, gr) in [
+        ("相川", "健", "あいかわ", "けん"),
+        ("林", "真理", "はやし", "まり"),
+        ("大野", "誠", "おおの", "まこと"),
+        ("渡辺", "優子", "ワタナベ", "ユウコ"),
+    ] {
+        store
+            .create_customer(named(family, given, fr, gr), &clock)
+            .expect("customer");
+    }
+    let found = |text: &str| -> Vec<String> {
+        store
+            .list_customers(&CustomerQuery {
+                text: text.to_owned(),
+                ..CustomerQuery::default()
+            })
+            .expect("search")
+            .rows
+            .into_iter()
+            .map(|r| r.display_name)
+            .collect()
+    };
+    assert_eq!(found("aikawa"), ["相川 健"]);
+    assert_eq!(found("hayashi"), ["林 真理"]);
+    assert_eq!(found("hayasi"), ["林 真理"]);
+    for spelling in ["ohno", "ono", "oono", "Ōno"] {
+        assert_eq!(found(spelling), ["大野 誠"], "{spelling}");
+    }
+    assert_eq!(found("watanabe yuko"), ["渡辺 優子"]);
+}
+
+#[test]
+fn a_customer_with_the_same_reading_phone_or_email_is_pointed_out() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let mut first = named("阿部", "陽子", "あべ", "ようこ");
+    first.phones = vec![Phone {
+        label: String::new(),
+        number: "090-1234-5678".to_owned(),
+    }];
+    first.emails = vec![Email {
+        label: String::new(),
+        address: "Yoko.Abe@example.jp".to_owned(),
+    }];
+    let abe = store.create_customer(first, &clock).expect("first");
+    let similar = |q: SimilarQuery| store.similar_customers(&q).expect("similar");
+    let by_reading = similar(SimilarQuery {
+        family_name_reading: "アベ".to_owned(),
+        given_name_reading: "ﾖｳｺ".to_owned(),
+        ..SimilarQuery::default()
+    });
+    assert_eq!(by_reading.len(), 1);
+    assert_eq!(by_reading[0].id, abe.id);
+    assert_eq!(by_reading[0].reasons, [SimilarReason::Reading]);
+    let by_all = similar(SimilarQuery {
+        family_name_reading: "あべ".to_owned(),
+        given_name_reading: "ようこ".to_owned(),
+        phones: vec!["０９０１２３４５６７８".to_owned()],
+        emails: vec!["yoko.abe@EXAMPLE.jp".to_owned()],
+        exclude: None,
+    });
+    assert_eq!(
+        by_all[0].reasons,
+        [
+            SimilarReason::Reading,
+            SimilarReason::Phone,
+            SimilarReason::Email
+        ]
+    );
+    // Editing her, she is not her own duplicate; a stranger matches nothing.
+    assert!(
+        similar(SimilarQuery {
+            family_name_reading: "あべ".to_owned(),
+            given_name_reading: "ようこ".to_owned(),
+            exclude: Some(abe.id),
+            ..SimilarQuery::default()
+        })
+        .is_empty()
+    );
+    assert!(
+        similar(SimilarQuery {
+            family_name_reading: "あべ".to_owned(),
+            given_name_reading: "ひろし".to_owned(),
+            phones: vec!["090".to_owned()],
+            ..SimilarQuery::default()
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn phone_numbers_are_kept_with_half_width_digits_and_topics_have_a_limit() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let mut p = named("山田", "太郎", "やまだ", "たろう");
+    p.phones = vec![Phone {
+        label: "携帯".to_owned(),
+        number: "０９０ー１１１１ー２２２２".to_owned(),
+    }];
+    let saved = store.create_customer(p.clone(), &clock).expect("saved");
+    assert_eq!(saved.profile.phones[0].number, "090-1111-2222");
+    p.topic = "あ".repeat(61);
+    p.honorific = "とても丁寧な敬称です様".to_owned();
+    match store.create_customer(p, &clock) {
+        Err(Error::Validation(errors)) => {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, ["honorific", "topic"]);
+            assert!(errors.iter().all(|e| e.code == FieldErrorCode::TooLong));
+        }
+        other => panic!("expected too long, got {other:?}"),
+    }
 }

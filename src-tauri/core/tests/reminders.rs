@@ -235,7 +235,11 @@ fn reminders_fall_due_at_the_reminder_time_in_the_users_zone_even_on_a_dst_day()
         })
         .expect("settings");
     let clock = Clock::at_local(tz, day(2026, 3, 8), 12, 0).expect("clock");
-    customer(&mut store, &clock, "Smith", born(3, 8, None));
+    let english = CustomerProfile {
+        message_language: Some(DraftLanguage::En),
+        ..born(3, 8, None)
+    };
+    customer(&mut store, &clock, "Smith", english);
     let v = store.today_view(DraftLanguage::En, &clock).expect("view");
     let due = v.today_items.items[0].due_at;
     let expected = tz
@@ -244,9 +248,14 @@ fn reminders_fall_due_at_the_reminder_time_in_the_users_zone_even_on_a_dst_day()
         .expect("exists")
         .timestamp();
     assert_eq!(due, expected);
+    // The given name is in kanji with no reading: an English draft uses
+    // what it can write in Latin letters.
     assert!(
-        v.today_items.items[0].draft.starts_with("Dear Smith 太郎")
-            || v.today_items.items[0].draft.starts_with("Dear 太郎 Smith")
+        v.today_items.items[0]
+            .draft
+            .starts_with("Dear Smith,\nHappy birthday"),
+        "{}",
+        v.today_items.items[0].draft
     );
 
     // Late in the evening in New York it is already the next day in UTC;
@@ -690,7 +699,8 @@ fn a_customer_added_late_in_the_evening_whose_birthday_is_today_is_announced_at_
         .scheduler_tick(DraftLanguage::En, &evening)
         .expect("tick");
     assert_eq!(tick.notices.len(), 1);
-    assert_eq!(tick.notices[0].title, "阿部 太郎 — Birthday today");
+    // In the customer's language, whatever the interface's.
+    assert_eq!(tick.notices[0].title, "阿部 太郎 様 — 今日はお誕生日");
     assert_eq!(tick.due_count, 1);
 }
 
@@ -774,8 +784,83 @@ fn a_customer_out_of_touch_for_300_days_is_on_today_with_how_long() {
         .find(|r| r.kind == ReminderKind::KeepInTouch)
         .expect("still on Today");
     assert_eq!(touch.headline, "300日連絡なし");
+    // The headline is in the customer's language, not the interface's.
     let en = store.today_view(DraftLanguage::En, &clock).expect("view");
-    assert_eq!(en.overdue.items[0].headline, "300 days without contact");
+    assert_eq!(en.overdue.items[0].headline, "300日連絡なし");
+}
+
+#[test]
+fn drafts_are_in_each_customers_language_whatever_the_interface_speaks() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    let michael = store
+        .create_customer(
+            CustomerProfile {
+                family_name: "White".to_owned(),
+                given_name: "Michael".to_owned(),
+                honorific: "Mr".to_owned(),
+                ..born(11, 23, None)
+            },
+            &clock,
+        )
+        .expect("Michael");
+    assert_eq!(michael.profile.message_language, Some(DraftLanguage::En));
+    let yoko = store
+        .create_customer(
+            CustomerProfile {
+                family_name: "阿部".to_owned(),
+                given_name: "陽子".to_owned(),
+                family_name_reading: "アベ".to_owned(),
+                given_name_reading: "ﾖｳｺ".to_owned(),
+                ..born(11, 23, None)
+            },
+            &clock,
+        )
+        .expect("Yoko");
+    assert_eq!(yoko.profile.message_language, Some(DraftLanguage::Ja));
+    assert_eq!(yoko.profile.given_name_reading, "ようこ");
+    for interface in [DraftLanguage::Ja, DraftLanguage::En] {
+        let v = store.today_view(interface, &clock).expect("view");
+        let draft_of = |id: i64| {
+            v.today_items
+                .items
+                .iter()
+                .find(|r| r.customer.as_ref().is_some_and(|c| c.id == id))
+                .map(|r| (r.draft.clone(), r.headline.clone(), r.language))
+                .expect("a birthday today")
+        };
+        let (draft, headline, language) = draft_of(michael.id);
+        assert_eq!(language, DraftLanguage::En);
+        assert!(
+            draft.starts_with("Dear Mr White,\nHappy birthday!"),
+            "{draft}"
+        );
+        assert_eq!(headline, "Birthday today");
+        let (draft, headline, language) = draft_of(yoko.id);
+        assert_eq!(language, DraftLanguage::Ja);
+        assert!(
+            draft.starts_with("阿部 陽子 様\nお誕生日おめでとうございます"),
+            "{draft}"
+        );
+        assert_eq!(headline, "今日はお誕生日");
+    }
+    // Switched to English by hand, she is written to in English, by the
+    // name her reading gives.
+    let mut profile = yoko.profile.clone();
+    profile.message_language = Some(DraftLanguage::En);
+    profile.honorific = "Ms".to_owned();
+    store
+        .update_customer(yoko.id, profile, &clock)
+        .expect("update");
+    let v = store.today_view(DraftLanguage::Ja, &clock).expect("view");
+    let draft = v
+        .today_items
+        .items
+        .iter()
+        .find(|r| r.customer.as_ref().is_some_and(|c| c.id == yoko.id))
+        .map(|r| r.draft.clone())
+        .expect("her birthday");
+    assert!(draft.starts_with("Dear Ms Abe,"), "{draft}");
 }
 
 #[test]

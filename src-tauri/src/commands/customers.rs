@@ -1,4 +1,6 @@
-use kizuna_core::customer::{Customer, CustomerPage, CustomerProfile, CustomerQuery, TagCount};
+use kizuna_core::customer::{
+    Customer, CustomerPage, CustomerProfile, CustomerQuery, SimilarCustomer, SimilarQuery, TagCount,
+};
 use kizuna_core::undo::Undo;
 use tauri::State;
 
@@ -16,6 +18,15 @@ pub async fn list_customers(
 #[tauri::command]
 pub async fn get_customer(state: State<'_, AppState>, id: i64) -> CommandResult<Customer> {
     Ok(state.store()?.customer(id)?)
+}
+
+/// Customers who may be the one being entered (the form's live warning).
+#[tauri::command]
+pub async fn similar_customers(
+    state: State<'_, AppState>,
+    query: SimilarQuery,
+) -> CommandResult<Vec<SimilarCustomer>> {
+    Ok(state.store()?.similar_customers(&query)?)
 }
 
 #[tauri::command]

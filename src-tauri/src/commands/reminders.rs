@@ -1,4 +1,8 @@
-use kizuna_core::reminder::{DraftLanguage, FollowUpPlan, ReminderAction, TodayView};
+use std::collections::BTreeMap;
+
+use kizuna_core::reminder::{
+    DraftLanguage, FollowUpPlan, ReminderAction, TemplatePreview, TodayView,
+};
 use kizuna_core::undo::Undo;
 use kizuna_core::{Error, FieldError, FieldErrorCode};
 use tauri::State;
@@ -14,6 +18,20 @@ pub async fn today_view(
     let store = state.store()?;
     let clock = clock(&store)?;
     Ok(store.today_view(language, &clock)?)
+}
+
+/// Every template in `language` as `customer` would receive it, with the
+/// templates being edited in place of the saved ones.
+#[tauri::command]
+pub async fn template_previews(
+    state: State<'_, AppState>,
+    customer: i64,
+    language: DraftLanguage,
+    templates: BTreeMap<String, String>,
+) -> CommandResult<Vec<TemplatePreview>> {
+    let store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.template_previews(customer, language, templates, &clock)?)
 }
 
 /// The sidebar's count: reminders overdue or due today.

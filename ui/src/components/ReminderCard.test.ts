@@ -37,6 +37,7 @@ const reminder: Reminder = {
   snoozed: false,
   headline: '今日はお誕生日',
   draft: '山田 太郎 様\nお誕生日おめでとうございます。',
+  language: 'ja',
 };
 
 describe('reminder card', () => {

@@ -1,7 +1,7 @@
 // Turning the customer form's inputs into the core's CustomerProfile and
 // back. Only what cannot be expressed in the core's types (a date that does
 // not parse) is checked here; every other rule is the core's.
-import type { CustomerProfile, FieldError, PartialDate } from './api/bindings';
+import type { CustomerProfile, DraftLanguage, FieldError, PartialDate } from './api/bindings';
 import type { MessageKey, Params } from '../i18n/index.svelte';
 
 export function blankProfile(): CustomerProfile {
@@ -29,6 +29,8 @@ export function blankProfile(): CustomerProfile {
     quiet_until: null,
     cadence_days: null,
     honorific: '',
+    message_language: null,
+    topic: '',
     tags: [],
     stage: 'prospect',
     extras: [],
@@ -96,3 +98,33 @@ export function errorsByField(errors: FieldError[]): Map<string, FieldError> {
   for (const error of errors) if (!map.has(error.field)) map.set(error.field, error);
   return map;
 }
+
+/** Japanese script: kana and kanji. */
+const JAPANESE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u3005-\u3007]/u;
+
+/**
+ * The message language a name proposes, as the core does when none is
+ * chosen: English for a name in Latin letters only, Japanese otherwise.
+ */
+export function proposedLanguage(family: string, given: string): DraftLanguage {
+  const letters = [...`${family}${given}`].filter((c) => /\p{L}/u.test(c));
+  if (letters.length === 0) return 'ja';
+  return letters.every((c) => !JAPANESE.test(c) && c.codePointAt(0)! < 0x250) ? 'en' : 'ja';
+}
+
+/** 070, 080 and 090 numbers, also as +81 7/8/9: the core's rule. */
+export function isMobile(number: string): boolean {
+  const text = number.normalize('NFKC').trim();
+  let digits = text.replace(/\D/g, '');
+  if (text.startsWith('+')) {
+    if (!digits.startsWith('81')) return false;
+    digits = `0${digits.slice(2).replace(/^0+/, '')}`;
+  }
+  return digits.length === 11 && /^0[789]0/.test(digits);
+}
+
+/** The honorifics offered for each message language; '' is the language's default. */
+export const HONORIFICS: Record<DraftLanguage, string[]> = {
+  ja: ['', 'さん', '先生', '殿', '-'],
+  en: ['', 'Mr', 'Ms', 'Mrs', 'Mx', 'Dr'],
+};

@@ -25,6 +25,7 @@ function reminder(overrides: Partial<Reminder>): Reminder {
     snoozed: false,
     headline: '今日は46歳のお誕生日',
     draft: '山田 太郎 様\nお誕生日おめでとうございます。',
+    language: 'ja',
     ...overrides,
   };
 }

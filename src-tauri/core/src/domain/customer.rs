@@ -8,10 +8,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
+pub use validation::{
+    LIMIT_HONORIFIC, LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG, LIMIT_TOPIC,
+};
 
 use crate::domain::calendar::PartialDate;
+use crate::domain::kana;
 use crate::domain::ladder::Stage;
+use crate::domain::reminder::DraftLanguage;
 use crate::domain::text_enum;
 use crate::error::{Error, Result};
 
@@ -145,8 +149,18 @@ pub struct CustomerProfile {
     pub quiet_until: Option<NaiveDate>,
     /// Keep-in-touch cadence in days; `null` follows the stage's default.
     pub cadence_days: Option<u32>,
-    /// Honorific for drafts; empty means the language's default (様).
+    /// Honorific for drafts: 様, さん, 先生…, or Mr, Ms, Mx, Dr…; empty
+    /// means the language's default (様 in Japanese, the given name alone in
+    /// English) and [`NO_HONORIFIC`] none at all.
     pub honorific: String,
+    /// The language messages to this customer are written in. Left out
+    /// (`null`), it is proposed from the name: Latin letters only → English.
+    #[serde(default)]
+    pub message_language: Option<DraftLanguage>,
+    /// Something to ask about next time (話題), which keep-in-touch drafts
+    /// use: "the new shop", 「お嬢さんの受験」.
+    #[serde(default)]
+    pub topic: String,
     pub tags: Vec<String>,
     pub stage: Stage,
     /// What an import brought that has no field here.
@@ -179,10 +193,57 @@ impl Default for CustomerProfile {
             quiet_until: None,
             cadence_days: None,
             honorific: String::new(),
+            message_language: None,
+            topic: String::new(),
             tags: Vec::new(),
             stage: Stage::Prospect,
             extras: Vec::new(),
         }
+    }
+}
+
+/// The honorific that means "none": 山田 太郎 with nothing after it.
+pub const NO_HONORIFIC: &str = "-";
+
+impl CustomerProfile {
+    /// The language messages to this customer are written in: the chosen
+    /// one, or else the one the name proposes.
+    pub fn language(&self) -> DraftLanguage {
+        self.message_language
+            .unwrap_or_else(|| proposed_language(&self.family_name, &self.given_name))
+    }
+}
+
+/// A language as files name it: `ja`, `ja-JP`, `日本語`, `English`…;
+/// `None` for one Kizuna does not write messages in.
+pub fn language_from_text(text: &str) -> Option<DraftLanguage> {
+    let t = text.trim().to_lowercase();
+    let primary = t.split(['-', '_']).next().unwrap_or_default();
+    match primary {
+        "ja" | "jpn" | "japanese" | "日本語" => Some(DraftLanguage::Ja),
+        "en" | "eng" | "english" | "英語" => Some(DraftLanguage::En),
+        _ => None,
+    }
+}
+
+/// Where an imported language Kizuna does not know is kept (and reported).
+pub const UNKNOWN_LANGUAGE_EXTRA: &str = "X-KIZUNA-LANGUAGE";
+
+/// The message language a name proposes: English when the name is written
+/// in Latin letters only (Michael White, Claire Müller), Japanese otherwise
+/// and when there is no name.
+pub fn proposed_language(family: &str, given: &str) -> DraftLanguage {
+    let mut letters = family
+        .chars()
+        .chain(given.chars())
+        .filter(|c| c.is_alphabetic() || kana::is_japanese_script(*c))
+        .peekable();
+    if letters.peek().is_some()
+        && letters.all(|c| c.is_alphabetic() && !kana::is_japanese_script(c) && (c as u32) < 0x0250)
+    {
+        DraftLanguage::En
+    } else {
+        DraftLanguage::Ja
     }
 }
 
@@ -256,6 +317,40 @@ pub struct CustomerPage {
     pub offset: u32,
     pub rows: Vec<CustomerRow>,
 }
+
+/// What the new-customer form has typed so far, to warn of someone who may
+/// already be in the book.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SimilarQuery {
+    pub family_name_reading: String,
+    pub given_name_reading: String,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    /// The customer being edited, who is not their own duplicate.
+    pub exclude: Option<i64>,
+}
+
+/// Why a customer may be the same person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SimilarReason {
+    Reading,
+    Phone,
+    Email,
+}
+
+/// A customer who may be the one being entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SimilarCustomer {
+    pub id: i64,
+    pub display_name: String,
+    pub display_reading: String,
+    pub archived: bool,
+    pub reasons: Vec<SimilarReason>,
+}
+
+/// How many possible duplicates the form lists.
+pub const SIMILAR_LIMIT: usize = 5;
 
 /// A tag with how many active customers carry it, for the filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

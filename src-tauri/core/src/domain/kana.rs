@@ -49,6 +49,55 @@ pub fn digits(text: &str) -> String {
     text.nfkc().filter(char::is_ascii_digit).collect()
 }
 
+/// A reading in its one stored form: NFKC (ｶﾀｶﾅ → カタカナ, ＡＢＣ → ABC),
+/// then katakana as hiragana (ヤマダ → やまだ). ー and Latin letters stay.
+pub fn reading(text: &str) -> String {
+    text.nfkc().map(katakana_to_hiragana).collect()
+}
+
+/// A phone number as stored: half-width digits and signs (０９０ → 090), and
+/// the dashes an input method offers (ー, −, ‐) as `-`.
+pub fn phone_number(text: &str) -> String {
+    text.nfkc()
+        .map(|c| match c {
+            'ー' | '−' | '‐' | '‑' | '–' | '—' | '―' | 'ｰ' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+/// Whether a Japanese number is a mobile one: 070, 080 or 090, also written
+/// internationally (+81 90…).
+pub fn is_mobile(number: &str) -> bool {
+    let digits = digits(number);
+    let national = if number.trim_start().starts_with('+') || number.trim_start().starts_with('＋')
+    {
+        match digits.strip_prefix("81") {
+            Some(rest) => format!("0{}", rest.trim_start_matches('0')),
+            None => return false,
+        }
+    } else {
+        digits
+    };
+    national.len() == 11
+        && ["070", "080", "090"]
+            .iter()
+            .any(|p| national.starts_with(p))
+}
+
+/// The label a number keeps: a mobile number filed under a generic or home
+/// label (an address book's 「電話」 column, TEL;TYPE=HOME) is a mobile one.
+pub fn phone_label(label: &str, number: &str) -> String {
+    if is_mobile(number) {
+        match label {
+            "" | "自宅" | "電話" | "TEL" => return "携帯".to_owned(),
+            "home" | "phone" | "tel" => return "mobile".to_owned(),
+            _ => {}
+        }
+    }
+    label.to_owned()
+}
+
 /// Whether `text` looks like (part of) a phone number: digits with the usual
 /// separators, and at least two digits.
 pub fn is_phone_like(text: &str) -> bool {
@@ -176,6 +225,42 @@ pub fn sort_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readings_are_stored_in_hiragana() {
+        assert_eq!(reading("ﾔﾏﾀﾞ"), "やまだ");
+        assert_eq!(reading("ヤマダ タロウ"), "やまだ たろう");
+        assert_eq!(reading("やまだ"), "やまだ");
+        assert_eq!(reading("ＳＭＩＴＨ"), "SMITH");
+        assert_eq!(reading("セーラ"), "せーら");
+    }
+
+    #[test]
+    fn phone_numbers_get_half_width_digits_and_one_hyphen() {
+        assert_eq!(phone_number("０９０ー１２３４ー５６７８"), "090-1234-5678");
+        assert_eq!(
+            phone_number("＋８１ ９０−１２３４−５６７８"),
+            "+81 90-1234-5678"
+        );
+        assert_eq!(phone_number("03-1234-5678"), "03-1234-5678");
+    }
+
+    #[test]
+    fn mobile_numbers_are_known_by_their_prefix() {
+        assert!(is_mobile("090-1234-5678"));
+        assert!(is_mobile("０８０１２３４５６７８"));
+        assert!(is_mobile("070 1234 5678"));
+        assert!(is_mobile("+81 90-1234-5678"));
+        assert!(is_mobile("+81-(0)80-1234-5678"));
+        assert!(!is_mobile("03-1234-5678"));
+        assert!(!is_mobile("0120-123-456"));
+        assert!(!is_mobile("+1 090 1234 5678"));
+        assert!(!is_mobile("090-1234"));
+        assert_eq!(phone_label("自宅", "090-1234-5678"), "携帯");
+        assert_eq!(phone_label("home", "+81 80 1234 5678"), "mobile");
+        assert_eq!(phone_label("自宅", "03-1234-5678"), "自宅");
+        assert_eq!(phone_label("会社", "090-1234-5678"), "会社");
+    }
 
     #[test]
     fn folding_makes_kana_and_widths_equal() {

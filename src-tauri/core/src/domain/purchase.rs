@@ -154,7 +154,14 @@ pub fn derive_channels(amounts: &[i64], introduced: bool) -> Vec<Channel> {
                 Some(_) => Channel::Repeat,
             }
         } else {
-            last_positive.unwrap_or(Channel::Repeat)
+            // A refund is never a repeat purchase of its own: it takes the
+            // channel of the sale it follows, or the one the customer's
+            // first sale has.
+            last_positive.unwrap_or(if introduced {
+                Channel::Referral
+            } else {
+                Channel::New
+            })
         };
         if amount > 0 {
             last_positive = Some(channel);
@@ -192,7 +199,8 @@ mod tests {
             derive_channels(&[500, 300, -100], true),
             [Referral, Repeat, Repeat]
         );
-        // A refund with nothing before it is counted against existing sales.
-        assert_eq!(derive_channels(&[-100, 200], false), [Repeat, New]);
+        // A refund with nothing before it is not a repeat purchase.
+        assert_eq!(derive_channels(&[-100, 200], false), [New, New]);
+        assert_eq!(derive_channels(&[-5000], true), [Referral]);
     }
 }

@@ -186,6 +186,15 @@ pub struct Reminder {
     pub headline: String,
     /// A ready message in the reminder's language.
     pub draft: String,
+    /// The language `headline` and `draft` are written in: the customer's.
+    pub language: DraftLanguage,
+}
+
+/// One template as a customer would receive it (settings page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TemplatePreview {
+    pub key: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -207,13 +216,16 @@ pub struct TodayView {
     pub upcoming: ReminderSection,
 }
 
-/// The language drafts and notifications are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// The language drafts and notifications are written in: each customer's
+/// own (see `CustomerProfile::message_language`), or the interface's for
+/// reminders about no one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DraftLanguage {
     Ja,
     En,
 }
+text_enum!(DraftLanguage { Ja => "ja", En => "en" });
 
 /// What the user did with a reminder. Each can be undone (see `undo.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

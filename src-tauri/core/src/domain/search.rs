@@ -12,7 +12,7 @@
 //! so `"` or `AND (` are searched for as text.
 
 use crate::domain::customer::CustomerProfile;
-use crate::domain::kana;
+use crate::domain::{kana, romaji};
 
 /// The largest window of rows one call returns.
 pub const MAX_PAGE: u32 = 500;
@@ -97,6 +97,8 @@ pub fn plan(text: &str) -> SearchPlan {
                 alternatives.push(digits);
             }
         }
+        // `aikawa` also looks for あいかわ, however its long vowels are spelt.
+        alternatives.extend(romaji::kana_variants(term));
         if plan.rank.is_none() {
             plan.rank = Some(term.to_owned());
         }
@@ -135,6 +137,16 @@ mod tests {
     fn phone_terms_also_match_by_digits() {
         let p = plan("090-1234");
         assert_eq!(p.fts.as_deref(), Some("(\"090-1234\" OR \"0901234\")"));
+    }
+
+    #[test]
+    fn romaji_terms_also_look_for_readings() {
+        let p = plan("aikawa");
+        assert_eq!(p.fts.as_deref(), Some("(\"aikawa\" OR \"あいかわ\")"));
+        // おの is too short for the index, so the term is scanned.
+        let p = plan("ono");
+        assert!(p.fts.is_none());
+        assert!(p.scans[0].contains(&"おおの".to_owned()));
     }
 
     #[test]

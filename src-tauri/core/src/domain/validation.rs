@@ -53,8 +53,11 @@ impl Checker {
         }
     }
 
+    /// Also brings the reading to one form: hiragana, whatever was typed
+    /// (ヤマダ, ﾔﾏﾀﾞ → やまだ).
     pub fn reading(&mut self, field: &str, value: &mut String) {
         self.text(field, value, LIMIT_NAME);
+        *value = kana::reading(value);
         if !kana::is_valid_reading(value) {
             self.fail(field, FieldErrorCode::NotKana);
         }

@@ -111,15 +111,10 @@ fn yearly(
     })
 }
 
-/// One customer's yearly dates: birthday, family birthdays, anniversaries.
-fn dates_of(
-    uid: &str,
-    name: &str,
-    p: &CustomerProfile,
-    language: DraftLanguage,
-    stamp: i64,
-) -> Vec<ICalendarComponent> {
-    let ja = language == DraftLanguage::Ja;
+/// One customer's yearly dates: birthday, family birthdays, anniversaries,
+/// named in the customer's own language.
+fn dates_of(uid: &str, name: &str, p: &CustomerProfile, stamp: i64) -> Vec<ICalendarComponent> {
+    let ja = p.language() == DraftLanguage::Ja;
     let mut out = Vec::new();
     if let Some(birthday) = &p.birthday {
         let summary = if ja {
@@ -179,14 +174,14 @@ fn dates_of(
 }
 
 /// A planned follow-up or promise, at its moment, half an hour long.
-fn planned(r: &Reminder, stamp: i64, language: DraftLanguage) -> ICalendarComponent {
+fn planned(r: &Reminder, stamp: i64) -> ICalendarComponent {
     let who = r
         .customer
         .as_ref()
         .map(|c| c.display_name.clone())
         .unwrap_or_default();
     let what = r.headline.clone();
-    let summary = match (who.is_empty(), language) {
+    let summary = match (who.is_empty(), r.language) {
         (true, _) => what,
         (false, DraftLanguage::Ja) => format!("{who} 様: {what}"),
         (false, DraftLanguage::En) => format!("{who}: {what}"),
@@ -215,10 +210,10 @@ pub fn write(
     let stamp = clock.timestamp();
     let mut events = Vec::new();
     for (uid, name, profile) in customers {
-        events.extend(dates_of(uid, name, profile, language, stamp));
+        events.extend(dates_of(uid, name, profile, stamp));
     }
     for r in touches {
-        events.push(planned(r, stamp, language));
+        events.push(planned(r, stamp));
     }
     let calendar_name = match language {
         DraftLanguage::Ja => "絆 Kizuna",

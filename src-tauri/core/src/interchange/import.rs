@@ -151,6 +151,20 @@ fn admit(
             None => return Err(ImportProblem::of(incoming, ImportProblemCode::NoName, "")),
         }
     }
+    // A language Kizuna does not write in was kept aside when read.
+    if incoming.profile.message_language.is_none()
+        && incoming
+            .profile
+            .extras
+            .iter()
+            .any(|e| e.name == customer::UNKNOWN_LANGUAGE_EXTRA)
+    {
+        problems.push(ImportProblem::of(
+            incoming,
+            ImportProblemCode::KeptAside,
+            "message_language",
+        ));
+    }
     for _ in 0..4 {
         match customer::check(incoming.profile.clone(), today) {
             Ok(profile) => {
@@ -380,6 +394,11 @@ fn set_aside(
             extra(p, "X-KIZUNA-HONORIFIC", value);
             Aside::Kept("honorific")
         }
+        ("topic", _) => {
+            let value = std::mem::take(&mut p.topic);
+            extra(p, "X-KIZUNA-TOPIC", value);
+            Aside::Kept("topic")
+        }
         ("cadence_days", _) => match p.cadence_days.take() {
             Some(days) => {
                 extra(p, "X-KIZUNA-CADENCE", days.to_string());
@@ -547,6 +566,10 @@ fn merge(
         m.quiet_until = incoming.quiet_until;
         m.cadence_days = incoming.cadence_days;
         m.honorific.clone_from(&incoming.honorific);
+        m.topic.clone_from(&incoming.topic);
+        if incoming.message_language.is_some() {
+            m.message_language = incoming.message_language;
+        }
         m.stage = incoming.stage;
     } else {
         append(&mut m.likes, &incoming.likes);
@@ -603,6 +626,8 @@ fn changes(before: &CustomerProfile, after: &CustomerProfile) -> Vec<ChangedPart
             || before.quiet_until != after.quiet_until
             || before.cadence_days != after.cadence_days
             || before.honorific != after.honorific
+            || before.topic != after.topic
+            || before.message_language != after.message_language
             || before.met_on != after.met_on,
         ChangedPart::Relationship,
     );

@@ -17,6 +17,7 @@ use crate::calendar::PartialDate;
 use crate::customer::{
     Address, CustomerProfile, Email, Extra, ImportantDate, ImportantDateKind, Phone,
 };
+use crate::domain::kana;
 use crate::error::{Error, Result};
 use crate::reminder::DraftLanguage;
 
@@ -723,7 +724,7 @@ fn contact(
             let label = pick(parts.phone_label, &parts.label);
             for number in several(&phone) {
                 p.phones.push(Phone {
-                    label: label.clone(),
+                    label: kana::phone_label(&label, number),
                     number: number.to_owned(),
                 });
             }

@@ -29,8 +29,9 @@ use super::{
 use crate::calendar::PartialDate;
 use crate::customer::{
     Address, ContactChannel, CustomerProfile, Email, Extra, FamilyMember, ImportantDate,
-    ImportantDateKind, Phone, Source,
+    ImportantDateKind, Phone, Source, UNKNOWN_LANGUAGE_EXTRA, language_from_text,
 };
+use crate::domain::kana;
 use crate::error::Result;
 use crate::ladder::Stage;
 use crate::reminder::DraftLanguage;
@@ -543,10 +544,13 @@ fn fill(incoming: &mut Incoming, card: &VCard, language: DraftLanguage) -> Vec<S
                     .join(" ");
             }
             VCardProperty::Title => p.title = first_text(entry).trim().to_owned(),
-            VCardProperty::Tel => p.phones.push(Phone {
-                label: label(),
-                number: first_text(entry).trim().to_owned(),
-            }),
+            VCardProperty::Tel => {
+                let number = first_text(entry).trim().to_owned();
+                p.phones.push(Phone {
+                    label: kana::phone_label(&label(), &number),
+                    number,
+                });
+            }
             VCardProperty::Email => p.emails.push(Email {
                 label: label(),
                 address: first_text(entry).trim().to_owned(),
@@ -754,6 +758,11 @@ fn fill(incoming: &mut Incoming, card: &VCard, language: DraftLanguage) -> Vec<S
                         Err(_) => keep(&upper, value, &mut p.extras),
                     },
                     "X-KIZUNA-HONORIFIC" => p.honorific = value,
+                    "X-KIZUNA-TOPIC" => p.topic = value,
+                    "X-KIZUNA-LANGUAGE" => match language_from_text(&value) {
+                        Some(language) => p.message_language = Some(language),
+                        None => keep(UNKNOWN_LANGUAGE_EXTRA, value, &mut p.extras),
+                    },
                     "X-KIZUNA-STAGE" => match Stage::from_name(value.trim()) {
                         Some(stage) => p.stage = stage,
                         None => keep(&upper, value, &mut p.extras),
@@ -1008,7 +1017,7 @@ pub fn write(card: &Card<'_>, version: VcardVersion, language: DraftLanguage, ou
     if !p.notes.is_empty() {
         entries.push(text_entry(VCardProperty::Note, p.notes.clone()));
     }
-    let own: [(&str, String); 9] = [
+    let own: [(&str, String); 11] = [
         ("X-KIZUNA-LIKES", p.likes.clone()),
         ("X-KIZUNA-MET-HOW", p.met_how.clone()),
         (
@@ -1030,6 +1039,8 @@ pub fn write(card: &Card<'_>, version: VcardVersion, language: DraftLanguage, ou
             p.cadence_days.map(|d| d.to_string()).unwrap_or_default(),
         ),
         ("X-KIZUNA-HONORIFIC", p.honorific.clone()),
+        ("X-KIZUNA-TOPIC", p.topic.clone()),
+        ("X-KIZUNA-LANGUAGE", p.language().as_str().to_owned()),
     ];
     for (name, value) in own {
         if !value.is_empty() {

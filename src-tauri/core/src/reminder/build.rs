@@ -1,5 +1,5 @@
 //! Turning derived reminders into what the user reads: the customer beside
-//! each, the headline and a draft in the reminder's language.
+//! each, the headline and a draft in the customer's own language.
 
 use rusqlite::Connection;
 
@@ -39,7 +39,9 @@ pub(crate) fn build(
         if c.customer_id.is_some() && person.is_none() {
             continue;
         }
-        let addressee = person.map(|(_, a)| a);
+        // Written in the customer's language, whatever the interface's.
+        let language = person.map_or(language, |(_, _, own)| *own);
+        let addressee = person.map(|(_, a, _)| a);
         let headline = headline(&c, &item, today, language);
         let draft = draft(&c, &item, today, addressee, settings, language);
         // A follow-up is about its step's own label, or else the item.
@@ -51,7 +53,7 @@ pub(crate) fn build(
         reminders.push(Reminder {
             key: c.key.to_string(),
             kind: c.kind,
-            customer: person.map(|(customer, _)| customer.clone()),
+            customer: person.map(|(customer, _, _)| customer.clone()),
             due_on: c.due_on,
             due_at: at,
             occasion_on: c.occasion_on,
@@ -65,6 +67,7 @@ pub(crate) fn build(
             headline,
             draft,
             subject,
+            language,
         });
     }
     Ok(reminders)

@@ -10,7 +10,8 @@ use crate::domain::calendar::{self, PartialDate};
 use crate::domain::clock::Clock;
 use crate::domain::customer::{
     Address, ContactChannel, Customer, CustomerProfile, CustomerRef, Email, Extra, FamilyMember,
-    ImportantDate, ImportantDateKind, Phone, Source, TagCount,
+    ImportantDate, ImportantDateKind, Phone, SIMILAR_LIMIT, SimilarCustomer, SimilarQuery,
+    SimilarReason, Source, TagCount,
 };
 use crate::domain::kana;
 use crate::domain::ladder::Stage;
@@ -220,8 +221,9 @@ impl KnownDates {
 const PROFILE_COLUMNS: &str = "family_name, given_name, family_name_reading, given_name_reading,
      company, title, birthday_year, birthday_month, birthday_day,
      likes, notes, met_how, met_on, source, preferred_channel,
-     do_not_contact, quiet_until, cadence_days, honorific, stage, sort_key, extras";
-const PROFILE_COLUMN_COUNT: usize = 22;
+     do_not_contact, quiet_until, cadence_days, honorific, stage, sort_key, extras,
+     message_language, topic";
+const PROFILE_COLUMN_COUNT: usize = 24;
 
 /// A profile's values for [`PROFILE_COLUMNS`], shared by every statement
 /// that writes a customer row.
@@ -252,6 +254,8 @@ fn profile_values(p: &CustomerProfile) -> Result<Vec<Value>> {
         Value::Integer(p.stage.rung()),
         Value::Text(sort_key_of(p)),
         Value::Text(extras_json(&p.extras)?),
+        text(p.language().as_str()),
+        text(&p.topic),
     ])
 }
 
@@ -662,7 +666,7 @@ pub(crate) const CUSTOMER_COLUMNS: &str =
      company, title, birthday_year, birthday_month, birthday_day, likes, notes,
      met_how, met_on, source, preferred_channel, do_not_contact, quiet_until,
      cadence_days, honorific, stage, archived, archived_at, created_at, updated_at,
-     extras";
+     extras, message_language, topic";
 
 pub(crate) fn load(conn: &Connection, id: i64) -> Result<Customer> {
     let mut customer = conn
@@ -808,6 +812,8 @@ pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         honorific: r.get(20)?,
         stage: r.get(21)?,
         extras: extras_from_json(&r.get::<_, String>(26)?),
+        message_language: Some(r.get(27)?),
+        topic: r.get(28)?,
         ..CustomerProfile::default()
     };
     Ok(Customer {
@@ -839,4 +845,76 @@ pub(crate) fn ids(conn: &Connection) -> Result<Vec<i64>> {
         .prepare_cached("SELECT id FROM customers ORDER BY id")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Customers who share the reading (both parts), a phone number's digits or
+/// an e-mail address with what is being entered; archived ones too, since
+/// restoring beats entering twice. Each lookup uses an index.
+pub(crate) fn similar(conn: &Connection, q: &SimilarQuery) -> Result<Vec<SimilarCustomer>> {
+    let mut reasons: Vec<(i64, SimilarReason)> = Vec::new();
+    let family = kana::reading(q.family_name_reading.trim());
+    let given = kana::reading(q.given_name_reading.trim());
+    if !family.is_empty() && !given.is_empty() {
+        let key = kana::sort_key("", "", &family, &given, "");
+        // Only a reading in kana makes a key that names one reading.
+        if key.starts_with('1') {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM customers WHERE archived IN (0, 1) AND sort_key = ?1 LIMIT 20",
+            )?;
+            for id in stmt.query_map([key], |r| r.get::<_, i64>(0))? {
+                reasons.push((id?, SimilarReason::Reading));
+            }
+        }
+    }
+    let mut by_phone = conn.prepare_cached(
+        "SELECT DISTINCT customer_id FROM customer_phones WHERE digits = ?1 LIMIT 20",
+    )?;
+    for number in &q.phones {
+        let digits = kana::digits(number);
+        // Fewer digits than a local number match too much to mean anything.
+        if digits.len() < 7 {
+            continue;
+        }
+        for id in by_phone.query_map([digits], |r| r.get::<_, i64>(0))? {
+            reasons.push((id?, SimilarReason::Phone));
+        }
+    }
+    let mut by_email = conn.prepare_cached(
+        "SELECT DISTINCT customer_id FROM customer_emails WHERE address = ?1 COLLATE NOCASE LIMIT 20",
+    )?;
+    for address in &q.emails {
+        let address = address.trim();
+        if !address.contains('@') {
+            continue;
+        }
+        for id in by_email.query_map([address], |r| r.get::<_, i64>(0))? {
+            reasons.push((id?, SimilarReason::Email));
+        }
+    }
+    let mut out: Vec<SimilarCustomer> = Vec::new();
+    for (id, reason) in reasons {
+        if q.exclude == Some(id) {
+            continue;
+        }
+        if let Some(known) = out.iter_mut().find(|c| c.id == id) {
+            if !known.reasons.contains(&reason) {
+                known.reasons.push(reason);
+            }
+            continue;
+        }
+        if out.len() >= SIMILAR_LIMIT {
+            continue;
+        }
+        let c = load(conn, id)?;
+        out.push(SimilarCustomer {
+            id,
+            display_name: c.display_name,
+            display_reading: c.display_reading,
+            archived: c.archived,
+            reasons: vec![reason],
+        });
+    }
+    // Those with the most in common first.
+    out.sort_by_key(|c| std::cmp::Reverse(c.reasons.len()));
+    Ok(out)
 }

@@ -24,7 +24,7 @@ use crate::domain::reminder::promise::PromiseFact;
 use crate::domain::reminder::state::Wish;
 use crate::domain::reminder::thanks::ReferralFact;
 use crate::domain::reminder::window::Window;
-use crate::domain::reminder::{ReminderCustomer, ReminderKind, add_days};
+use crate::domain::reminder::{DraftLanguage, ReminderCustomer, ReminderKind, add_days};
 use crate::domain::settings::Settings;
 use crate::error::Result;
 
@@ -401,25 +401,26 @@ pub(crate) fn wishes(conn: &Connection, scope: Scope<'_>) -> Result<HashMap<i64,
     })
 }
 
-/// Who each reminder is about, as the Today view shows them and as their
-/// drafts address them.
+/// Who each reminder is about, as the Today view shows them, and as their
+/// drafts address them in their own language.
 pub(crate) fn addressees(
     conn: &Connection,
     ids: &[i64],
-) -> Result<HashMap<i64, (ReminderCustomer, Addressee)>> {
+) -> Result<HashMap<i64, (ReminderCustomer, Addressee, DraftLanguage)>> {
     let values: Array = Rc::new(ids.iter().copied().map(Value::from).collect());
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.family_name, c.given_name, c.company, c.stage, c.last_touch_at,
                 (SELECT number FROM customer_phones p WHERE p.customer_id = c.id ORDER BY position LIMIT 1),
                 (SELECT address FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
-                c.honorific, c.likes
+                c.honorific, c.topic, c.family_name_reading, c.given_name_reading,
+                c.message_language
            FROM customers c WHERE c.id IN (SELECT DISTINCT value FROM rarray(?1))",
     )?;
     let rows = stmt.query_map([values], |r| {
-        let family: String = r.get(1)?;
-        let given: String = r.get(2)?;
+        let family_name: String = r.get(1)?;
+        let given_name: String = r.get(2)?;
         let company: String = r.get(3)?;
-        let display_name = kana::display_name(&family, &given, &company);
+        let display_name = kana::display_name(&family_name, &given_name, &company);
         Ok((
             ReminderCustomer {
                 id: r.get(0)?,
@@ -431,16 +432,20 @@ pub(crate) fn addressees(
             },
             Addressee {
                 display_name,
-                given_name: if given.is_empty() { family } else { given },
+                family_name,
+                given_name,
+                family_reading: r.get(10)?,
+                given_reading: r.get(11)?,
                 honorific: r.get(8)?,
-                likes: r.get(9)?,
+                topic: r.get(9)?,
             },
+            r.get::<_, DraftLanguage>(12)?,
         ))
     })?;
     let mut out = HashMap::with_capacity(ids.len());
     for row in rows {
-        let (customer, addressee) = row?;
-        out.insert(customer.id, (customer, addressee));
+        let (customer, addressee, language) = row?;
+        out.insert(customer.id, (customer, addressee, language));
     }
     Ok(out)
 }

@@ -9,7 +9,7 @@ use crate::domain::ladder::{PromotionRule, Stage};
 use crate::domain::purchase::Channel;
 use crate::domain::referral::ReferralStatus;
 use crate::domain::reminder::state::Status;
-use crate::domain::reminder::{FollowUpKind, ReminderKind};
+use crate::domain::reminder::{DraftLanguage, FollowUpKind, ReminderKind};
 use crate::domain::touchpoint::{Direction, TouchpointKind};
 
 /// Stores each listed enum as its text form (see `domain::text_enum`).
@@ -46,6 +46,7 @@ sql_text!(
     Status,
     ReminderKind,
     FollowUpKind,
+    DraftLanguage,
     TouchpointKind,
     Direction,
 );

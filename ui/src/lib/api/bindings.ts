@@ -93,9 +93,21 @@ quiet_until: string | null,
  */
 cadence_days: number | null, 
 /**
- * Honorific for drafts; empty means the language's default (様).
+ * Honorific for drafts: 様, さん, 先生…, or Mr, Ms, Mx, Dr…; empty
+ * means the language's default (様 in Japanese, the given name alone in
+ * English) and [`NO_HONORIFIC`] none at all.
  */
-honorific: string, tags: Array<string>, stage: Stage, 
+honorific: string, 
+/**
+ * The language messages to this customer are written in. Left out
+ * (`null`), it is proposed from the name: Latin letters only → English.
+ */
+message_language: DraftLanguage | null, 
+/**
+ * Something to ask about next time (話題), which keep-in-touch drafts
+ * use: "the new shop", 「お嬢さんの受験」.
+ */
+topic: string, tags: Array<string>, stage: Stage, 
 /**
  * What an import brought that has no field here.
  */
@@ -116,6 +128,16 @@ export type CustomerQuery = { text: string, stage: Stage | null, tag: string | n
  * Show archived customers instead of active ones.
  */
 archived: boolean, offset: number, limit: number, };
+
+export type SimilarQuery = { family_name_reading: string, given_name_reading: string, phones: Array<string>, emails: Array<string>, 
+/**
+ * The customer being edited, who is not their own duplicate.
+ */
+exclude: number | null, };
+
+export type SimilarCustomer = { id: number, display_name: string, display_reading: string, archived: boolean, reasons: Array<SimilarReason>, };
+
+export type SimilarReason = "reading" | "phone" | "email";
 
 export type CustomerPage = { 
 /**
@@ -599,7 +621,11 @@ headline: string,
 /**
  * A ready message in the reminder's language.
  */
-draft: string, };
+draft: string, 
+/**
+ * The language `headline` and `draft` are written in: the customer's.
+ */
+language: DraftLanguage, };
 
 export type ReminderSection = { 
 /**
@@ -620,6 +646,8 @@ overdue: ReminderSection, today_items: ReminderSection,
  * The next seven days, soonest first.
  */
 upcoming: ReminderSection, };
+
+export type TemplatePreview = { key: string, text: string, };
 
 export type DraftLanguage = "ja" | "en";
 
@@ -772,35 +800,35 @@ export const TOUCHPOINT_KINDS: TouchpointKind[] = ['visit', 'call', 'email', 'me
 /** The message drafts' built-in templates, by language and key. */
 export const DEFAULT_TEMPLATES: Record<DraftLanguage, Record<string, string>> = {
   ja: {
-    birthday: "{name}\nお誕生日おめでとうございます。素敵な一年になりますように。いつもありがとうございます。",
-    belated: "{name}\n遅くなりましたが、{occasion}おめでとうございます。ささやかながらお祝いの気持ちをお伝えしたく、ご連絡しました。",
-    family_birthday: "{name}\n{occasion}、おめでとうございます。ご家族の皆さまによろしくお伝えください。",
-    important_date: "{name}\n{occasion}、おめでとうございます。これからもどうぞよろしくお願いいたします。",
-    purchase_anniversary: "{name}\n初めてお取引いただいてから{occasion}になりました。いつも本当にありがとうございます。",
-    thank_you: "{name}\nこのたびは{item}をお求めいただき、ありがとうございました。何かあればいつでもご連絡ください。",
-    check_in: "{name}\n先日の{item}、その後いかがでしょうか。気になる点があればお気軽にお知らせください。",
-    satisfaction: "{name}\n{item}をお使いいただいて1か月ほど経ちました。ご満足いただけているか、ひと言お聞かせいただけると嬉しいです。",
-    reorder: "{name}\n{item}はそろそろ少なくなっている頃でしょうか。ご入用でしたらご用意いたします。",
-    follow_up: "{name}\n{occasion}のご連絡です。その後いかがでしょうか。",
-    keep_in_touch: "{name}\nご無沙汰しております。お変わりありませんか。{note}のお話、またお聞かせください。",
-    referral_introduced: "{name}\n{occasion}をご紹介いただき、ありがとうございました。大切にお付き合いさせていただきます。",
-    referral_bought: "{name}\nご紹介いただいた{occasion}に、先日お取引いただきました。本当にありがとうございます。",
-    custom: "{name}\n{occasion}の件でご連絡しました。"
+    birthday: "{greeting}\nお誕生日おめでとうございます。素敵な一年になりますように。いつもありがとうございます。",
+    belated: "{greeting}\n遅くなりましたが、{occasion}おめでとうございます。ささやかながらお祝いの気持ちをお伝えしたく、ご連絡しました。",
+    family_birthday: "{greeting}\n{occasion}、おめでとうございます。ご家族の皆さまによろしくお伝えください。",
+    important_date: "{greeting}\n{occasion}、おめでとうございます。これからもどうぞよろしくお願いいたします。",
+    purchase_anniversary: "{greeting}\n初めてお取引いただいてから{years}になりました。いつも本当にありがとうございます。",
+    thank_you: "{greeting}\nこのたびは[{item}を]お求めいただき、ありがとうございました。何かあればいつでもご連絡ください。",
+    check_in: "{greeting}\n先日は[{item}の件で]ありがとうございました。その後いかがでしょうか。気になる点があればお気軽にお知らせください。",
+    satisfaction: "{greeting}\n[{item}を]お使いいただいてしばらく経ちましたが、ご満足いただけているでしょうか。ひと言お聞かせいただけると嬉しいです。",
+    reorder: "{greeting}\n[{item}は]そろそろ少なくなっている頃でしょうか。ご入用でしたらご用意いたします。",
+    follow_up: "{greeting}\n先日は[{item}を]お求めいただき、ありがとうございました。その後いかがでしょうか。",
+    keep_in_touch: "{greeting}\nご無沙汰しております。お変わりなくお過ごしでしょうか。[{topic}のこと、またお聞かせください。]",
+    referral_introduced: "{greeting}\n[{person}様を]ご紹介いただき、ありがとうございました。大切にお付き合いさせていただきます。",
+    referral_bought: "{greeting}\nご紹介のおかげで、先日[{person}様と]お取引させていただきました。本当にありがとうございます。",
+    custom: "{greeting}\nお約束の[「{occasion}」の]件でご連絡しました。"
   },
   en: {
-    birthday: "Dear {name},\nHappy birthday! Wishing you a wonderful year ahead, and thank you for everything.",
-    belated: "Dear {name},\nA little late, but warmest wishes on {occasion}. I hope it was a wonderful day.",
-    family_birthday: "Dear {name},\nCongratulations on {occasion}! Please pass on my best wishes.",
-    important_date: "Dear {name},\nCongratulations on {occasion}. I look forward to many more years together.",
-    purchase_anniversary: "Dear {name},\nIt is {occasion} since we first did business together. Thank you for your trust.",
-    thank_you: "Dear {name},\nThank you for choosing {item}. If anything comes up, I am always happy to help.",
-    check_in: "Dear {name},\nHow are you getting on with {item}? Let me know if there is anything I can do.",
-    satisfaction: "Dear {name},\nIt has been about a month since you got {item}. Are you happy with it? A word from you would mean a lot.",
-    reorder: "Dear {name},\nYou may be running low on {item} about now. Shall I set some aside for you?",
-    follow_up: "Dear {name},\nA quick note about {occasion}: how is everything going?",
-    keep_in_touch: "Dear {name},\nIt has been a while. I hope all is well with you. I would love to hear how {note} is going.",
-    referral_introduced: "Dear {name},\nThank you for introducing me to {occasion}. I will take good care of them.",
-    referral_bought: "Dear {name},\n{occasion}, whom you introduced, has become a customer. Thank you so much.",
-    custom: "Dear {name},\nI am getting in touch about {occasion}."
+    birthday: "{greeting}\nHappy birthday! Wishing you a wonderful year ahead, and thank you for everything.",
+    belated: "{greeting}\nA little late, but warmest wishes on {occasion}. I hope it was a wonderful day.",
+    family_birthday: "{greeting}\nCongratulations on {occasion}! Please pass on my best wishes.",
+    important_date: "{greeting}\nCongratulations on {occasion}. I look forward to many more years together.",
+    purchase_anniversary: "{greeting}\nIt has been {years} since we first did business together. Thank you for your trust.",
+    thank_you: "{greeting}\nThank you for your recent purchase[ of {item}]. If anything comes up, I am always happy to help.",
+    check_in: "{greeting}\nHow are you getting on[ with {item}]? Let me know if there is anything I can do.",
+    satisfaction: "{greeting}\nIt has been a little while since your purchase[ of {item}]. Are you happy with it? A word from you would mean a lot.",
+    reorder: "{greeting}\nYou may be running low[ on {item}] about now. Shall I set some aside for you?",
+    follow_up: "{greeting}\nThank you again for your recent purchase[ of {item}]. How is everything going?",
+    keep_in_touch: "{greeting}\nIt has been a while, and I hope all is well with you.[ I would love to hear how {topic} is going.]",
+    referral_introduced: "{greeting}\nThank you for the introduction[ to {person}]. I will take good care of them.",
+    referral_bought: "{greeting}\nYour introduction has led to new business[ with {person}]. Thank you so much.",
+    custom: "{greeting}\nAs promised, I am getting in touch[ about “{occasion}”]."
   },
 };

@@ -20,6 +20,9 @@ import type {
   CustomerPage,
   CustomerProfile,
   CustomerQuery,
+  SimilarCustomer,
+  SimilarQuery,
+  TemplatePreview,
   Dashboard,
   DashboardQuery,
   DraftLanguage,
@@ -99,6 +102,7 @@ export const api = {
   openLogFolder: () => call<null>('open_log_folder'),
   listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
   getCustomer: (id: number) => call<Customer>('get_customer', { id }),
+  similarCustomers: (query: SimilarQuery) => call<SimilarCustomer[]>('similar_customers', { query }),
   createCustomer: (profile: CustomerProfile) => call<Customer>('create_customer', { profile }),
   updateCustomer: (id: number, profile: CustomerProfile) =>
     call<Customer>('update_customer', { id, profile }),
@@ -144,6 +148,8 @@ export const api = {
 
   todayView: (language: DraftLanguage) => call<TodayView>('today_view', { language }),
   dueCount: () => call<number>('due_count'),
+  templatePreviews: (customer: number, language: DraftLanguage, templates: Record<string, string>) =>
+    call<TemplatePreview[]>('template_previews', { customer, language, templates }),
   actOnReminder: (key: string, action: ReminderAction) => call<Undo>('act_on_reminder', { key, action }),
   undo: (undo: Undo) => call<null>('undo', { undo }),
   followUpPlans: () => call<FollowUpPlan[]>('follow_up_plans'),

@@ -8,6 +8,10 @@ use super::{Address, CustomerProfile, Email, FamilyMember, ImportantDate, Phone}
 use crate::domain::kana;
 use crate::domain::validation::Checker;
 pub use crate::domain::validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
+/// 様, さん, 先生, 殿, Mr, Ms, Prof…: a word, not a phrase.
+pub const LIMIT_HONORIFIC: usize = 10;
+/// A topic to ask about fits in one line of a message.
+pub const LIMIT_TOPIC: usize = 60;
 use crate::error::{FieldError, FieldErrorCode};
 /// Imported values without a field of their own: a photo kept as a data URL
 /// is the largest, so the limit is well above free text's.
@@ -69,7 +73,16 @@ pub(crate) fn validate(
     if profile.met_on.is_some_and(|d| d > today) {
         c.fail("met_on", FieldErrorCode::DateInFuture);
     }
-    c.text("honorific", &mut profile.honorific, LIMIT_SHORT);
+    c.text("honorific", &mut profile.honorific, LIMIT_HONORIFIC);
+    c.text("topic", &mut profile.topic, LIMIT_TOPIC);
+    if profile.topic.contains('\n') {
+        profile.topic = profile
+            .topic
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    profile.message_language = Some(profile.language());
     if profile
         .cadence_days
         .is_some_and(|days| days == 0 || days > MAX_CADENCE_DAYS)
@@ -105,6 +118,7 @@ fn check_phone(c: &mut Checker, i: usize, phone: &mut Phone) {
     c.text(&format!("phones.{i}.label"), &mut phone.label, LIMIT_SHORT);
     let field = format!("phones.{i}.number");
     c.text(&field, &mut phone.number, LIMIT_SHORT);
+    phone.number = kana::phone_number(&phone.number);
     if phone.number.is_empty() {
         c.fail(field, FieldErrorCode::Required);
         return;

@@ -62,9 +62,10 @@ pub fn quiet_minutes_left(settings: &Settings, minutes: u32) -> Option<u32> {
     inside.then(|| (end + 24 * 60 - minutes) % (24 * 60))
 }
 
-/// One notification for one reminder: who, and its headline.
-pub fn notice(r: &Reminder, announcement: String, language: DraftLanguage) -> Notice {
-    let title = match (&r.customer, language) {
+/// One notification for one reminder: who, and its headline, in the
+/// customer's language like the draft it shows.
+pub fn notice(r: &Reminder, announcement: String) -> Notice {
+    let title = match (&r.customer, r.language) {
         (None, _) => r.headline.clone(),
         (Some(c), DraftLanguage::Ja) => format!("{} 様 — {}", c.display_name, r.headline),
         (Some(c), DraftLanguage::En) => format!("{} — {}", c.display_name, r.headline),
@@ -181,17 +182,19 @@ mod tests {
             follow_up: None,
             snoozed: false,
             headline: "Birthday today".to_owned(),
-            draft: "Dear 阿部 陽子,\nHappy birthday!".to_owned(),
+            draft: "Dear Yoko,\nHappy birthday!".to_owned(),
+            language: DraftLanguage::En,
         };
-        let n = notice(&r, r.key.clone(), DraftLanguage::En);
+        let n = notice(&r, r.key.clone());
         assert_eq!(n.title, "阿部 陽子 — Birthday today");
         assert_eq!(n.body, "Happy birthday!");
         let ja = Reminder {
             headline: "今日はお誕生日".to_owned(),
+            language: DraftLanguage::Ja,
             ..r
         };
         assert_eq!(
-            notice(&ja, ja.key.clone(), DraftLanguage::Ja).title,
+            notice(&ja, ja.key.clone()).title,
             "阿部 陽子 様 — 今日はお誕生日"
         );
     }

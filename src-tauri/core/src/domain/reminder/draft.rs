@@ -1,21 +1,115 @@
-//! Message drafts: the user's templates (or the built-in ones) filled with
-//! the customer's name and honorific, the occasion, the item bought or
-//! something they like.
+//! Message drafts: the user's templates (or the built-in ones) filled in
+//! the customer's own language, with their name and honorific placed as
+//! that language places them, the occasion, the item bought and a topic to
+//! ask about.
+//!
+//! A draft must read as if the salesperson wrote it. So nothing is pasted
+//! that was not written for a message (no notes, no likes), and a part of a
+//! template in `[square brackets]` is left out when a placeholder inside it
+//! has nothing to say — no item, no topic, or (in English) only a value
+//! written in Japanese, which would leave a sentence in two scripts.
 
 use chrono::NaiveDate;
 
 use super::headline::{occasion_name, step_name};
-use super::{Candidate, DraftLanguage, FollowUpKind, ReminderKind};
+use super::{Candidate, DraftLanguage, FollowUpKind, OccurrenceKey, ReminderKind};
+use crate::domain::customer::NO_HONORIFIC;
+use crate::domain::kana::is_japanese_script;
+use crate::domain::romaji;
 use crate::domain::settings::Settings;
-
 /// Who a draft is addressed to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Addressee {
     pub display_name: String,
+    pub family_name: String,
     pub given_name: String,
-    /// Empty means the language's default (様 / none).
+    pub family_reading: String,
+    pub given_reading: String,
+    /// Empty means the language's default; [`NO_HONORIFIC`] none.
     pub honorific: String,
-    pub likes: String,
+    /// Something to ask about (話題); may be empty.
+    pub topic: String,
+}
+
+/// Whether text is free of Japanese script, and so fits an English sentence.
+fn is_latin(text: &str) -> bool {
+    !text.chars().any(is_japanese_script)
+}
+
+/// Honorifics written after the family name alone, without a space:
+/// 山田さん, 山田先生.
+const AFTER_FAMILY_NAME: [&str; 4] = ["さん", "先生", "くん", "ちゃん"];
+
+impl Addressee {
+    /// A name part in Latin letters: as written, or from its reading
+    /// (やまだ → Yamada); empty when neither is possible.
+    fn latin(name: &str, reading: &str) -> String {
+        if !name.is_empty() && is_latin(name) {
+            name.to_owned()
+        } else {
+            romaji::latin_name(reading).unwrap_or_default()
+        }
+    }
+
+    fn latin_given(&self) -> String {
+        Self::latin(&self.given_name, &self.given_reading)
+    }
+
+    fn latin_family(&self) -> String {
+        Self::latin(&self.family_name, &self.family_reading)
+    }
+
+    /// The customer's name as a message addresses them: 山田 太郎 様,
+    /// 山田さん, Mr Yamada, Claire. In English it may be empty (a name
+    /// written only in kanji, with no reading).
+    pub fn addressed(&self, language: DraftLanguage) -> String {
+        let honorific = self.honorific.trim();
+        match language {
+            DraftLanguage::Ja => {
+                if honorific == NO_HONORIFIC {
+                    return self.display_name.clone();
+                }
+                // An English title (Ms) has no place in a Japanese message.
+                let honorific = if honorific.is_empty() || is_latin(honorific) {
+                    "様"
+                } else {
+                    honorific
+                };
+                let family = if self.family_name.is_empty() {
+                    &self.given_name
+                } else {
+                    &self.family_name
+                };
+                if AFTER_FAMILY_NAME.contains(&honorific) && !family.is_empty() {
+                    format!("{family}{honorific}")
+                } else {
+                    format!("{} {honorific}", self.display_name)
+                }
+            }
+            DraftLanguage::En => {
+                let title =
+                    (!honorific.is_empty() && honorific != NO_HONORIFIC && is_latin(honorific))
+                        .then_some(honorific);
+                let family = self.latin_family();
+                let given = self.latin_given();
+                match title {
+                    Some(title) if !family.is_empty() => format!("{title} {family}"),
+                    _ if !given.is_empty() => given,
+                    _ => family,
+                }
+            }
+        }
+    }
+
+    /// The opening line: 山田 太郎 様 / Dear Mr Yamada, / Hello,
+    pub fn greeting(&self, language: DraftLanguage) -> String {
+        let name = self.addressed(language);
+        match language {
+            DraftLanguage::Ja => name,
+            DraftLanguage::En if name.is_empty() => "Hello,".to_owned(),
+            DraftLanguage::En => format!("Dear {name},"),
+        }
+    }
 }
 
 /// The template key of a reminder.
@@ -62,128 +156,179 @@ pub const TEMPLATE_KEYS: [&str; 14] = [
     "custom",
 ];
 
-/// The built-in message drafts. Placeholders: `{name}` (with honorific),
-/// `{given}`, `{occasion}`, `{item}`, `{note}` (something they like).
+/// The built-in message drafts. Placeholders: `{greeting}` (the opening
+/// line), `{name}` (with honorific), `{given}`, `{occasion}`, `{years}`,
+/// `{item}`, `{person}` (who was introduced), `{topic}`; `[…]` is left out
+/// when a placeholder inside it is empty.
 pub fn default_template(language: DraftLanguage, key: &str) -> &'static str {
     match (language, key) {
         (DraftLanguage::Ja, "birthday") => {
-            "{name}\nお誕生日おめでとうございます。素敵な一年になりますように。いつもありがとうございます。"
+            "{greeting}\nお誕生日おめでとうございます。素敵な一年になりますように。いつもありがとうございます。"
         }
         (DraftLanguage::Ja, "belated") => {
-            "{name}\n遅くなりましたが、{occasion}おめでとうございます。ささやかながらお祝いの気持ちをお伝えしたく、ご連絡しました。"
+            "{greeting}\n遅くなりましたが、{occasion}おめでとうございます。ささやかながらお祝いの気持ちをお伝えしたく、ご連絡しました。"
         }
         (DraftLanguage::Ja, "family_birthday") => {
-            "{name}\n{occasion}、おめでとうございます。ご家族の皆さまによろしくお伝えください。"
+            "{greeting}\n{occasion}、おめでとうございます。ご家族の皆さまによろしくお伝えください。"
         }
         (DraftLanguage::Ja, "important_date") => {
-            "{name}\n{occasion}、おめでとうございます。これからもどうぞよろしくお願いいたします。"
+            "{greeting}\n{occasion}、おめでとうございます。これからもどうぞよろしくお願いいたします。"
         }
         (DraftLanguage::Ja, "purchase_anniversary") => {
-            "{name}\n初めてお取引いただいてから{occasion}になりました。いつも本当にありがとうございます。"
+            "{greeting}\n初めてお取引いただいてから{years}になりました。いつも本当にありがとうございます。"
         }
         (DraftLanguage::Ja, "thank_you") => {
-            "{name}\nこのたびは{item}をお求めいただき、ありがとうございました。何かあればいつでもご連絡ください。"
+            "{greeting}\nこのたびは[{item}を]お求めいただき、ありがとうございました。何かあればいつでもご連絡ください。"
         }
         (DraftLanguage::Ja, "check_in") => {
-            "{name}\n先日の{item}、その後いかがでしょうか。気になる点があればお気軽にお知らせください。"
+            "{greeting}\n先日は[{item}の件で]ありがとうございました。その後いかがでしょうか。気になる点があればお気軽にお知らせください。"
         }
         (DraftLanguage::Ja, "satisfaction") => {
-            "{name}\n{item}をお使いいただいて1か月ほど経ちました。ご満足いただけているか、ひと言お聞かせいただけると嬉しいです。"
+            "{greeting}\n[{item}を]お使いいただいてしばらく経ちましたが、ご満足いただけているでしょうか。ひと言お聞かせいただけると嬉しいです。"
         }
         (DraftLanguage::Ja, "reorder") => {
-            "{name}\n{item}はそろそろ少なくなっている頃でしょうか。ご入用でしたらご用意いたします。"
+            "{greeting}\n[{item}は]そろそろ少なくなっている頃でしょうか。ご入用でしたらご用意いたします。"
         }
         (DraftLanguage::Ja, "follow_up") => {
-            "{name}\n{occasion}のご連絡です。その後いかがでしょうか。"
+            "{greeting}\n先日は[{item}を]お求めいただき、ありがとうございました。その後いかがでしょうか。"
         }
         (DraftLanguage::Ja, "keep_in_touch") => {
-            "{name}\nご無沙汰しております。お変わりありませんか。{note}のお話、またお聞かせください。"
+            "{greeting}\nご無沙汰しております。お変わりなくお過ごしでしょうか。[{topic}のこと、またお聞かせください。]"
         }
         (DraftLanguage::Ja, "referral_introduced") => {
-            "{name}\n{occasion}をご紹介いただき、ありがとうございました。大切にお付き合いさせていただきます。"
+            "{greeting}\n[{person}様を]ご紹介いただき、ありがとうございました。大切にお付き合いさせていただきます。"
         }
         (DraftLanguage::Ja, "referral_bought") => {
-            "{name}\nご紹介いただいた{occasion}に、先日お取引いただきました。本当にありがとうございます。"
+            "{greeting}\nご紹介のおかげで、先日[{person}様と]お取引させていただきました。本当にありがとうございます。"
         }
-        (DraftLanguage::Ja, _) => "{name}\n{occasion}の件でご連絡しました。",
+        (DraftLanguage::Ja, _) => "{greeting}\nお約束の[「{occasion}」の]件でご連絡しました。",
         (DraftLanguage::En, "birthday") => {
-            "Dear {name},\nHappy birthday! Wishing you a wonderful year ahead, and thank you for everything."
+            "{greeting}\nHappy birthday! Wishing you a wonderful year ahead, and thank you for everything."
         }
         (DraftLanguage::En, "belated") => {
-            "Dear {name},\nA little late, but warmest wishes on {occasion}. I hope it was a wonderful day."
+            "{greeting}\nA little late, but warmest wishes on {occasion}. I hope it was a wonderful day."
         }
         (DraftLanguage::En, "family_birthday") => {
-            "Dear {name},\nCongratulations on {occasion}! Please pass on my best wishes."
+            "{greeting}\nCongratulations on {occasion}! Please pass on my best wishes."
         }
         (DraftLanguage::En, "important_date") => {
-            "Dear {name},\nCongratulations on {occasion}. I look forward to many more years together."
+            "{greeting}\nCongratulations on {occasion}. I look forward to many more years together."
         }
         (DraftLanguage::En, "purchase_anniversary") => {
-            "Dear {name},\nIt is {occasion} since we first did business together. Thank you for your trust."
+            "{greeting}\nIt has been {years} since we first did business together. Thank you for your trust."
         }
         (DraftLanguage::En, "thank_you") => {
-            "Dear {name},\nThank you for choosing {item}. If anything comes up, I am always happy to help."
+            "{greeting}\nThank you for your recent purchase[ of {item}]. If anything comes up, I am always happy to help."
         }
         (DraftLanguage::En, "check_in") => {
-            "Dear {name},\nHow are you getting on with {item}? Let me know if there is anything I can do."
+            "{greeting}\nHow are you getting on[ with {item}]? Let me know if there is anything I can do."
         }
         (DraftLanguage::En, "satisfaction") => {
-            "Dear {name},\nIt has been about a month since you got {item}. Are you happy with it? A word from you would mean a lot."
+            "{greeting}\nIt has been a little while since your purchase[ of {item}]. Are you happy with it? A word from you would mean a lot."
         }
         (DraftLanguage::En, "reorder") => {
-            "Dear {name},\nYou may be running low on {item} about now. Shall I set some aside for you?"
+            "{greeting}\nYou may be running low[ on {item}] about now. Shall I set some aside for you?"
         }
         (DraftLanguage::En, "follow_up") => {
-            "Dear {name},\nA quick note about {occasion}: how is everything going?"
+            "{greeting}\nThank you again for your recent purchase[ of {item}]. How is everything going?"
         }
         (DraftLanguage::En, "keep_in_touch") => {
-            "Dear {name},\nIt has been a while. I hope all is well with you. I would love to hear how {note} is going."
+            "{greeting}\nIt has been a while, and I hope all is well with you.[ I would love to hear how {topic} is going.]"
         }
         (DraftLanguage::En, "referral_introduced") => {
-            "Dear {name},\nThank you for introducing me to {occasion}. I will take good care of them."
+            "{greeting}\nThank you for the introduction[ to {person}]. I will take good care of them."
         }
         (DraftLanguage::En, "referral_bought") => {
-            "Dear {name},\n{occasion}, whom you introduced, has become a customer. Thank you so much."
+            "{greeting}\nYour introduction has led to new business[ with {person}]. Thank you so much."
         }
-        (DraftLanguage::En, _) => "Dear {name},\nI am getting in touch about {occasion}.",
+        (DraftLanguage::En, _) => {
+            "{greeting}\nAs promised, I am getting in touch[ about \u{201c}{occasion}\u{201d}]."
+        }
     }
 }
 
-/// The occasion in words, as a draft names it.
+/// Family relations an English message can name: 長女 → daughter.
+fn relation_en(relation: &str) -> Option<&'static str> {
+    Some(match relation {
+        "妻" | "奥様" | "奥さま" => "wife",
+        "夫" | "ご主人" | "旦那様" => "husband",
+        "長男" | "次男" | "三男" | "息子" | "息子さん" => "son",
+        "長女" | "次女" | "三女" | "娘" | "娘さん" | "お嬢さん" => "daughter",
+        "父" | "お父様" => "father",
+        "母" | "お母様" => "mother",
+        "祖父" => "grandfather",
+        "祖母" => "grandmother",
+        "孫" => "grandchild",
+        "兄" | "弟" => "brother",
+        "姉" | "妹" => "sister",
+        _ => return None,
+    })
+}
+
+/// The first letter in lower case: "Wedding anniversary" → "wedding anniversary".
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The occasion in words, as a draft names it; empty when it cannot be
+/// said in the language (a promise written in Japanese, in English).
 fn occasion(c: &Candidate, language: DraftLanguage) -> String {
+    use DraftLanguage::{En, Ja};
     match (c.kind, language) {
         (ReminderKind::FollowUp, _) => step_name(c.follow_up, &c.subject, language),
-        (ReminderKind::KeepInTouch, DraftLanguage::Ja) => "ご無沙汰".to_owned(),
-        (ReminderKind::KeepInTouch, DraftLanguage::En) => "keeping in touch".to_owned(),
-        (ReminderKind::ReferralIntroduced | ReminderKind::ReferralBought, DraftLanguage::Ja) => {
-            format!("{}様", c.subject)
+        (ReminderKind::KeepInTouch, Ja) => "ご無沙汰".to_owned(),
+        (ReminderKind::KeepInTouch, En) => "keeping in touch".to_owned(),
+        (ReminderKind::Birthday, En) => match c.years {
+            Some(_) => format!("your {}", occasion_name(c, En)),
+            None => "your birthday".to_owned(),
+        },
+        (ReminderKind::FamilyBirthday, Ja) if !c.subject.is_empty() => {
+            format!("{}さんのお誕生日", c.subject)
         }
-        (ReminderKind::Birthday, DraftLanguage::En) => "your birthday".to_owned(),
-        (ReminderKind::ImportantDate, DraftLanguage::En) if c.subject.is_empty() => {
-            "your anniversary".to_owned()
+        (ReminderKind::FamilyBirthday, Ja) => "ご家族のお誕生日".to_owned(),
+        (ReminderKind::FamilyBirthday, En) => {
+            let (relation, _) = c.subject.split_once(' ').unwrap_or((&c.subject, ""));
+            if !c.subject.is_empty() && is_latin(&c.subject) {
+                format!("{}'s birthday", c.subject)
+            } else if let Some(relation) = relation_en(relation) {
+                format!("your {relation}'s birthday")
+            } else {
+                "the birthday in your family".to_owned()
+            }
+        }
+        (ReminderKind::ImportantDate, En) if !c.subject.is_empty() && is_latin(&c.subject) => {
+            format!("your {}", lower_first(&c.subject))
+        }
+        (ReminderKind::ImportantDate, En) => "your special day".to_owned(),
+        (ReminderKind::PurchaseAnniversary, En) => {
+            "the anniversary of our first business together".to_owned()
+        }
+        (ReminderKind::ReferralIntroduced | ReminderKind::ReferralBought, Ja) => {
+            "ご紹介".to_owned()
+        }
+        (ReminderKind::ReferralIntroduced | ReminderKind::ReferralBought, En) => {
+            "your introduction".to_owned()
         }
         _ => occasion_name(c, language),
     }
 }
 
-/// The customer's name as a message opens: 山田 太郎 様 / Mr Yamada.
-fn addressed(info: &Addressee, language: DraftLanguage) -> String {
-    match language {
-        DraftLanguage::Ja => {
-            let honorific = if info.honorific.is_empty() {
-                "様"
-            } else {
-                info.honorific.as_str()
-            };
-            format!("{} {honorific}", info.display_name)
-        }
-        DraftLanguage::En if info.honorific.is_empty() => info.display_name.clone(),
-        DraftLanguage::En => format!("{} {}", info.honorific, info.display_name),
+/// How long since the first purchase: 3年 / a year / 3 years.
+fn years_since(c: &Candidate, language: DraftLanguage) -> String {
+    let years = c.years.unwrap_or(1).max(1);
+    match (language, years) {
+        (DraftLanguage::Ja, n) => format!("{n}年"),
+        (DraftLanguage::En, 1) => "a year".to_owned(),
+        (DraftLanguage::En, n) => format!("{n} years"),
     }
 }
 
-/// The draft of a reminder on `today`; `item` is what a follow-up's
-/// purchase was.
+/// The draft of a reminder on `today`, in `language` (the customer's);
+/// `item` is what a follow-up's purchase was.
 pub fn draft(
     c: &Candidate,
     item: &str,
@@ -194,57 +339,244 @@ pub fn draft(
 ) -> String {
     let belated = c.kind.is_dated() && c.occasion_on < today && !c.key.is_lead();
     let key = template_key(c.kind, c.follow_up, belated);
-    let lang = match language {
-        DraftLanguage::Ja => "ja",
-        DraftLanguage::En => "en",
-    };
     let template = settings
         .templates
-        .get(&format!("{lang}.{key}"))
+        .get(&format!("{}.{key}", language.as_str()))
         .filter(|t| !t.trim().is_empty())
         .map_or_else(|| default_template(language, key), String::as_str);
-    let note = info
-        .map(|i| {
-            i.likes
-                .split(['、', ',', '，', '\n', '・'])
-                .map(str::trim)
-                .find(|s| !s.is_empty())
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .unwrap_or_default();
-    let fallback_note = match language {
-        DraftLanguage::Ja => "近況",
-        DraftLanguage::En => "things",
+    let nobody = Addressee::default();
+    let who = info.unwrap_or(&nobody);
+    let person = match c.kind {
+        ReminderKind::ReferralIntroduced | ReminderKind::ReferralBought => c.subject.clone(),
+        _ => String::new(),
     };
-    render(
-        template,
-        &[
-            (
-                "name",
-                info.map(|i| addressed(i, language)).unwrap_or_default(),
-            ),
-            (
-                "given",
-                info.map(|i| i.given_name.clone()).unwrap_or_default(),
-            ),
-            ("occasion", occasion(c, language)),
-            ("item", item.to_owned()),
-            (
-                "note",
-                if note.is_empty() {
-                    fallback_note.to_owned()
-                } else {
-                    note
-                },
-            ),
-        ],
-    )
+    let promise = match c.kind {
+        ReminderKind::Custom => c.subject.clone(),
+        _ => occasion(c, language),
+    };
+    let given = match language {
+        DraftLanguage::Ja => who.given_name.clone(),
+        DraftLanguage::En => who.latin_given(),
+    };
+    let values = [
+        ("greeting", who.greeting(language)),
+        ("name", who.addressed(language)),
+        ("given", given),
+        ("occasion", promise),
+        ("years", years_since(c, language)),
+        ("item", item.to_owned()),
+        ("person", person),
+        ("topic", who.topic.clone()),
+        // The placeholder of earlier templates for "something they like".
+        ("note", who.topic.clone()),
+    ];
+    let values: Vec<(&str, String)> = values
+        .into_iter()
+        .map(|(name, value)| {
+            // In English, a value written in Japanese counts as missing.
+            let usable = language == DraftLanguage::Ja || is_latin(&value);
+            (name, if usable { value } else { String::new() })
+        })
+        .collect();
+    tidy(&render(template, &values))
 }
 
-/// Fills `{placeholder}`s; an unknown one is left as typed, so a typo shows.
+/// One reminder of each template, about made-up occasions, so that the
+/// settings page can show every template addressed to a real customer.
+pub fn samples(
+    today: NaiveDate,
+    language: DraftLanguage,
+) -> Vec<(&'static str, Candidate, String)> {
+    let (member, date, person, promise, item) = match language {
+        DraftLanguage::Ja => (
+            "長女 彩",
+            "結婚記念日",
+            "佐藤 花子",
+            "カタログをお届けする",
+            "本マグロ",
+        ),
+        DraftLanguage::En => (
+            "Emma",
+            "Wedding anniversary",
+            "Emma Brown",
+            "the catalogue",
+            "the new car",
+        ),
+    };
+    let birthday = |lead: bool, on: NaiveDate| OccurrenceKey::Birthday {
+        customer: 0,
+        on,
+        lead,
+    };
+    let mut out = Vec::new();
+    for key in TEMPLATE_KEYS {
+        let (occurrence, kind, follow_up, subject, on) = match key {
+            "birthday" => (
+                birthday(false, today),
+                ReminderKind::Birthday,
+                None,
+                "",
+                today,
+            ),
+            "belated" => {
+                let on = super::add_days(today, -3);
+                (birthday(false, on), ReminderKind::Birthday, None, "", on)
+            }
+            "family_birthday" => (
+                OccurrenceKey::FamilyBirthday {
+                    customer: 0,
+                    member: member.to_owned(),
+                    on: today,
+                    lead: false,
+                },
+                ReminderKind::FamilyBirthday,
+                None,
+                member,
+                today,
+            ),
+            "important_date" => (
+                OccurrenceKey::ImportantDate {
+                    customer: 0,
+                    label: date.to_owned(),
+                    on: today,
+                    lead: false,
+                },
+                ReminderKind::ImportantDate,
+                None,
+                date,
+                today,
+            ),
+            "purchase_anniversary" => (
+                OccurrenceKey::PurchaseAnniversary {
+                    customer: 0,
+                    on: today,
+                },
+                ReminderKind::PurchaseAnniversary,
+                None,
+                "",
+                today,
+            ),
+            "keep_in_touch" => (
+                OccurrenceKey::KeepInTouch {
+                    customer: 0,
+                    since: 0,
+                },
+                ReminderKind::KeepInTouch,
+                None,
+                "",
+                super::add_days(today, -90),
+            ),
+            "referral_introduced" => (
+                OccurrenceKey::ThanksIntroduced { referral: 0 },
+                ReminderKind::ReferralIntroduced,
+                None,
+                person,
+                today,
+            ),
+            "referral_bought" => (
+                OccurrenceKey::ThanksBought { referral: 0 },
+                ReminderKind::ReferralBought,
+                None,
+                person,
+                today,
+            ),
+            "custom" => (
+                OccurrenceKey::Promise { id: 0 },
+                ReminderKind::Custom,
+                None,
+                promise,
+                today,
+            ),
+            step => {
+                let follow_up = match step {
+                    "thank_you" => FollowUpKind::ThankYou,
+                    "check_in" => FollowUpKind::CheckIn,
+                    "satisfaction" => FollowUpKind::Satisfaction,
+                    "reorder" => FollowUpKind::Reorder,
+                    _ => FollowUpKind::Custom,
+                };
+                (
+                    OccurrenceKey::FollowUp {
+                        purchase: 0,
+                        step: 0,
+                    },
+                    ReminderKind::FollowUp,
+                    Some(follow_up),
+                    "",
+                    super::add_days(today, -7),
+                )
+            }
+        };
+        let mut c = Candidate::new(occurrence, kind, Some(0), today);
+        c.occasion_on = on;
+        c.follow_up = follow_up;
+        c.subject = subject.to_owned();
+        c.years = match kind {
+            ReminderKind::PurchaseAnniversary => Some(3),
+            _ => None,
+        };
+        let item = if kind == ReminderKind::FollowUp {
+            item.to_owned()
+        } else {
+            String::new()
+        };
+        out.push((key, c, item));
+    }
+    out
+}
+
+/// Tidies what a user's template left behind when a value was missing:
+/// doubled spaces, a space before punctuation, blank ends of lines.
+fn tidy(text: &str) -> String {
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let mut out = String::with_capacity(line.len());
+        for c in line.chars() {
+            if matches!(c, ',' | '.' | '!' | '?' | ';' | ':') && out.ends_with(' ') {
+                out.pop();
+            }
+            if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+                continue;
+            }
+            out.push(c);
+        }
+        lines.push(out.trim_end().to_owned());
+    }
+    lines.join("\n")
+}
+
+/// Fills `{placeholder}`s; an unknown one is left as typed, so a typo
+/// shows. A `[part]` is kept only when every placeholder inside it has a
+/// value; a `[` without its `]` is text.
 pub fn render(template: &str, values: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&fill(&rest[..open], values).0);
+        let after = &rest[open + 1..];
+        match after.find(']') {
+            Some(close) => {
+                let (part, complete) = fill(&after[..close], values);
+                if complete {
+                    out.push_str(&part);
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&fill(rest, values).0);
+    out
+}
+
+/// Fills the placeholders of a stretch of template; also tells whether
+/// every one of them had a value.
+fn fill(template: &str, values: &[(&str, String)]) -> (String, bool) {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut complete = true;
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -253,7 +585,10 @@ pub fn render(template: &str, values: &[(&str, String)]) -> String {
             Some(close) => {
                 let name = &after[..close];
                 match values.iter().find(|(k, _)| *k == name) {
-                    Some((_, value)) => out.push_str(value),
+                    Some((_, value)) => {
+                        complete &= !value.is_empty();
+                        out.push_str(value);
+                    }
                     None => {
                         out.push('{');
                         out.push_str(name);
@@ -269,12 +604,33 @@ pub fn render(template: &str, values: &[(&str, String)]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    (out, complete)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::reminder::test_support::day;
+
+    fn yamada() -> Addressee {
+        Addressee {
+            display_name: "山田 太郎".to_owned(),
+            family_name: "山田".to_owned(),
+            given_name: "太郎".to_owned(),
+            family_reading: "やまだ".to_owned(),
+            given_reading: "たろう".to_owned(),
+            ..Addressee::default()
+        }
+    }
+
+    fn claire() -> Addressee {
+        Addressee {
+            display_name: "Claire Müller".to_owned(),
+            family_name: "Müller".to_owned(),
+            given_name: "Claire".to_owned(),
+            ..Addressee::default()
+        }
+    }
 
     #[test]
     fn placeholders_are_filled_and_unknown_ones_left_visible() {
@@ -289,9 +645,39 @@ mod tests {
     }
 
     #[test]
+    fn a_bracketed_part_is_left_out_when_its_value_is_missing() {
+        let values = [("item", String::new()), ("topic", "ゴルフ".to_owned())];
+        assert_eq!(render("a[ of {item}]. [{topic}!]", &values), "a. ゴルフ!");
+        assert_eq!(render("[unclosed {topic}", &values), "[unclosed ゴルフ");
+    }
+
+    #[test]
+    fn honorifics_are_placed_as_each_language_places_them() {
+        let mut who = yamada();
+        assert_eq!(who.greeting(DraftLanguage::Ja), "山田 太郎 様");
+        assert_eq!(who.greeting(DraftLanguage::En), "Dear Taro,");
+        who.honorific = "Mr".to_owned();
+        assert_eq!(who.greeting(DraftLanguage::En), "Dear Mr Yamada,");
+        // An English title is not carried into Japanese.
+        assert_eq!(who.greeting(DraftLanguage::Ja), "山田 太郎 様");
+        who.honorific = "さん".to_owned();
+        assert_eq!(who.greeting(DraftLanguage::Ja), "山田さん");
+        who.honorific = NO_HONORIFIC.to_owned();
+        assert_eq!(who.greeting(DraftLanguage::Ja), "山田 太郎");
+        let mut claire = claire();
+        assert_eq!(claire.greeting(DraftLanguage::En), "Dear Claire,");
+        claire.honorific = "Ms".to_owned();
+        assert_eq!(claire.greeting(DraftLanguage::En), "Dear Ms Müller,");
+        assert_eq!(claire.greeting(DraftLanguage::Ja), "Claire Müller 様");
+        // Kanji with no reading cannot be written in an English greeting.
+        let mut ono = yamada();
+        ono.family_reading.clear();
+        ono.given_reading.clear();
+        assert_eq!(ono.greeting(DraftLanguage::En), "Hello,");
+    }
+
+    #[test]
     fn a_missed_birthday_gets_a_belated_greeting_not_a_happy_birthday() {
-        use crate::domain::reminder::OccurrenceKey;
-        use crate::domain::reminder::test_support::day;
         let on = day(2026, 11, 20);
         let mut c = Candidate::new(
             OccurrenceKey::Birthday {
@@ -306,9 +692,9 @@ mod tests {
         c.occasion_on = on;
         let who = Addressee {
             display_name: "阿部 陽子".to_owned(),
+            family_name: "阿部".to_owned(),
             given_name: "陽子".to_owned(),
-            honorific: String::new(),
-            likes: String::new(),
+            ..Addressee::default()
         };
         let settings = Settings::default();
         let on_the_day = draft(&c, "", on, Some(&who), &settings, DraftLanguage::Ja);
@@ -332,5 +718,169 @@ mod tests {
             DraftLanguage::En,
         );
         assert!(late_en.contains("A little late"), "{late_en}");
+    }
+
+    #[test]
+    fn promises_read_naturally_whatever_phrase_was_typed() {
+        let today = day(2026, 12, 2);
+        let (_, mut c, _) = samples(today, DraftLanguage::Ja)
+            .into_iter()
+            .find(|(k, _, _)| *k == "custom")
+            .expect("a promise sample");
+        c.subject = "学資保険のパンフレットを届ける".to_owned();
+        let text = draft(
+            &c,
+            "",
+            today,
+            Some(&yamada()),
+            &Settings::default(),
+            DraftLanguage::Ja,
+        );
+        assert_eq!(
+            text,
+            "山田 太郎 様\nお約束の「学資保険のパンフレットを届ける」の件でご連絡しました。"
+        );
+        let text = draft(
+            &c,
+            "",
+            today,
+            Some(&claire()),
+            &Settings::default(),
+            DraftLanguage::En,
+        );
+        assert_eq!(text, "Dear Claire,\nAs promised, I am getting in touch.");
+    }
+
+    /// What a draft must never show, whatever was missing.
+    fn flaws(text: &str, language: DraftLanguage) -> Vec<&'static str> {
+        let mut found = Vec::new();
+        let checks: [(&str, &[&str]); 4] = [
+            ("an empty placeholder", &["{", "}", "[", "]"]),
+            ("a doubled space", &["  ", "\u{3000}\u{3000}"]),
+            (
+                "dangling punctuation",
+                &[
+                    " ,", " .", ",,", "..", "、。", "。。", "、、", "「」", "“”", "()", "（）",
+                    "をを", ",\n\n",
+                ],
+            ),
+            ("an empty honorific slot", &["Dear ,", "Dear  ", " 様 様"]),
+        ];
+        for (flaw, needles) in checks {
+            if needles.iter().any(|n| text.contains(n)) {
+                found.push(flaw);
+            }
+        }
+        if text.lines().any(|l| l.trim().is_empty() || l != l.trim()) {
+            found.push("a blank or untrimmed line");
+        }
+        if language == DraftLanguage::En && text.chars().any(is_japanese_script) {
+            found.push("Japanese script in an English draft");
+        }
+        found
+    }
+
+    #[test]
+    fn every_template_reads_cleanly_in_both_languages_whatever_is_missing() {
+        let today = day(2026, 12, 2);
+        let settings = Settings::default();
+        let mut people = vec![yamada(), claire()];
+        let mut no_reading = yamada();
+        no_reading.family_reading.clear();
+        no_reading.given_reading.clear();
+        people.push(no_reading);
+        let mut family_only = yamada();
+        family_only.given_name.clear();
+        family_only.given_reading.clear();
+        family_only.display_name = "山田".to_owned();
+        people.push(family_only);
+        let company = Addressee {
+            display_name: "株式会社さくら".to_owned(),
+            ..Addressee::default()
+        };
+        people.push(company);
+        let honorifics = ["", NO_HONORIFIC, "さん", "先生", "Mr", "Dr"];
+        let topics = ["", "お嬢さんの受験", "the new shop"];
+        let items = ["", "本マグロ", "the new car"];
+        let subjects = ["", "長女 彩", "Emma", "学資保険のパンフレットを届ける"];
+        let mut checked = 0;
+        for language in [DraftLanguage::Ja, DraftLanguage::En] {
+            for (key, sample, _) in samples(today, language) {
+                for person in &people {
+                    for honorific in honorifics {
+                        for topic in topics {
+                            for item in items {
+                                for subject in subjects {
+                                    let mut who = person.clone();
+                                    who.honorific = honorific.to_owned();
+                                    who.topic = topic.to_owned();
+                                    let mut c = sample.clone();
+                                    if !c.subject.is_empty() {
+                                        c.subject = subject.to_owned();
+                                    }
+                                    let text =
+                                        draft(&c, item, today, Some(&who), &settings, language);
+                                    let found = flaws(&text, language);
+                                    assert!(
+                                        found.is_empty(),
+                                        "{key} ({language:?}) for {who:?}, item {item:?}, subject {subject:?}: {found:?}\n{text}"
+                                    );
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 2 * TEMPLATE_KEYS.len() * 5 * 6 * 3 * 3 * 4);
+    }
+
+    #[test]
+    fn the_keep_in_touch_draft_asks_about_the_topic_or_leaves_it_out() {
+        let today = day(2026, 12, 2);
+        let (_, c, _) = samples(today, DraftLanguage::Ja)
+            .into_iter()
+            .find(|(k, _, _)| *k == "keep_in_touch")
+            .expect("a keep-in-touch sample");
+        let mut who = yamada();
+        let plain = draft(
+            &c,
+            "",
+            today,
+            Some(&who),
+            &Settings::default(),
+            DraftLanguage::Ja,
+        );
+        assert_eq!(
+            plain,
+            "山田 太郎 様\nご無沙汰しております。お変わりなくお過ごしでしょうか。"
+        );
+        who.topic = "お嬢さんの受験".to_owned();
+        let asked = draft(
+            &c,
+            "",
+            today,
+            Some(&who),
+            &Settings::default(),
+            DraftLanguage::Ja,
+        );
+        assert!(
+            asked.ends_with("お嬢さんの受験のこと、またお聞かせください。"),
+            "{asked}"
+        );
+        // A topic in Japanese has no place in an English sentence.
+        let english = draft(
+            &c,
+            "",
+            today,
+            Some(&who),
+            &Settings::default(),
+            DraftLanguage::En,
+        );
+        assert_eq!(
+            english,
+            "Dear Taro,\nIt has been a while, and I hope all is well with you."
+        );
     }
 }
