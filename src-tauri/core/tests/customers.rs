@@ -426,16 +426,6 @@ fn pages_cover_the_list_without_gaps_or_repeats() {
     assert_eq!((seen.len(), unique.len()), (250, 250));
 }
 
-fn named(family: &str, given: &str, family_reading: &str, given_reading: &str) -> CustomerProfile {
-    CustomerProfile {
-        family_name: family.to_owned(),
-        given_name: given.to_owned(),
-        family_name_reading: family_reading.to_owned(),
-        given_name_reading: given_reading.to_owned(),
-        ..CustomerProfile::default()
-    }
-}
-
 #[test]
 fn romaji_finds_readings_however_it_is_spelt() {
     let mut store = Store::open_in_memory().expect("store");
@@ -447,7 +437,7 @@ fn romaji_finds_readings_however_it_is_spelt() {
         ("渡辺", "優子", "ワタナベ", "ユウコ"),
     ] {
         store
-            .create_customer(named(family, given, fr, gr), &clock)
+            .create_customer(fixtures::person(family, given, fr, gr), &clock)
             .expect("customer");
     }
     let found = |text: &str| -> Vec<String> {
@@ -475,7 +465,7 @@ fn romaji_finds_readings_however_it_is_spelt() {
 fn a_customer_with_the_same_reading_phone_or_email_is_pointed_out() {
     let mut store = Store::open_in_memory().expect("store");
     let clock = fixtures::clock();
-    let mut first = named("阿部", "陽子", "あべ", "ようこ");
+    let mut first = fixtures::person("阿部", "陽子", "あべ", "ようこ");
     first.phones = vec![Phone {
         label: String::new(),
         number: "090-1234-5678".to_owned(),
@@ -534,7 +524,7 @@ fn a_customer_with_the_same_reading_phone_or_email_is_pointed_out() {
 fn phone_numbers_are_kept_with_half_width_digits_and_topics_have_a_limit() {
     let mut store = Store::open_in_memory().expect("store");
     let clock = fixtures::clock();
-    let mut p = named("山田", "太郎", "やまだ", "たろう");
+    let mut p = fixtures::person("山田", "太郎", "やまだ", "たろう");
     p.phones = vec![Phone {
         label: "携帯".to_owned(),
         number: "０９０ー１１１１ー２２２２".to_owned(),

@@ -612,6 +612,27 @@ mod tests {
     use super::*;
     use crate::domain::reminder::test_support::day;
 
+    /// The sample reminder of one template.
+    fn sample(key: &str) -> Candidate {
+        samples(day(2026, 12, 2), DraftLanguage::Ja)
+            .into_iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, c, _)| c)
+            .expect("a sample for every template")
+    }
+
+    /// The draft for `who` on 2 December 2026, in `language`.
+    fn written(c: &Candidate, who: &Addressee, language: DraftLanguage) -> String {
+        draft(
+            c,
+            "",
+            day(2026, 12, 2),
+            Some(who),
+            &Settings::default(),
+            language,
+        )
+    }
+
     fn yamada() -> Addressee {
         Addressee {
             display_name: "山田 太郎".to_owned(),
@@ -722,33 +743,16 @@ mod tests {
 
     #[test]
     fn promises_read_naturally_whatever_phrase_was_typed() {
-        let today = day(2026, 12, 2);
-        let (_, mut c, _) = samples(today, DraftLanguage::Ja)
-            .into_iter()
-            .find(|(k, _, _)| *k == "custom")
-            .expect("a promise sample");
+        let mut c = sample("custom");
         c.subject = "学資保険のパンフレットを届ける".to_owned();
-        let text = draft(
-            &c,
-            "",
-            today,
-            Some(&yamada()),
-            &Settings::default(),
-            DraftLanguage::Ja,
-        );
         assert_eq!(
-            text,
+            written(&c, &yamada(), DraftLanguage::Ja),
             "山田 太郎 様\nお約束の「学資保険のパンフレットを届ける」の件でご連絡しました。"
         );
-        let text = draft(
-            &c,
-            "",
-            today,
-            Some(&claire()),
-            &Settings::default(),
-            DraftLanguage::En,
+        assert_eq!(
+            written(&c, &claire(), DraftLanguage::En),
+            "Dear Claire,\nAs promised, I am getting in touch."
         );
-        assert_eq!(text, "Dear Claire,\nAs promised, I am getting in touch.");
     }
 
     /// What a draft must never show, whatever was missing.
@@ -838,48 +842,21 @@ mod tests {
 
     #[test]
     fn the_keep_in_touch_draft_asks_about_the_topic_or_leaves_it_out() {
-        let today = day(2026, 12, 2);
-        let (_, c, _) = samples(today, DraftLanguage::Ja)
-            .into_iter()
-            .find(|(k, _, _)| *k == "keep_in_touch")
-            .expect("a keep-in-touch sample");
+        let c = sample("keep_in_touch");
         let mut who = yamada();
-        let plain = draft(
-            &c,
-            "",
-            today,
-            Some(&who),
-            &Settings::default(),
-            DraftLanguage::Ja,
-        );
         assert_eq!(
-            plain,
+            written(&c, &who, DraftLanguage::Ja),
             "山田 太郎 様\nご無沙汰しております。お変わりなくお過ごしでしょうか。"
         );
         who.topic = "お嬢さんの受験".to_owned();
-        let asked = draft(
-            &c,
-            "",
-            today,
-            Some(&who),
-            &Settings::default(),
-            DraftLanguage::Ja,
-        );
+        let asked = written(&c, &who, DraftLanguage::Ja);
         assert!(
             asked.ends_with("お嬢さんの受験のこと、またお聞かせください。"),
             "{asked}"
         );
         // A topic in Japanese has no place in an English sentence.
-        let english = draft(
-            &c,
-            "",
-            today,
-            Some(&who),
-            &Settings::default(),
-            DraftLanguage::En,
-        );
         assert_eq!(
-            english,
+            written(&c, &who, DraftLanguage::En),
             "Dear Taro,\nIt has been a while, and I hope all is well with you."
         );
     }
