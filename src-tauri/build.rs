@@ -4,6 +4,8 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "open_log_folder",
+    "open_demo_book",
+    "open_own_book",
     "undo",
     "list_customers",
     "get_customer",

@@ -17,9 +17,18 @@ use tauri::{Manager, WindowEvent};
 
 /// Passed by the login item: start in the tray, without the window.
 const HIDDEN_ARG: &str = "--hidden";
+/// `--data-dir DIR`: the folder to open, before `$KIZUNA_DATA_DIR` and the
+/// default; how the welcome screen reopens Kizuna on the demo book.
+pub const DATA_DIR_ARG: &str = "--data-dir";
+
+fn data_dir_from_args() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip_while(|a| a != DATA_DIR_ARG);
+    args.next()?;
+    args.next().map(std::path::PathBuf::from)
+}
 
 pub fn run() {
-    let data_dir = kizuna_core::paths::data_dir();
+    let data_dir = data_dir_from_args().unwrap_or_else(kizuna_core::paths::data_dir);
     let log = logging::start(&data_dir);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Kizuna starting");
     let state = state::AppState::open(data_dir);
@@ -71,6 +80,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             app::app_info,
             app::open_log_folder,
+            app::open_demo_book,
+            app::open_own_book,
             undo::undo,
             customers::list_customers,
             customers::get_customer,

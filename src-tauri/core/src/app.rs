@@ -14,6 +14,8 @@ pub struct AppInfo {
     pub log_dir: String,
     /// Why the store could not be opened, if it could not.
     pub startup_error: Option<ErrorPayload>,
+    /// The window shows the demo book (its own folder), not the user's.
+    pub demo: bool,
 }
 
 /// What a long job is doing.

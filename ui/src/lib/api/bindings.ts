@@ -237,7 +237,11 @@ log_dir: string,
 /**
  * Why the store could not be opened, if it could not.
  */
-startup_error: ErrorPayload | null, };
+startup_error: ErrorPayload | null, 
+/**
+ * The window shows the demo book (its own folder), not the user's.
+ */
+demo: boolean, };
 
 export type TouchpointKind = "visit" | "call" | "email" | "message" | "letter" | "gift" | "event" | "other";
 

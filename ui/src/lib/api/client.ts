@@ -100,6 +100,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   openLogFolder: () => call<null>('open_log_folder'),
+  openDemoBook: () => call<null>('open_demo_book'),
+  openOwnBook: () => call<null>('open_own_book'),
   listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
   getCustomer: (id: number) => call<Customer>('get_customer', { id }),
   similarCustomers: (query: SimilarQuery) => call<SimilarCustomer[]>('similar_customers', { query }),
