@@ -446,7 +446,7 @@ export const en: Messages = {
   'settings.addStep': "Add a step",
   'settings.addPlan': "Add a plan",
   'settings.deletePlan': "Delete plan",
-  'settings.stepDays': "Days after purchase",
+  'settings.stepDays': "days after purchase",
   'settings.stepLabel': "Label (optional)",
   'settings.savePlan': "Save plan",
   'settings.planSaved': "Plan saved",
@@ -712,4 +712,8 @@ export const en: Messages = {
   'shortcuts.dialogs': "Forms and dialogs",
   'shortcuts.save': "Save",
   'shortcuts.stars': "Choose satisfaction stars",
+  'settings.stepDayOne': "day after purchase",
+  'settings.previewFor': "Preview for",
+  'settings.previewNoCustomer': "Once a customer is registered, their message appears here as they would receive it.",
+  'settings.previewAll': "Show every template",
 };

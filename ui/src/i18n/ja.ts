@@ -460,7 +460,7 @@ export const ja = {
   'settings.addStep': "手順を追加",
   'settings.addPlan': "プランを追加",
   'settings.deletePlan': "プランを削除",
-  'settings.stepDays': "購入から（日）",
+  'settings.stepDays': "日後",
   'settings.stepLabel': "表示名（任意）",
   'settings.savePlan': "プランを保存",
   'settings.planSaved': "プランを保存しました",
@@ -726,4 +726,8 @@ export const ja = {
   'shortcuts.dialogs': "入力画面",
   'shortcuts.save': "保存",
   'shortcuts.stars': "満足度の星を選ぶ",
+  'settings.stepDayOne': "日後",
+  'settings.previewFor': "プレビューするお客さま",
+  'settings.previewNoCustomer': "お客さまを登録すると、その方に届く文面をここで確かめられます。",
+  'settings.previewAll': "すべてのテンプレートを見る",
 } as const;
