@@ -78,6 +78,7 @@ impl Store {
         let referral_minor: i64 = revenue.iter().map(|m| m.referral_minor).sum();
         let (at_risk, at_risk_total) = self.at_risk(clock)?;
         Ok(Dashboard {
+            partial_through_day: this_month_windows.then(|| chrono::Datelike::day(&clock.today())),
             active_existing: if this_month_windows && query.months == 12 {
                 kept_active
             } else {

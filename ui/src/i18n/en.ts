@@ -716,4 +716,8 @@ export const en: Messages = {
   'settings.previewFor': "Preview for",
   'settings.previewNoCustomer': "Once a customer is registered, their message appears here as they would receive it.",
   'settings.previewAll': "Show every template",
+  'dashboard.partialLabel': "{month} (to day {day})",
+  'dashboard.partialNote': "{month} runs only to day {day}: the charts show it faded or dashed, and no trend statement counts it.",
+  'dashboard.atRiskHint': "Customers whose usual rhythm of purchases or contact has lapsed by half again or more (and at least 30 days): the ones to reach out to.",
+  'dashboard.suggestionsHint': "Customers whose record suggests a step up the ladder; open one to see why and decide.",
 };

@@ -27,6 +27,38 @@ export function monthLabel(month: YearMonth): string {
   );
 }
 
+/** The month labels, the current (partial) one saying how far it runs. */
+export function monthLabels(d: Dashboard): string[] {
+  const last = d.months.length - 1;
+  return d.months.map((m, i) =>
+    i === last && d.partial_through_day !== null
+      ? t('dashboard.partialLabel', { month: monthLabel(m), day: d.partial_through_day })
+      : monthLabel(m),
+  );
+}
+
+/** Whether the month at `index` is the current, unfinished one. */
+export function isPartial(d: Dashboard, index: number): boolean {
+  return d.partial_through_day !== null && index === d.months.length - 1;
+}
+
+/** A colour per month, the partial month's faded. */
+function perMonth(d: Dashboard, colour: string): string[] {
+  return d.months.map((_, i) => (isPartial(d, i) ? `${colour}66` : colour));
+}
+
+/** A line's last stretch, into the partial month, is dashed. */
+function dashedIntoPartial(d: Dashboard) {
+  return { borderDash: (ctx: { p1DataIndex: number }) => (isPartial(d, ctx.p1DataIndex) ? [5, 4] : undefined) };
+}
+
+/** The sentence that says the current month is still running. */
+export function partialNote(d: Dashboard): string | null {
+  const last = d.months[d.months.length - 1];
+  if (d.partial_through_day === null || last === undefined) return null;
+  return t('dashboard.partialNote', { month: monthLabel(last), day: d.partial_through_day });
+}
+
 export function revenueTotals(d: Dashboard): { existing: number; new: number; referral: number; total: number } {
   const existing = d.revenue.reduce((sum, m) => sum + m.existing_minor, 0);
   const fresh = d.revenue.reduce((sum, m) => sum + m.new_minor, 0);
@@ -46,11 +78,13 @@ export function revenueSummary(d: Dashboard): string {
 }
 
 export function activeSummary(d: Dashboard): string {
-  const months = d.active_existing.length;
-  const average = months === 0 ? 0 : d.active_existing.reduce((a, b) => a + b, 0) / months;
+  // The trend is read from complete months only.
+  const complete = d.partial_through_day === null ? d.active_existing : d.active_existing.slice(0, -1);
+  const months = complete.length;
+  const average = months === 0 ? 0 : complete.reduce((a, b) => a + b, 0) / months;
   return t('dashboard.activeSummary', {
     average: Math.round(average * 10) / 10,
-    last: d.active_existing[months - 1] ?? 0,
+    last: complete[months - 1] ?? 0,
   });
 }
 
@@ -98,15 +132,15 @@ const baseOptions = {
 };
 
 export function revenueChart(d: Dashboard): ChartConfiguration {
-  const labels = d.months.map(monthLabel);
+  const labels = monthLabels(d);
   return {
     type: 'bar',
     data: {
       labels,
       datasets: [
-        { label: t('series.existing'), data: d.revenue.map((m) => m.existing_minor), backgroundColor: INDIGO, stack: 'r' },
-        { label: t('series.new'), data: d.revenue.map((m) => m.new_minor), backgroundColor: INDIGO_LIGHT, stack: 'r' },
-        { label: t('series.referral'), data: d.revenue.map((m) => m.referral_minor), backgroundColor: VERMILION, stack: 'r' },
+        { label: t('series.existing'), data: d.revenue.map((m) => m.existing_minor), backgroundColor: perMonth(d, INDIGO), stack: 'r' },
+        { label: t('series.new'), data: d.revenue.map((m) => m.new_minor), backgroundColor: perMonth(d, INDIGO_LIGHT), stack: 'r' },
+        { label: t('series.referral'), data: d.revenue.map((m) => m.referral_minor), backgroundColor: perMonth(d, VERMILION), stack: 'r' },
       ],
     },
     options: {
@@ -131,7 +165,7 @@ export function activeChart(d: Dashboard): ChartConfiguration {
   return {
     type: 'line',
     data: {
-      labels: d.months.map(monthLabel),
+      labels: monthLabels(d),
       datasets: [
         {
           label: t('dashboard.active'),
@@ -141,6 +175,7 @@ export function activeChart(d: Dashboard): ChartConfiguration {
           fill: true,
           tension: 0.3,
           pointRadius: 2,
+          segment: dashedIntoPartial(d),
         },
       ],
     },
@@ -166,7 +201,7 @@ export function satisfactionChart(d: Dashboard): ChartConfiguration {
   return {
     type: 'line',
     data: {
-      labels: d.months.map(monthLabel),
+      labels: monthLabels(d),
       datasets: [
         {
           label: t('dashboard.satisfaction'),
@@ -176,6 +211,7 @@ export function satisfactionChart(d: Dashboard): ChartConfiguration {
           spanGaps: true,
           tension: 0.3,
           pointRadius: 3,
+          segment: dashedIntoPartial(d),
         },
       ],
     },
@@ -187,11 +223,11 @@ export function giveAskChart(d: Dashboard): ChartConfiguration {
   return {
     type: 'bar',
     data: {
-      labels: d.months.map(monthLabel),
+      labels: monthLabels(d),
       datasets: [
-        { label: t('direction.give'), data: d.touches.map((m) => m.give), backgroundColor: GREEN, stack: 't' },
-        { label: t('direction.ask'), data: d.touches.map((m) => m.ask), backgroundColor: AMBER, stack: 't' },
-        { label: t('direction.neutral'), data: d.touches.map((m) => m.neutral), backgroundColor: GREY, stack: 't' },
+        { label: t('direction.give'), data: d.touches.map((m) => m.give), backgroundColor: perMonth(d, GREEN), stack: 't' },
+        { label: t('direction.ask'), data: d.touches.map((m) => m.ask), backgroundColor: perMonth(d, AMBER), stack: 't' },
+        { label: t('direction.neutral'), data: d.touches.map((m) => m.neutral), backgroundColor: perMonth(d, GREY), stack: 't' },
       ],
     },
     options: { ...baseOptions, scales: { x: { stacked: true, grid: { display: false } }, y: { stacked: true } } },

@@ -171,6 +171,10 @@ pub struct Dashboard {
     pub at_risk: Vec<AtRiskCustomer>,
     pub at_risk_total: u32,
     pub headline: Headline,
+    /// When the last month shown is the current one, the day of the month
+    /// its figures run to: that month is partial, drawn so and left out of
+    /// statements about the trend. `null` when every month is complete.
+    pub partial_through_day: Option<u32>,
 }
 
 /// Overdue means more than this many times the usual interval…

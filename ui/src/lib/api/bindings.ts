@@ -539,7 +539,13 @@ retention: Ratio, funnel: Array<FunnelStep>, referral_score: ReferralScore, walk
 /**
  * The most overdue customers first.
  */
-at_risk: Array<AtRiskCustomer>, at_risk_total: number, headline: Headline, };
+at_risk: Array<AtRiskCustomer>, at_risk_total: number, headline: Headline, 
+/**
+ * When the last month shown is the current one, the day of the month
+ * its figures run to: that month is partial, drawn so and left out of
+ * statements about the trend. `null` when every month is complete.
+ */
+partial_through_day: number | null, };
 
 export type ReminderKind = "birthday" | "family_birthday" | "important_date" | "purchase_anniversary" | "follow_up" | "keep_in_touch" | "referral_introduced" | "referral_bought" | "custom";
 
