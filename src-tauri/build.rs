@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "open_own_book",
     "undo",
     "list_customers",
+    "customer_position",
     "get_customer",
     "similar_customers",
     "create_customer",

@@ -84,6 +84,7 @@ pub fn run() {
             app::open_own_book,
             undo::undo,
             customers::list_customers,
+            customers::customer_position,
             customers::get_customer,
             customers::similar_customers,
             customers::create_customer,

@@ -89,13 +89,17 @@ pub struct BackupContents {
 
 const PREFIX: &str = "kizuna-";
 const SUFFIX: &str = ".sqlite3";
-const STAMP: &str = "%Y%m%dT%H%M%SZ";
+/// Local time with its offset, so the name reads as the list shows it
+/// (`20261202T093000+0900`).
+const STAMP: &str = "%Y%m%dT%H%M%S%z";
+/// Names of earlier releases carry UTC (`20261202T003000Z`).
+const UTC_STAMP: &str = "%Y%m%dT%H%M%SZ";
 
 fn file_name(kind: BackupKind, clock: &Clock) -> String {
     format!(
         "{PREFIX}{}-{}{SUFFIX}",
         kind.word(),
-        clock.now.format(STAMP)
+        clock.now.with_timezone(&clock.tz).format(STAMP)
     )
 }
 
@@ -105,10 +109,18 @@ fn parse_name(name: &str) -> Option<(BackupKind, i64)> {
     let kind = BackupKind::ALL
         .into_iter()
         .find(|k| rest.starts_with(k.word()))?;
-    // The stamp is the name's last 16 characters (a migration's copy also
-    // names its versions before it).
+    // The stamp is the name's last 20 characters, or 16 in UTC (a
+    // migration's copy also names its versions before it).
+    let local = rest
+        .len()
+        .checked_sub(20)
+        .and_then(|start| rest.get(start..))
+        .and_then(|stamp| chrono::DateTime::parse_from_str(stamp, STAMP).ok());
+    if let Some(at) = local {
+        return Some((kind, at.timestamp()));
+    }
     let stamp = rest.get(rest.len().checked_sub(16)?..)?;
-    let at = NaiveDateTime::parse_from_str(stamp, STAMP).ok()?;
+    let at = NaiveDateTime::parse_from_str(stamp, UTC_STAMP).ok()?;
     Some((kind, at.and_utc().timestamp()))
 }
 
@@ -384,5 +396,20 @@ mod tests {
         );
         assert_eq!(parse_name("kizuna.sqlite3"), None);
         assert_eq!(parse_name("notes.txt"), None);
+    }
+
+    #[test]
+    fn new_backups_are_named_in_local_time() {
+        let clock = Clock::at_local(
+            chrono_tz::Asia::Tokyo,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("day"),
+            18,
+            0,
+        )
+        .expect("clock");
+        let name = file_name(BackupKind::Daily, &clock);
+        assert_eq!(name, "kizuna-daily-20261127T180000+0900.sqlite3");
+        // The same moment as the UTC name of an earlier release.
+        assert_eq!(parse_name(&name), Some((BackupKind::Daily, 1_795_770_000)));
     }
 }

@@ -15,6 +15,16 @@ pub async fn list_customers(
     Ok(state.store()?.list_customers(&query)?)
 }
 
+/// Where a customer stands in the list as filtered, to scroll to them.
+#[tauri::command]
+pub async fn customer_position(
+    state: State<'_, AppState>,
+    query: CustomerQuery,
+    id: i64,
+) -> CommandResult<Option<u32>> {
+    Ok(state.store()?.customer_position(&query, id)?)
+}
+
 #[tauri::command]
 pub async fn get_customer(state: State<'_, AppState>, id: i64) -> CommandResult<Customer> {
     Ok(state.store()?.customer(id)?)

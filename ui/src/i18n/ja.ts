@@ -726,7 +726,6 @@ export const ja = {
   'shortcuts.dialogs': "入力画面",
   'shortcuts.save': "保存",
   'shortcuts.stars': "満足度の星を選ぶ",
-  'settings.stepDayOne': "日後",
   'settings.previewFor': "プレビューするお客さま",
   'settings.previewNoCustomer': "お客さまを登録すると、その方に届く文面をここで確かめられます。",
   'settings.previewAll': "すべてのテンプレートを見る",
@@ -734,4 +733,6 @@ export const ja = {
   'dashboard.partialNote': "{month}は{day}日までの途中経過です。グラフでは薄い色と点線で示し、傾向を述べる文には含めていません。",
   'dashboard.atRiskHint': "いつもの購入や連絡の間隔の1.5倍以上（30日以上）途絶えているお客さま。声をかける目安です。",
   'dashboard.suggestionsHint': "記録から見て、はしごの段階を上げてよさそうなお客さま。開くと理由と一緒に確かめられます。",
+  'summary.refundsOnly': "返品のみ・{amount}",
+  'today.mailOpened': "メールソフトに下書きを渡しました。開かないときは、メールソフトの設定を確かめるか、「コピー」で貼り付けてください。",
 } as const;

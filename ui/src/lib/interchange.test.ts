@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeEach } from 'vitest';
-import { exportFileName, problemText } from './interchange';
+import { exportFileName, problemText, withFormatExtension } from './interchange';
 import { fraction } from './jobs';
 import { fileSize } from './format';
 import { locale } from '../i18n/index.svelte';
@@ -49,5 +49,13 @@ describe('exports and progress', () => {
     expect(fraction(null)).toBe(0);
     expect(fraction({ job: 1, phase: 'reading', done: 50, total: 200 })).toBe(0.25);
     expect(fraction({ job: 1, phase: 'writing', done: 9, total: 0 })).toBe(0);
+  });
+});
+
+describe('export path', () => {
+  it('keeps a typed path when the format changes, with the new extension', () => {
+    expect(withFormatExtension('/home/me/顧客.csv', 'vcard3')).toBe('/home/me/顧客.vcf');
+    expect(withFormatExtension('/home/me/list', 'csv')).toBe('/home/me/list');
+    expect(withFormatExtension('', 'json')).toBe('');
   });
 });

@@ -42,6 +42,15 @@ export const COLUMN_TARGETS: ColumnTarget[] = [
 
 export const EXPORT_FORMATS: ExportFormat[] = ['vcard4', 'vcard3', 'csv', 'ics', 'json'];
 
+/**
+ * A typed path kept when the format changes: only its extension follows
+ * the format (…/顧客.csv → …/顧客.vcf); a path without one is left alone.
+ */
+export function withFormatExtension(path: string, format: ExportFormat): string {
+  const extension = { vcard4: 'vcf', vcard3: 'vcf', csv: 'csv', ics: 'ics', json: 'json' }[format];
+  return path.replace(/\.(vcf|csv|ics|json)$/i, `.${extension}`);
+}
+
 /** The file name an export proposes: kizuna-2026-11-27.vcf. */
 export function exportFileName(format: ExportFormat, today: Date = new Date()): string {
   const extension = { vcard4: 'vcf', vcard3: 'vcf', csv: 'csv', ics: 'ics', json: 'json' }[format];

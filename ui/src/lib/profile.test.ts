@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateInputs, errorsByField, fieldMessage, isoDay, partialDate, wholeNumber } from './profile';
+import { dateInputs, errorsByField, fieldMessage, isMobile, isoDay, partialDate, proposedLanguage, wholeNumber } from './profile';
 
 describe('form inputs', () => {
   it('reads an empty date as none and a yearless one without a year', () => {
@@ -51,5 +51,23 @@ describe('field errors', () => {
       { field: 'birthday', code: 'date_in_future', limit: null },
     ]);
     expect(map.get('birthday')?.code).toBe('invalid_date');
+  });
+});
+
+describe('message language and mobile numbers', () => {
+  it('proposes English for a name in Latin letters only', () => {
+    expect(proposedLanguage('White', 'Michael')).toBe('en');
+    expect(proposedLanguage('Müller', 'Claire')).toBe('en');
+    expect(proposedLanguage('阿部', '陽子')).toBe('ja');
+    expect(proposedLanguage('Smith', '太郎')).toBe('ja');
+    expect(proposedLanguage('', '')).toBe('ja');
+  });
+
+  it('knows a mobile number however it is written', () => {
+    expect(isMobile('090-1234-5678')).toBe(true);
+    expect(isMobile('０８０１２３４５６７８')).toBe(true);
+    expect(isMobile('+81 70 1234 5678')).toBe(true);
+    expect(isMobile('03-1234-5678')).toBe(false);
+    expect(isMobile('+1 090 1234 5678')).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
-use rusqlite::{Connection, ToSql};
+use rusqlite::{Connection, OptionalExtension, ToSql};
 
 use super::{ListTotal, Store};
 use crate::domain::customer::{CustomerPage, CustomerProfile, CustomerQuery, CustomerRow};
@@ -146,6 +146,35 @@ impl Store {
             }
             page.offset += MAX_PAGE;
         }
+    }
+
+    /// Where a customer stands in the list as `query` shows it (for
+    /// scrolling to one opened from elsewhere); `None` when not listed.
+    pub fn customer_position(&self, query: &CustomerQuery, id: i64) -> Result<Option<u32>> {
+        let plan = plan(&query.text);
+        let tag = query.tag.as_deref().filter(|t| !t.is_empty());
+        if plan.rank.is_none() && tag.is_none() {
+            // Counted on the sort index: what sorts before this customer.
+            return Ok(self
+                .conn
+                .prepare_cached(
+                    "SELECT (SELECT count(*) FROM customers c
+                              WHERE c.archived = t.archived
+                                AND (?2 IS NULL OR c.stage = ?2)
+                                AND (c.sort_key, c.id) < (t.sort_key, t.id))
+                       FROM customers t
+                      WHERE t.id = ?1 AND t.archived = ?3 AND (?2 IS NULL OR t.stage = ?2)",
+                )?
+                .query_row(rusqlite::params![id, query.stage, query.archived], |r| {
+                    r.get(0)
+                })
+                .optional()?);
+        }
+        Ok(self
+            .matching_ids(query)?
+            .iter()
+            .position(|&m| m == id)
+            .and_then(|p| u32::try_from(p).ok()))
     }
 
     pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerPage> {

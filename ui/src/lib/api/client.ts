@@ -103,6 +103,7 @@ export const api = {
   openDemoBook: () => call<null>('open_demo_book'),
   openOwnBook: () => call<null>('open_own_book'),
   listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
+  customerPosition: (query: CustomerQuery, id: number) => call<number | null>('customer_position', { query, id }),
   getCustomer: (id: number) => call<Customer>('get_customer', { id }),
   similarCustomers: (query: SimilarQuery) => call<SimilarCustomer[]>('similar_customers', { query }),
   createCustomer: (profile: CustomerProfile) => call<Customer>('create_customer', { profile }),
