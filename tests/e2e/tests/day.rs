@@ -1,0 +1,338 @@
+//! The salesperson's day: Today's cards worked through with the keyboard
+//! alone, typing that is never lost, the first-run welcome, romaji search,
+//! and drafts written in each customer's own language.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::Datelike;
+use kizuna_core::calendar::PartialDate;
+use kizuna_core::customer::CustomerProfile;
+use kizuna_core::settings::{Language, Settings};
+use kizuna_core::timeline::TimelineKind;
+use kizuna_core::{Clock, Store};
+use kizuna_e2e::{Kizuna, TestResult, data_dir};
+use thirtyfour::prelude::*;
+
+fn born_today(
+    family: &str,
+    given: &str,
+    family_reading: &str,
+    given_reading: &str,
+) -> CustomerProfile {
+    let today = Clock::system(chrono_tz::Asia::Tokyo).today();
+    CustomerProfile {
+        family_name: family.to_owned(),
+        given_name: given.to_owned(),
+        family_name_reading: family_reading.to_owned(),
+        given_name_reading: given_reading.to_owned(),
+        birthday: Some(PartialDate::new(None, today.month(), today.day())),
+        ..CustomerProfile::default()
+    }
+}
+
+/// A store in `language` whose reminders are due from midnight and never
+/// quiet, holding `people`.
+fn seed(dir: &Path, language: Language, people: Vec<CustomerProfile>) -> TestResult {
+    let (mut store, _) = Store::open_in_dir(dir)?;
+    store.save_settings(&Settings {
+        language,
+        reminder_time: "00:00".to_owned(),
+        quiet_start: "00:00".to_owned(),
+        quiet_end: "00:00".to_owned(),
+        notifications: false,
+        ..Settings::default()
+    })?;
+    let clock = Clock::system(chrono_tz::Asia::Tokyo);
+    for person in people {
+        store.create_customer(person, &clock)?;
+    }
+    Ok(())
+}
+
+async fn press(app: &Kizuna, key: impl Into<TypingData>) -> TestResult {
+    app.driver.action_chain().send_keys(key).perform().await?;
+    Ok(())
+}
+
+/// What has focus: its `data-testid` and, for a card, its reminder key.
+async fn focused(app: &Kizuna) -> TestResult<(String, String)> {
+    let value = app
+        .driver
+        .execute(
+            "const e = document.activeElement; return [e?.dataset?.testid ?? '', e?.dataset?.key ?? ''];",
+            Vec::new(),
+        )
+        .await?;
+    let pair: Vec<String> = value.convert()?;
+    Ok((
+        pair.first().cloned().unwrap_or_default(),
+        pair.get(1).cloned().unwrap_or_default(),
+    ))
+}
+
+async fn wait_focus_on_card(app: &Kizuna) -> TestResult<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let (testid, key) = focused(app).await?;
+        if testid == "reminder" {
+            return Ok(key);
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("no Today card has focus (focus is on {testid:?})").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_today_card_is_done_snoozed_and_skipped_with_the_keyboard_alone() -> TestResult {
+    let dir = data_dir()?;
+    seed(
+        dir.path(),
+        Language::Ja,
+        vec![
+            born_today("相川", "健", "あいかわ", "けん"),
+            born_today("伊藤", "舞", "いとう", "まい"),
+            born_today("上田", "誠", "うえだ", "まこと"),
+        ],
+    )?;
+    let app = Kizuna::launch_home(dir.path(), &[]).await?;
+    app.wait_text("[data-testid=today-count-today]", "3")
+        .await?;
+
+    // 1 opens Today with the first card focused; J and K move between cards.
+    press(&app, "1").await?;
+    let first = wait_focus_on_card(&app).await?;
+    press(&app, "j").await?;
+    let second = wait_focus_on_card(&app).await?;
+    assert_ne!(first, second, "J moved to the next card");
+    press(&app, Key::Up).await?;
+    assert_eq!(wait_focus_on_card(&app).await?, first, "↑ went back");
+
+    // D: done. The card goes, focus stays on the list.
+    press(&app, "d").await?;
+    app.wait_text("[data-testid=today-count-today]", "2")
+        .await?;
+    let now = wait_focus_on_card(&app).await?;
+    assert_ne!(now, first, "focus moved on to the next card");
+
+    // L: later (back tomorrow). S: skip.
+    press(&app, "l").await?;
+    app.wait_text("[data-testid=today-count-today]", "1")
+        .await?;
+    wait_focus_on_card(&app).await?;
+    press(&app, "s").await?;
+    app.wait_for("[data-testid=today-clear]").await?;
+    app.quit().await?;
+
+    // What the keys did is what the buttons do: one logged touch, one
+    // snoozed, one skipped.
+    let (store, _) = Store::open_in_dir(dir.path())?;
+    let clock = Clock::system(chrono_tz::Asia::Tokyo);
+    let view = store.today_view(kizuna_core::reminder::DraftLanguage::Ja, &clock)?;
+    assert_eq!(view.today_items.total, 0);
+    let touched: i64 = store
+        .list_customers(&kizuna_core::customer::CustomerQuery::default())?
+        .rows
+        .iter()
+        .map(|row| {
+            store
+                .timeline(row.id, &[TimelineKind::Touchpoint], &clock)
+                .map(|t| t.items.len() as i64)
+        })
+        .sum::<kizuna_core::Result<i64>>()?;
+    assert_eq!(touched, 1, "done logged exactly one touchpoint");
+    Ok(())
+}
+
+#[tokio::test]
+async fn esc_on_a_changed_quick_log_asks_first_and_never_while_composing() -> TestResult {
+    let dir = data_dir()?;
+    seed(
+        dir.path(),
+        Language::Ja,
+        vec![born_today("阿部", "陽子", "あべ", "ようこ")],
+    )?;
+    let app = Kizuna::launch_home(dir.path(), &[]).await?;
+    let typed = "お店の近況をうかがった";
+    app.quick_log_for("あべ").await?;
+    app.fill("[data-testid=quick-log] input[name=summary]", typed)
+        .await?;
+
+    // Esc while the input method is composing belongs to the composition.
+    let summary = app
+        .wait_for("[data-testid=quick-log] input[name=summary]")
+        .await?;
+    app.driver
+        .execute(
+            "arguments[0].dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: 'か' }));",
+            vec![summary.to_json()?],
+        )
+        .await?;
+    press(&app, Key::Escape).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        app.all("[data-testid=discard-confirm]").await?.is_empty(),
+        "no question while composing"
+    );
+    assert_eq!(
+        app.all("[data-testid=quick-log][open]").await?.len(),
+        1,
+        "still open"
+    );
+    app.driver
+        .execute(
+            "arguments[0].dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: 'か' }));",
+            vec![summary.to_json()?],
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Esc on changed typing asks; keeping on editing keeps every character.
+    press(&app, Key::Escape).await?;
+    app.wait_for("[data-testid=discard-confirm]").await?;
+    app.click("[data-testid=keep-editing]").await?;
+    let kept = app
+        .wait_for("[data-testid=quick-log] input[name=summary]")
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(kept.as_deref(), Some(typed));
+
+    // Ctrl+Enter saves it from anywhere in the dialog.
+    press(&app, Key::Control + Key::Enter).await?;
+    app.wait_until("the quick log closes after saving", || async {
+        Ok(app.all("[data-testid=quick-log][open]").await?.is_empty())
+    })
+    .await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_empty_book_welcomes_with_three_ways_in() -> TestResult {
+    let dir = data_dir()?;
+    let home = data_dir()?;
+    let xdg = home.path().display().to_string();
+    // The demo book's folder is under the user's data folder: here, the test's.
+    let app = Kizuna::launch_home(dir.path(), &[("XDG_DATA_HOME", xdg.as_str())]).await?;
+    app.wait_for("[data-testid=welcome]").await?;
+    app.screenshot("welcome").await?;
+
+    // Register the first customer: the form opens, ready to type.
+    app.click("[data-testid=welcome-new]").await?;
+    app.wait_for("[data-testid=customer-form][open]").await?;
+    press(&app, Key::Escape).await?;
+    app.wait_until("the untouched form closes at once", || async {
+        Ok(app
+            .all("[data-testid=customer-form][open]")
+            .await?
+            .is_empty())
+    })
+    .await?;
+
+    // Import from a phone or Excel: the import dialog.
+    app.click("[data-testid=welcome-import]").await?;
+    app.wait_for("[data-testid=import-dialog][open]").await?;
+    press(&app, Key::Escape).await?;
+    app.wait_until("the import dialog closes", || async {
+        Ok(app
+            .all("[data-testid=import-dialog][open]")
+            .await?
+            .is_empty())
+    })
+    .await?;
+
+    // The demo book: filled in its own folder, and Kizuna reopens on it.
+    app.click("[data-testid=welcome-demo]").await?;
+    let demo = home.path().join("app.kizuna.desktop/demo");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let customers = loop {
+        let count = Store::open_in_dir(&demo)
+            .and_then(|(store, _)| store.customer_count())
+            .unwrap_or(0);
+        if count > 0 || std::time::Instant::now() > deadline {
+            break count;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert_eq!(customers, 200, "the demo book holds its customers");
+    // The user's own book was not touched.
+    let (own, _) = Store::open_in_dir(dir.path())?;
+    assert_eq!(own.customer_count()?, 0);
+    // The app that reopened belongs to the driver's process group and
+    // ends with it; the session's own window has gone.
+    let _ = app.quit().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn romaji_finds_the_reading() -> TestResult {
+    let dir = data_dir()?;
+    seed(
+        dir.path(),
+        Language::Ja,
+        vec![
+            born_today("相川", "健", "あいかわ", "けん"),
+            born_today("大野", "誠", "オオノ", "マコト"),
+            born_today("林", "真理", "はやし", "まり"),
+        ],
+    )?;
+    let app = Kizuna::launch(dir.path()).await?;
+    assert_eq!(app.search("aikawa", 1).await?, ["相川 健"]);
+    assert_eq!(app.search("ohno", 1).await?, ["大野 誠"]);
+    assert_eq!(app.search("hayasi", 1).await?, ["林 真理"]);
+    app.quit().await?;
+    Ok(())
+}
+
+async fn draft_of(app: &Kizuna, name: &str) -> TestResult<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        for card in app.all("[data-testid=reminder]").await? {
+            let who = card
+                .find(By::Css("[data-testid=reminder-name]"))
+                .await?
+                .text()
+                .await?;
+            if who == name {
+                let draft = card.find(By::Css("[data-testid=draft]")).await?;
+                return Ok(draft.prop("value").await?.unwrap_or_default());
+            }
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("no card for {name}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn each_customer_is_written_to_in_their_own_language() -> TestResult {
+    let michael = CustomerProfile {
+        honorific: "Mr".to_owned(),
+        ..born_today("White", "Michael", "", "")
+    };
+    let yoko = born_today("阿部", "陽子", "あべ", "ようこ");
+    for interface in [Language::Ja, Language::En] {
+        let dir = data_dir()?;
+        seed(dir.path(), interface, vec![michael.clone(), yoko.clone()])?;
+        let app = Kizuna::launch_home(dir.path(), &[]).await?;
+        let to_michael = draft_of(&app, "Michael White").await?;
+        assert!(
+            to_michael.starts_with("Dear Mr White,\nHappy birthday!"),
+            "{interface:?}: {to_michael}"
+        );
+        let to_yoko = draft_of(&app, "阿部 陽子").await?;
+        assert!(
+            to_yoko.starts_with("阿部 陽子 様\nお誕生日おめでとうございます"),
+            "{interface:?}: {to_yoko}"
+        );
+        if interface == Language::Ja {
+            app.screenshot("today-ja").await?;
+        }
+        app.quit().await?;
+    }
+    Ok(())
+}
