@@ -206,6 +206,22 @@ const LIKES: &[&str] = &[
     "Jazz records and good coffee",
 ];
 
+/// A topic to ask about for each of [`LIKES`], in the same order: what a
+/// salesperson would note after hearing it.
+const TOPICS: &[&str] = &[
+    "最近のおすすめの日本酒",
+    "ゴルフのスコア",
+    "伊豆での釣り",
+    "最近見つけた和菓子",
+    "ブルゴーニュのワイン",
+    "最近読まれた歴史小説",
+    "タイガースの調子",
+    "温泉めぐり",
+    "こむぎちゃん",
+    "the hiking",
+    "your record collection",
+];
+
 const NOTES: &[&str] = &[
     "ご主人が料理好き。新しい食材の話をすると喜ばれる。",
     "繁忙期は12月。11月中に一度顔を出すこと。",
@@ -403,6 +419,14 @@ impl DemoGenerator {
         }
         if self.chance(70) {
             p.likes = (*self.pick(LIKES)).to_owned();
+            // Drawn from the likes, not the generator, so every other
+            // detail of a seed's book stays as it was.
+            let english = p.language() == crate::reminder::DraftLanguage::En;
+            if let Some(topic) = LIKES.iter().position(|l| *l == p.likes).map(|i| TOPICS[i])
+                && topic.is_ascii() == english
+            {
+                topic.clone_into(&mut p.topic);
+            }
         }
         if self.chance(75) {
             p.notes = (*self.pick(NOTES)).to_owned();

@@ -61,6 +61,15 @@ async fn main() -> TestResult {
     app.wait_for("[data-testid=reminder]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     app.driver.screenshot(&out.join("today-ja.png")).await?;
+    app.driver.action_chain().send_keys("?").perform().await?;
+    app.wait_for("[data-testid=shortcuts-help][open]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("shortcuts-ja.png")).await?;
+    app.driver
+        .action_chain()
+        .send_keys(thirtyfour::Key::Escape)
+        .perform()
+        .await?;
     app.click("[data-testid=nav-customers]").await?;
     let shown = app.search(&name, 1).await?;
     app.click("[data-testid=customer-row]").await?;
@@ -85,11 +94,16 @@ async fn main() -> TestResult {
     .await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     app.driver.screenshot(&out.join("quick-log-ja.png")).await?;
+    // Typed text is not dropped without asking.
     app.driver
         .action_chain()
         .send_keys(thirtyfour::Key::Escape)
         .perform()
         .await?;
+    app.wait_for("[data-testid=discard-confirm]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.driver.screenshot(&out.join("discard-ja.png")).await?;
+    app.click("[data-testid=discard]").await?;
 
     app.click("[data-testid=open-brief]").await?;
     app.wait_for("[data-testid=brief-name]").await?;
@@ -117,6 +131,17 @@ async fn main() -> TestResult {
     let sheet = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../src-tauri/core/tests/data/address-book-excel-shift-jis.csv");
     app.click("[data-testid=nav-settings]").await?;
+    let preview = app.wait_for("[data-testid=template-preview-text]").await?;
+    app.wait_until("the preview is written", || async {
+        Ok(!preview.text().await?.is_empty())
+    })
+    .await?;
+    app.wait_for("[data-testid=template-text]")
+        .await?
+        .scroll_into_view()
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("templates-ja.png")).await?;
     app.click("[data-testid=backup-now]").await?;
     app.wait_for("[data-testid=backup-row]").await?;
     app.click("[data-testid=open-import]").await?;
@@ -158,6 +183,20 @@ async fn main() -> TestResult {
     app.wait_for("[data-testid=customer-row]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     app.driver.screenshot(&out.join("customers-en.png")).await?;
+    app.quit().await?;
+
+    // The first run: an empty book's welcome.
+    let empty = data_dir()?;
+    let (mut store, _) = Store::open_in_dir(empty.path())?;
+    store.save_settings(&Settings {
+        language: Language::Ja,
+        ..Settings::default()
+    })?;
+    drop(store);
+    let app = Kizuna::launch_home(empty.path(), &[]).await?;
+    app.wait_for("[data-testid=welcome]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("welcome-ja.png")).await?;
     app.quit().await?;
     println!("screenshots written to {}", out.display());
     Ok(())
