@@ -939,3 +939,48 @@ fn a_household_sharing_a_landline_stays_two_customers() {
     let again = import_vcf(&mut store, cards.as_bytes(), &clock);
     assert_eq!((again.new, again.unchanged), (0, 2));
 }
+
+#[test]
+fn a_card_brings_its_language_and_topic_and_an_unknown_language_is_kept_aside() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Dupont;Marie;;;\r\nFN:Marie Dupont\r\n\
+                TEL:+81 90-1111-2222\r\nX-KIZUNA-LANGUAGE:fr\r\nX-KIZUNA-TOPIC:la nouvelle boutique\r\n\
+                END:VCARD\r\n\
+                BEGIN:VCARD\r\nVERSION:3.0\r\nN:阿部;陽子;;;\r\nFN:阿部 陽子\r\n\
+                X-PHONETIC-LAST-NAME:アベ\r\nX-PHONETIC-FIRST-NAME:ヨウコ\r\n\
+                X-KIZUNA-LANGUAGE:en\r\nEND:VCARD\r\n";
+    let shown = import_vcf(&mut store, card.as_bytes(), &clock);
+    let problems: Vec<(u32, ImportProblemCode, String)> = shown
+        .problems
+        .iter()
+        .map(|p| (p.record, p.code, p.detail.clone()))
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            1,
+            ImportProblemCode::KeptAside,
+            "message_language".to_owned()
+        )]
+    );
+    let all = store.export_profiles(None).expect("profiles");
+    let marie = all
+        .iter()
+        .find(|c| c.profile.given_name == "Marie")
+        .map(|c| &c.profile)
+        .expect("Marie");
+    // Nothing lost: the language she came with is kept, and her name proposes English.
+    assert_eq!(extra(marie, "X-KIZUNA-LANGUAGE").as_deref(), Some("fr"));
+    assert_eq!(marie.message_language, Some(DraftLanguage::En));
+    assert_eq!(marie.topic, "la nouvelle boutique");
+    // A mobile number without a type is filed as one.
+    assert_eq!(marie.phones[0].label, "携帯");
+    let yoko = all
+        .iter()
+        .find(|c| c.profile.given_name == "陽子")
+        .map(|c| &c.profile)
+        .expect("Yoko");
+    assert_eq!(yoko.message_language, Some(DraftLanguage::En));
+    assert_eq!(yoko.family_name_reading, "あべ");
+}

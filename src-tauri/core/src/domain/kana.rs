@@ -90,7 +90,7 @@ pub fn is_mobile(number: &str) -> bool {
 pub fn phone_label(label: &str, number: &str) -> String {
     if is_mobile(number) {
         match label {
-            "" | "自宅" | "電話" | "TEL" => return "携帯".to_owned(),
+            "自宅" | "電話" | "TEL" => return "携帯".to_owned(),
             "home" | "phone" | "tel" => return "mobile".to_owned(),
             _ => {}
         }

@@ -546,10 +546,14 @@ fn fill(incoming: &mut Incoming, card: &VCard, language: DraftLanguage) -> Vec<S
             VCardProperty::Title => p.title = first_text(entry).trim().to_owned(),
             VCardProperty::Tel => {
                 let number = first_text(entry).trim().to_owned();
-                p.phones.push(Phone {
-                    label: kana::phone_label(&label(), &number),
-                    number,
-                });
+                let label = match label() {
+                    // A number with no type says what it is by its prefix.
+                    untyped if untyped.is_empty() && kana::is_mobile(&number) => {
+                        label_for(&["cell".to_owned()], language)
+                    }
+                    typed => kana::phone_label(&typed, &number),
+                };
+                p.phones.push(Phone { label, number });
             }
             VCardProperty::Email => p.emails.push(Email {
                 label: label(),
