@@ -296,6 +296,14 @@ impl Kizuna {
         }
     }
 
+    /// Waits until nothing matches `css` (a dialog has closed).
+    pub async fn wait_gone(&self, css: &str) -> TestResult {
+        self.wait_until(&format!("`{css}` is gone"), || async {
+            Ok(self.all(css).await?.is_empty())
+        })
+        .await
+    }
+
     /// Waits until the element matching `css` shows exactly `expected`.
     pub async fn wait_text(&self, css: &str, expected: &str) -> TestResult {
         let deadline = Instant::now() + PATIENCE;

@@ -202,10 +202,7 @@ async fn esc_on_a_changed_quick_log_asks_first_and_never_while_composing() -> Te
 
     // Ctrl+Enter saves it from anywhere in the dialog.
     press(&app, Key::Control + Key::Enter).await?;
-    app.wait_until("the quick log closes after saving", || async {
-        Ok(app.all("[data-testid=quick-log][open]").await?.is_empty())
-    })
-    .await?;
+    app.wait_gone("[data-testid=quick-log][open]").await?;
     app.quit().await?;
     Ok(())
 }
@@ -224,25 +221,13 @@ async fn an_empty_book_welcomes_with_three_ways_in() -> TestResult {
     app.click("[data-testid=welcome-new]").await?;
     app.wait_for("[data-testid=customer-form][open]").await?;
     press(&app, Key::Escape).await?;
-    app.wait_until("the untouched form closes at once", || async {
-        Ok(app
-            .all("[data-testid=customer-form][open]")
-            .await?
-            .is_empty())
-    })
-    .await?;
+    app.wait_gone("[data-testid=customer-form][open]").await?;
 
     // Import from a phone or Excel: the import dialog.
     app.click("[data-testid=welcome-import]").await?;
     app.wait_for("[data-testid=import-dialog][open]").await?;
     press(&app, Key::Escape).await?;
-    app.wait_until("the import dialog closes", || async {
-        Ok(app
-            .all("[data-testid=import-dialog][open]")
-            .await?
-            .is_empty())
-    })
-    .await?;
+    app.wait_gone("[data-testid=import-dialog][open]").await?;
 
     // The demo book: filled in its own folder, and Kizuna reopens on it.
     app.click("[data-testid=welcome-demo]").await?;
