@@ -355,6 +355,10 @@ impl Store {
                 tx.execute_batch(sql)?;
             }
         }
+        // Version 5 keeps readings in one form, which SQL cannot convert to.
+        if from < 5 && latest >= 5 {
+            customers::readings_in_hiragana(&tx)?;
+        }
         tx.pragma_update(None, "user_version", latest)?;
         tx.commit()?;
         Ok(())

@@ -372,3 +372,41 @@ fn derived_data_that_drifts_from_its_records_is_reported() {
     assert!(problems.iter().any(|p| p.contains("tallies")));
     assert!(problems.iter().any(|p| p.contains("windows")));
 }
+
+#[test]
+fn an_upgrade_to_schema_5_settles_languages_readings_and_phone_numbers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        let (store, _) = Store::open_with_migrations(&path, &MIGRATIONS[..4]).expect("schema 4");
+        drop(store);
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "INSERT INTO customers (id, uid, family_name, given_name, family_name_reading,
+                                    given_name_reading, sort_key, stage, created_at, updated_at)
+             VALUES (1, 'a', 'White', 'Michael', '', '', '2white michael', 1, 0, 0),
+                    (2, 'b', '阿部', '陽子', 'アベ', 'ﾖｳｺ', '1あべようこ', 1, 0, 0);
+             INSERT INTO customer_phones (customer_id, position, label, number, digits)
+             VALUES (2, 0, '携帯', '０９０ー１２３４ー５６７８', '09012345678');",
+        )
+        .expect("rows of schema 4");
+    }
+    let (store, report) = Store::open(&path).expect("upgrade");
+    assert_eq!(report.to_version, SCHEMA_VERSION);
+    let michael = store.customer(1).expect("Michael");
+    assert_eq!(
+        michael.profile.message_language,
+        Some(kizuna_core::reminder::DraftLanguage::En)
+    );
+    let yoko = store.customer(2).expect("Yoko");
+    assert_eq!(
+        yoko.profile.message_language,
+        Some(kizuna_core::reminder::DraftLanguage::Ja)
+    );
+    assert_eq!(yoko.display_reading, "あべ ようこ");
+    assert_eq!(yoko.profile.phones[0].number, "090-1234-5678");
+    assert_eq!(
+        store.derived_problems().expect("check"),
+        Vec::<String>::new()
+    );
+}

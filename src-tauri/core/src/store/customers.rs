@@ -918,3 +918,32 @@ pub(crate) fn similar(conn: &Connection, q: &SimilarQuery) -> Result<Vec<Similar
     out.sort_by_key(|c| std::cmp::Reverse(c.reasons.len()));
     Ok(out)
 }
+
+/// Readings written before they were kept in one form (katakana,
+/// half-width kana, full-width letters), brought to it. Sorting and search
+/// fold these alike, so nothing derived from them changes.
+pub(crate) fn readings_in_hiragana(conn: &Connection) -> Result<()> {
+    const NOT_YET: &str = "*[ァ-ヺｦ-ﾟＡ-Ｚａ-ｚ]*";
+    let customers: Vec<(i64, String, String)> = conn
+        .prepare(
+            "SELECT id, family_name_reading, given_name_reading FROM customers
+              WHERE family_name_reading GLOB ?1 OR given_name_reading GLOB ?1",
+        )?
+        .query_map([NOT_YET], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare(
+        "UPDATE customers SET family_name_reading = ?2, given_name_reading = ?3 WHERE id = ?1",
+    )?;
+    for (id, family, given) in customers {
+        update.execute(params![id, kana::reading(&family), kana::reading(&given)])?;
+    }
+    let members: Vec<(i64, String)> = conn
+        .prepare("SELECT id, reading FROM family_members WHERE reading GLOB ?1")?
+        .query_map([NOT_YET], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare("UPDATE family_members SET reading = ?2 WHERE id = ?1")?;
+    for (id, reading) in members {
+        update.execute(params![id, kana::reading(&reading)])?;
+    }
+    Ok(())
+}
