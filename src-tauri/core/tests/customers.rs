@@ -532,7 +532,7 @@ fn phone_numbers_are_kept_with_half_width_digits_and_topics_have_a_limit() {
     let saved = store.create_customer(p.clone(), &clock).expect("saved");
     assert_eq!(saved.profile.phones[0].number, "090-1111-2222");
     p.topic = "あ".repeat(61);
-    p.honorific = "とても丁寧な敬称です様".to_owned();
+    p.honorific = "様".repeat(41);
     match store.create_customer(p, &clock) {
         Err(Error::Validation(errors)) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -541,4 +541,42 @@ fn phone_numbers_are_kept_with_half_width_digits_and_topics_have_a_limit() {
         }
         other => panic!("expected too long, got {other:?}"),
     }
+}
+
+#[test]
+fn a_customer_s_place_in_the_list_is_known_for_scrolling_to_them() {
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let mut ids = Vec::new();
+    for (family, reading) in [("上田", "うえだ"), ("相川", "あいかわ"), ("伊藤", "いとう")]
+    {
+        let p = fixtures::person(family, "健", reading, "けん");
+        ids.push(store.create_customer(p, &clock).expect("customer").id);
+    }
+    let everyone = CustomerQuery::default();
+    // 五十音: 相川, 伊藤, 上田.
+    assert_eq!(
+        store.customer_position(&everyone, ids[0]).expect("pos"),
+        Some(2)
+    );
+    assert_eq!(
+        store.customer_position(&everyone, ids[1]).expect("pos"),
+        Some(0)
+    );
+    let searching = CustomerQuery {
+        text: "けん".to_owned(),
+        ..CustomerQuery::default()
+    };
+    assert_eq!(
+        store.customer_position(&searching, ids[2]).expect("pos"),
+        Some(1)
+    );
+    let elsewhere = CustomerQuery {
+        text: "あいかわ".to_owned(),
+        ..CustomerQuery::default()
+    };
+    assert_eq!(
+        store.customer_position(&elsewhere, ids[0]).expect("pos"),
+        None
+    );
 }

@@ -126,6 +126,14 @@ struct Match {
     id: i64,
 }
 
+/// The list's order when searching: name matches first, then 五十音.
+fn list_order(a: &Match, b: &Match) -> std::cmp::Ordering {
+    b.name_match
+        .cmp(&a.name_match)
+        .then_with(|| a.sort_key.cmp(&b.sort_key))
+        .then(a.id.cmp(&b.id))
+}
+
 impl Store {
     /// One window of the customer list in 五十音 order (name matches first
     /// when searching), with the total number of matches.
@@ -170,11 +178,16 @@ impl Store {
                 })
                 .optional()?);
         }
-        Ok(self
-            .matching_ids(query)?
+        // Counted among the matches in the list's order, without their rows.
+        let matches = self.matches(&plan, tag, query)?;
+        let Some(target) = matches.iter().find(|m| m.id == id) else {
+            return Ok(None);
+        };
+        let before = matches
             .iter()
-            .position(|&m| m == id)
-            .and_then(|p| u32::try_from(p).ok()))
+            .filter(|m| list_order(m, target).is_lt())
+            .count();
+        Ok(u32::try_from(before).ok())
     }
 
     pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerPage> {
@@ -184,12 +197,7 @@ impl Store {
             return self.browse(query);
         }
         let mut matches = self.matches(&plan, tag, query)?;
-        matches.sort_unstable_by(|a, b| {
-            b.name_match
-                .cmp(&a.name_match)
-                .then_with(|| a.sort_key.cmp(&b.sort_key))
-                .then(a.id.cmp(&b.id))
-        });
+        matches.sort_unstable_by(list_order);
         let total = u32::try_from(matches.len()).unwrap_or(u32::MAX);
         let ids: Vec<i64> = matches
             .iter()

@@ -43,6 +43,8 @@ export const app = $state<{
   importing: boolean;
   /** The export dialog, with what it may cover. */
   exporting: ExportScope | null;
+  /** Today's first card takes focus when the view has next loaded (its shortcut). */
+  focusCards: boolean;
 }>({
   view: 'today',
   info: null,
@@ -59,6 +61,7 @@ export const app = $state<{
   dueCount: 0,
   importing: false,
   exporting: null,
+  focusCards: false,
 });
 
 /** Opens a customer's page (from a reminder or a notification). */

@@ -8,8 +8,9 @@ use super::{Address, CustomerProfile, Email, FamilyMember, ImportantDate, Phone}
 use crate::domain::kana;
 use crate::domain::validation::Checker;
 pub use crate::domain::validation::{LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG};
-/// 様, さん, 先生, 殿, Mr, Ms, Prof…: a word, not a phrase.
-pub const LIMIT_HONORIFIC: usize = 10;
+/// 様, さん, 先生, 殿, Mr, Ms, Prof… — the same limit as before honorifics
+/// were placed per language, so no stored one becomes invalid.
+pub const LIMIT_HONORIFIC: usize = LIMIT_SHORT;
 /// A topic to ask about fits in one line of a message.
 pub const LIMIT_TOPIC: usize = 60;
 use crate::error::{FieldError, FieldErrorCode};

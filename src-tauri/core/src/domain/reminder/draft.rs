@@ -304,14 +304,10 @@ fn occasion(c: &Candidate, language: DraftLanguage) -> String {
             format!("your {}", lower_first(&c.subject))
         }
         (ReminderKind::ImportantDate, En) => "your special day".to_owned(),
-        (ReminderKind::PurchaseAnniversary, En) => {
-            "the anniversary of our first business together".to_owned()
-        }
+        // Templates saved by earlier releases name the person introduced
+        // with {occasion}; it keeps that meaning.
         (ReminderKind::ReferralIntroduced | ReminderKind::ReferralBought, Ja) => {
-            "ご紹介".to_owned()
-        }
-        (ReminderKind::ReferralIntroduced | ReminderKind::ReferralBought, En) => {
-            "your introduction".to_owned()
+            format!("{}様", c.subject)
         }
         _ => occasion_name(c, language),
     }
@@ -354,9 +350,24 @@ pub fn draft(
         ReminderKind::Custom => c.subject.clone(),
         _ => occasion(c, language),
     };
+    // The given name, or the family name when there is none (as templates
+    // of earlier releases expect).
     let given = match language {
+        DraftLanguage::Ja if who.given_name.is_empty() => who.family_name.clone(),
         DraftLanguage::Ja => who.given_name.clone(),
-        DraftLanguage::En => who.latin_given(),
+        DraftLanguage::En => Some(who.latin_given())
+            .filter(|g| !g.is_empty())
+            .unwrap_or_else(|| who.latin_family()),
+    };
+    // {note} of earlier templates said something about the customer: the
+    // topic now, or a general word so that their sentence still reads.
+    let note = if who.topic.is_empty() {
+        match language {
+            DraftLanguage::Ja => "近況".to_owned(),
+            DraftLanguage::En => "things".to_owned(),
+        }
+    } else {
+        who.topic.clone()
     };
     let values = [
         ("greeting", who.greeting(language)),
@@ -367,8 +378,7 @@ pub fn draft(
         ("item", item.to_owned()),
         ("person", person),
         ("topic", who.topic.clone()),
-        // The placeholder of earlier templates for "something they like".
-        ("note", who.topic.clone()),
+        ("note", note),
     ];
     let values: Vec<(&str, String)> = values
         .into_iter()
@@ -663,6 +673,42 @@ mod tests {
             render("{name}、{item}はいかが？{typo} {", &values),
             "山田 太郎 様、中トロはいかが？{typo} {"
         );
+    }
+
+    #[test]
+    fn templates_saved_by_an_earlier_release_still_read() {
+        let mut settings = Settings::default();
+        settings.templates.insert(
+            "ja.keep_in_touch".to_owned(),
+            "{name}\nご無沙汰しております。{note}のお話、またお聞かせください。".to_owned(),
+        );
+        settings.templates.insert(
+            "ja.referral_introduced".to_owned(),
+            "{name}\n{occasion}をご紹介いただき、ありがとうございました。".to_owned(),
+        );
+        settings.templates.insert(
+            "ja.birthday".to_owned(),
+            "{given}さん、おめでとう！".to_owned(),
+        );
+        let today = day(2026, 12, 2);
+        let text = |key: &str, who: &Addressee| {
+            let mut c = sample(key);
+            if key == "referral_introduced" {
+                c.subject = "佐藤 花子".to_owned();
+            }
+            draft(&c, "", today, Some(who), &settings, DraftLanguage::Ja)
+        };
+        assert_eq!(
+            text("keep_in_touch", &yamada()),
+            "山田 太郎 様\nご無沙汰しております。近況のお話、またお聞かせください。"
+        );
+        assert_eq!(
+            text("referral_introduced", &yamada()),
+            "山田 太郎 様\n佐藤 花子様をご紹介いただき、ありがとうございました。"
+        );
+        let mut family_only = yamada();
+        family_only.given_name.clear();
+        assert_eq!(text("birthday", &family_only), "山田さん、おめでとう！");
     }
 
     #[test]
