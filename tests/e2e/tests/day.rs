@@ -207,6 +207,19 @@ async fn esc_on_a_changed_quick_log_asks_first_and_never_while_composing() -> Te
     Ok(())
 }
 
+/// Whether a process runs whose command line holds `args` (NUL-separated).
+fn running_with(args: &str) -> bool {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| {
+            std::fs::read(entry.path().join("cmdline"))
+                .map(|line| String::from_utf8_lossy(&line).contains(args))
+                .unwrap_or(false)
+        })
+}
+
 #[tokio::test]
 async fn an_empty_book_welcomes_with_three_ways_in() -> TestResult {
     let dir = data_dir()?;
@@ -243,6 +256,16 @@ async fn an_empty_book_welcomes_with_three_ways_in() -> TestResult {
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
     assert_eq!(customers, 200, "the demo book holds its customers");
+    // …and Kizuna started again on that folder.
+    let wanted = format!("--data-dir\0{}", demo.display());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !running_with(&wanted) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Kizuna never reopened on the demo book"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
     // The user's own book was not touched.
     let (own, _) = Store::open_in_dir(dir.path())?;
     assert_eq!(own.customer_count()?, 0);
