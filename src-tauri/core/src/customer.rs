@@ -90,7 +90,23 @@ impl Store {
     /// Customers who may be the one being entered: the same reading, phone
     /// digits or e-mail address (see `store/customers.rs`).
     pub fn similar_customers(&self, query: &SimilarQuery) -> Result<Vec<SimilarCustomer>> {
-        customers::similar(self.conn(), query)
+        let found = customers::similar(self.conn(), query)?;
+        let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+        // Named as the list names them, in the order found.
+        let mut rows = self.rows_by_id(&ids)?.into_iter();
+        Ok(found
+            .into_iter()
+            .filter_map(|(id, reasons)| {
+                let row = rows.find(|row| row.id == id)?;
+                Some(SimilarCustomer {
+                    id,
+                    display_name: row.display_name,
+                    display_reading: row.display_reading,
+                    archived: row.archived,
+                    reasons,
+                })
+            })
+            .collect())
     }
 
     /// How many customers are stored (active and archived).

@@ -10,8 +10,8 @@ use crate::domain::calendar::{self, PartialDate};
 use crate::domain::clock::Clock;
 use crate::domain::customer::{
     Address, ContactChannel, Customer, CustomerProfile, CustomerRef, Email, Extra, FamilyMember,
-    ImportantDate, ImportantDateKind, Phone, SIMILAR_LIMIT, SimilarCustomer, SimilarQuery,
-    SimilarReason, Source, TagCount,
+    ImportantDate, ImportantDateKind, Phone, SIMILAR_LIMIT, SimilarQuery, SimilarReason, Source,
+    TagCount,
 };
 use crate::domain::kana;
 use crate::domain::ladder::Stage;
@@ -848,9 +848,13 @@ pub(crate) fn ids(conn: &Connection) -> Result<Vec<i64>> {
 }
 
 /// Customers who share the reading (both parts), a phone number's digits or
-/// an e-mail address with what is being entered; archived ones too, since
-/// restoring beats entering twice. Each lookup uses an index.
-pub(crate) fn similar(conn: &Connection, q: &SimilarQuery) -> Result<Vec<SimilarCustomer>> {
+/// an e-mail address with what is being entered, with why; archived ones
+/// too, since restoring beats entering twice. Each lookup uses an index;
+/// those with the most in common come first.
+pub(crate) fn similar(
+    conn: &Connection,
+    q: &SimilarQuery,
+) -> Result<Vec<(i64, Vec<SimilarReason>)>> {
     let mut reasons: Vec<(i64, SimilarReason)> = Vec::new();
     let family = kana::reading(q.family_name_reading.trim());
     let given = kana::reading(q.given_name_reading.trim());
@@ -891,31 +895,22 @@ pub(crate) fn similar(conn: &Connection, q: &SimilarQuery) -> Result<Vec<Similar
             reasons.push((id?, SimilarReason::Email));
         }
     }
-    let mut out: Vec<SimilarCustomer> = Vec::new();
+    let mut out: Vec<(i64, Vec<SimilarReason>)> = Vec::new();
     for (id, reason) in reasons {
         if q.exclude == Some(id) {
             continue;
         }
-        if let Some(known) = out.iter_mut().find(|c| c.id == id) {
-            if !known.reasons.contains(&reason) {
-                known.reasons.push(reason);
+        if let Some((_, known)) = out.iter_mut().find(|(c, _)| *c == id) {
+            if !known.contains(&reason) {
+                known.push(reason);
             }
             continue;
         }
-        if out.len() >= SIMILAR_LIMIT {
-            continue;
+        if out.len() < SIMILAR_LIMIT {
+            out.push((id, vec![reason]));
         }
-        let c = load(conn, id)?;
-        out.push(SimilarCustomer {
-            id,
-            display_name: c.display_name,
-            display_reading: c.display_reading,
-            archived: c.archived,
-            reasons: vec![reason],
-        });
     }
-    // Those with the most in common first.
-    out.sort_by_key(|c| std::cmp::Reverse(c.reasons.len()));
+    out.sort_by_key(|(_, why)| std::cmp::Reverse(why.len()));
     Ok(out)
 }
 

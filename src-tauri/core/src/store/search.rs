@@ -352,7 +352,7 @@ impl Store {
     }
 
     /// List rows for `ids`, in the order given.
-    fn rows_by_id(&self, ids: &[i64]) -> Result<Vec<CustomerRow>> {
+    pub(crate) fn rows_by_id(&self, ids: &[i64]) -> Result<Vec<CustomerRow>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -124,7 +124,8 @@ fn check_phone(c: &mut Checker, i: usize, phone: &mut Phone) {
         c.fail(field, FieldErrorCode::Required);
         return;
     }
-    let normalized: String = phone.number.nfkc().collect::<String>().to_lowercase();
+    // Already NFKC, with one kind of hyphen (`kana::phone_number`).
+    let normalized = phone.number.to_lowercase();
     // Extensions are written many ways; only the separators around digits
     // matter for validity.
     let without_extension = normalized
@@ -139,10 +140,7 @@ fn check_phone(c: &mut Checker, i: usize, phone: &mut Phone) {
     let only_phone_characters = without_extension.chars().all(|ch| {
         ch.is_ascii_digit()
             || ch.is_whitespace()
-            || matches!(
-                ch,
-                '+' | '-' | '(' | ')' | '.' | '/' | '#' | '*' | 'ー' | '‐' | '−'
-            )
+            || matches!(ch, '+' | '-' | '(' | ')' | '.' | '/' | '#' | '*')
     });
     if !only_phone_characters || !(3..=20).contains(&digit_count) {
         c.fail(field, FieldErrorCode::InvalidPhone);
