@@ -37,6 +37,9 @@ async fn import(app: &Kizuna, file: &Path) -> TestResult {
     app.fill("[data-testid=import-path]", &file.display().to_string())
         .await?;
     app.click("[data-testid=import-next]").await?;
+    // The file is read: its columns are shown. Both steps' buttons are
+    // "Next", so a click before this would press the first one again.
+    app.wait_for("[data-testid=import-columns]").await?;
     Ok(())
 }
 
