@@ -6,6 +6,12 @@ const COMMANDS: &[&str] = &[
     "open_log_folder",
     "open_demo_book",
     "open_own_book",
+    "unlock_with_passphrase",
+    "choose_passphrase",
+    "recover_with_key",
+    "pending_recovery_key",
+    "confirm_recovery_key",
+    "change_recovery_key",
     "undo",
     "list_customers",
     "customer_position",
@@ -59,9 +65,23 @@ const COMMANDS: &[&str] = &[
     "inspect_backup",
     "restore_backup",
     "restore_snapshot",
+    "choose_file",
+    "choose_backup_folder",
 ];
 
 fn main() {
+    // Without `custom-protocol` the window loads the Vite dev server on
+    // localhost, and whatever answers there gets every command. A release
+    // build must embed the interface instead.
+    println!("cargo:rerun-if-env-changed=PROFILE");
+    let release = std::env::var("PROFILE").is_ok_and(|p| p == "release");
+    let embeds_ui = std::env::var_os("CARGO_FEATURE_CUSTOM_PROTOCOL").is_some();
+    if release && !embeds_ui {
+        panic!(
+            "a release build of Kizuna must embed the interface: build with \
+             `--features kizuna/custom-protocol` (or `npx tauri build`), never against the dev server"
+        );
+    }
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {

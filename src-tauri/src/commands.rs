@@ -9,6 +9,7 @@ pub mod interchange;
 pub mod purchases;
 pub mod relationship;
 pub mod reminders;
+pub mod security;
 pub mod settings;
 pub mod touchpoints;
 pub mod undo;

@@ -122,13 +122,12 @@ pub async fn run<T: Send + 'static>(
     number: u32,
     work: impl FnOnce(&mut Job) -> CommandResult<T> + Send + 'static,
 ) -> CommandResult<T> {
+    // Its writes are announced like the window's.
+    let opener = state.opener()?;
     let cancelled = jobs.start(number)?;
     let app = app.clone();
-    let (data_dir, feed) = (state.data_dir.clone(), state.feed.clone());
     let result = blocking(move || {
-        let (mut store, _) = Store::open_in_dir(&data_dir)?;
-        // Its writes are announced like the window's.
-        store.set_change_feed(feed);
+        let store = opener.open()?;
         let clock = Clock::system(store.settings()?.tz());
         work(&mut Job {
             store,

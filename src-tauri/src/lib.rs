@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod grants;
 mod jobs;
 mod logging;
 mod scheduler;
@@ -10,7 +11,7 @@ mod state;
 mod tray;
 
 use commands::{
-    app, backups, customers, interchange, purchases, relationship, reminders, settings,
+    app, backups, customers, interchange, purchases, relationship, reminders, security, settings,
     touchpoints, undo,
 };
 use tauri::{Manager, WindowEvent};
@@ -48,6 +49,7 @@ pub fn run() {
         .manage(state)
         .manage(log)
         .manage(jobs::Jobs::default())
+        .manage(grants::Grants::default())
         .setup(move |app| {
             let handle = app.handle().clone();
             let has_tray = match tray::build(&handle) {
@@ -135,6 +137,14 @@ pub fn run() {
             backups::inspect_backup,
             backups::restore_backup,
             backups::restore_snapshot,
+            security::unlock_with_passphrase,
+            security::choose_passphrase,
+            security::recover_with_key,
+            security::pending_recovery_key,
+            security::confirm_recovery_key,
+            security::change_recovery_key,
+            app::choose_file,
+            settings::choose_backup_folder,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -153,7 +153,9 @@ pub fn run(
     let temp = tempfile::tempdir()?;
     let dir = keep.unwrap_or_else(|| temp.path().to_path_buf());
     let clock = Clock::system(chrono_tz::Asia::Tokyo);
-    let (mut store, _) = Store::open_in_dir(&dir)?;
+    // Measured as the app runs: encrypted.
+    let key = bench_key();
+    let (mut store, _) = Store::open_in_dir(&dir, &key)?;
     if store.customer_count()? == 0 {
         let start = Instant::now();
         kizuna_core::demo::populate(&mut store, customers, 42, &clock)?;
@@ -169,10 +171,10 @@ pub fn run(
     let mut rows = Vec::new();
     let path = dir.join(kizuna_core::store::DATABASE_FILE);
     rows.push(measure("open the store", 50.0, 30, |_| {
-        let opened = Store::open(&path).map(|(s, _)| s.customer_count());
+        let opened = Store::open(&path, &key).map(|(s, _)| s.customer_count());
         assert!(matches!(opened, Ok(Ok(n)) if n > 0), "store did not open");
     }));
-    let (mut store, _) = Store::open(&path)?;
+    let (mut store, _) = Store::open(&path, &key)?;
 
     let page_count = (total as u32 / 100).max(1);
     rows.push(measure("list page (100 rows, by reading)", 5.0, 200, |i| {
@@ -315,7 +317,7 @@ pub fn run(
     ] {
         rows.push(measure(name, target_ms, 5, |i| {
             let target = temp.path().join(format!("import-{i}"));
-            let (mut fresh, _) = Store::open_in_dir(&target).expect("fresh store");
+            let (mut fresh, _) = Store::open_in_dir(&target, &bench_key()).expect("fresh store");
             let mut go_on = |_: u64, _: u64| true;
             let (file, encoding) = vcard::read(
                 cards.as_bytes(),
@@ -412,7 +414,7 @@ pub fn search_breakdown(
     dir: &std::path::Path,
     terms: &[&str],
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let (store, _) = Store::open_in_dir(dir)?;
+    let (store, _) = Store::open_in_dir(dir, &bench_key())?;
     for term in terms {
         let query = CustomerQuery {
             text: (*term).to_owned(),
@@ -428,4 +430,10 @@ pub fn search_breakdown(
         );
     }
     Ok(())
+}
+
+/// The benchmark's stores are encrypted like the app's, with a fixed key
+/// so a kept folder (`--keep`) opens again in a later run.
+fn bench_key() -> kizuna_core::keys::StoreKey {
+    kizuna_core::keys::StoreKey::from_bytes([0x4b; 32])
 }

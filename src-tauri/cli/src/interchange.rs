@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use kizuna_core::backup::{self, BackupKind};
+use kizuna_core::backup::BackupKind;
 use kizuna_core::interchange::import::ImportPreview;
 use kizuna_core::interchange::table::{self, CsvOptions, CsvPreset};
 use kizuna_core::interchange::text::TextEncoding;
@@ -247,7 +247,7 @@ pub fn restore(
     let mut header = [0u8; 16];
     let read = std::io::Read::read(&mut std::fs::File::open(file)?, &mut header)?;
     if header[..read] == *b"SQLite format 3\0" {
-        let contents = backup::inspect(file)?;
+        let contents = store.inspect_backup(file)?;
         println!(
             "{}: {} customers, {} touchpoints, {} purchases (checked: sound)",
             file.display(),

@@ -8,10 +8,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod crash_writer;
 mod interchange;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use kizuna_core::keys::{PassphraseLock, StoreKey};
+use kizuna_core::unlock::{self, Found, Lock};
 use kizuna_core::{Clock, Store, paths};
 
 #[derive(Parser)]
@@ -20,6 +22,10 @@ struct Cli {
     /// The data folder (default: $KIZUNA_DATA_DIR, else the OS app-data folder).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Open the store with its recovery key instead of the key in the OS
+    /// keychain (another computer, a lost keychain).
+    #[arg(long, global = true, value_name = "KEY")]
+    recovery_key: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -140,6 +146,46 @@ fn main() -> ExitCode {
     }
 }
 
+/// The store key for `dir`: the recovery key given, else the keychain's
+/// (a new book gets one there), else the passphrase, asked on the terminal.
+fn store_key(
+    dir: &Path,
+    recovery_key: Option<&str>,
+) -> Result<StoreKey, Box<dyn std::error::Error>> {
+    if let Some(text) = recovery_key {
+        let key = StoreKey::from_recovery_key(text)?;
+        unlock::check_key_opens_store(dir, &key)?;
+        return Ok(key);
+    }
+    match unlock::find_key(dir)? {
+        Found::Key { next: Some(_), .. } => Err(
+            "a change of the recovery key was cut short; open Kizuna's window once to finish it"
+                .into(),
+        ),
+        Found::Key { key, .. } => Ok(key),
+        Found::Locked(Lock::Passphrase) => {
+            eprint!("Passphrase for {}: ", dir.display());
+            let mut line = zeroize::Zeroizing::new(String::new());
+            std::io::stdin().read_line(&mut line)?;
+            let (_, key, _) = PassphraseLock::unlock(dir, line.trim_end_matches(['\r', '\n']))?;
+            Ok(key)
+        }
+        Found::Locked(_) => Err(format!(
+            "no key for {} in the OS keychain: pass --recovery-key, or open Kizuna's window once",
+            dir.display()
+        )
+        .into()),
+    }
+}
+
+fn open_store(
+    dir: &Path,
+    recovery_key: Option<&str>,
+) -> Result<(Store, kizuna_core::store::MigrationReport), Box<dyn std::error::Error>> {
+    let key = store_key(dir, recovery_key)?;
+    Ok(Store::open_in_dir(dir, &key)?)
+}
+
 fn language(english: bool) -> kizuna_core::reminder::DraftLanguage {
     if english {
         kizuna_core::reminder::DraftLanguage::En
@@ -156,7 +202,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if_empty,
         } => {
             let dir = cli.data_dir.unwrap_or_else(paths::demo_data_dir);
-            let (mut store, _) = Store::open_in_dir(&dir)?;
+            let (mut store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             if store.customer_count()? > 0 {
                 if if_empty {
                     println!("{} already holds customers; left as it is", dir.display());
@@ -183,7 +229,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Check => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (store, _) = Store::open_in_dir(&dir)?;
+            let (store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             let problems = store.integrity_problems()?;
             if problems.is_empty() {
                 println!(
@@ -200,14 +246,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Info => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (store, report) = Store::open_in_dir(&dir)?;
+            let (store, report) = open_store(&dir, cli.recovery_key.as_deref())?;
             println!("data folder: {}", dir.display());
             println!("schema:      {}", report.to_version);
             println!("customers:   {}", store.customer_count()?);
         }
         Command::Today { english } => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (store, _) = Store::open_in_dir(&dir)?;
+            let (store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             let clock = kizuna_core::Clock::system(store.settings()?.tz());
             let language = if english {
                 kizuna_core::reminder::DraftLanguage::En
@@ -239,7 +285,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             english,
         } => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (mut store, _) = Store::open_in_dir(&dir)?;
+            let (mut store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             let clock = Clock::system(store.settings()?.tz());
             let args = interchange::ImportArgs {
                 file,
@@ -258,7 +304,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             english,
         } => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (store, _) = Store::open_in_dir(&dir)?;
+            let (store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             let clock = Clock::system(store.settings()?.tz());
             let ids = (!ids.is_empty()).then_some(ids.as_slice());
             interchange::export(
@@ -272,24 +318,24 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Backup => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (store, _) = Store::open_in_dir(&dir)?;
+            let (store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             let clock = Clock::system(store.settings()?.tz());
             interchange::back_up(&store, &clock)?;
         }
         Command::Backups => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (store, _) = Store::open_in_dir(&dir)?;
+            let (store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             interchange::list_backups(&store)?;
         }
         Command::Restore { file, yes } => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (mut store, _) = Store::open_in_dir(&dir)?;
+            let (mut store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             let clock = Clock::system(store.settings()?.tz());
             interchange::restore(&mut store, &file, yes, &clock)?;
         }
         Command::CrashWriter { seed } => {
             let dir = cli.data_dir.unwrap_or_else(paths::data_dir);
-            let (mut store, _) = Store::open_in_dir(&dir)?;
+            let (mut store, _) = open_store(&dir, cli.recovery_key.as_deref())?;
             crash_writer::run(&mut store, seed)?;
         }
         Command::Bindings { output } => {

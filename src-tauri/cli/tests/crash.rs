@@ -61,12 +61,17 @@ fn every_committed_write_survives_a_kill_at_any_moment() {
     eprintln!("crash test: {cycles} cycles, seed {seed} (KIZUNA_CRASH_SEED={seed} repeats it)");
     let mut rng = fastrand::Rng::with_seed(seed);
     let dir = tempfile::tempdir().expect("temp dir");
+    // Encrypted like the app's store; the key is given as a recovery key,
+    // so no keychain is needed.
+    let key = kizuna_core::keys::StoreKey::generate().expect("key");
     let mut promised = Promised::default();
     let mut kills_mid_write = 0;
     for cycle in 0..cycles {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kizuna-cli"))
             .arg("--data-dir")
             .arg(dir.path())
+            .arg("--recovery-key")
+            .arg(key.recovery_key())
             .args([
                 "crash-writer",
                 "--seed",
@@ -100,7 +105,7 @@ fn every_committed_write_survives_a_kill_at_any_moment() {
         }
 
         // The store opens (migrations, WAL recovery) and is sound.
-        let (store, _) = Store::open_in_dir(dir.path())
+        let (store, _) = Store::open_in_dir(dir.path(), &key)
             .unwrap_or_else(|e| panic!("cycle {cycle}: the store does not open: {e}"));
         let problems = store.integrity_problems().expect("checks run");
         assert!(problems.is_empty(), "cycle {cycle}: {problems:?}");
@@ -108,6 +113,8 @@ fn every_committed_write_survives_a_kill_at_any_moment() {
 
         let conn = rusqlite::Connection::open(dir.path().join(kizuna_core::store::DATABASE_FILE))
             .expect("open");
+        conn.execute_batch(&format!("PRAGMA key = \"{}\"", &*key.sqlcipher_key()))
+            .expect("key");
         for id in &promised.customers {
             assert!(
                 exists(

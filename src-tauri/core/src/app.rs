@@ -16,6 +16,13 @@ pub struct AppInfo {
     pub startup_error: Option<ErrorPayload>,
     /// The window shows the demo book (its own folder), not the user's.
     pub demo: bool,
+    /// What the store waits for before it opens (a passphrase, the
+    /// recovery key), if it waits.
+    pub lock: Option<crate::unlock::Lock>,
+    /// How the store key is kept, once the store is open.
+    pub protection: Option<crate::keys::Protection>,
+    /// The user has confirmed writing down the current recovery key.
+    pub recovery_key_confirmed: bool,
 }
 
 /// What a long job is doing.

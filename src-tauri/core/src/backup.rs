@@ -4,20 +4,28 @@
 //! folder's `backups/` or a folder the user picks (a USB stick, a synced
 //! folder), and rotated: the newest 7 daily and 4 weekly copies stay.
 //!
-//! A restore first checks the copy (`integrity_check`, that it is a Kizuna
-//! store this version can open), then backs up the current store, then
-//! copies the backup in, page by page, through the open connection.
+//! Every copy is encrypted with the store's key, like the store.
+//!
+//! A restore trusts nothing in the file it is given: it copies it into a
+//! private temporary file first (so it cannot change between the checks
+//! and the copy), opens that with the store's key (an earlier release's
+//! unencrypted backup is accepted and encrypted on the way), compares its
+//! schema with the one this version expects at the file's version — no
+//! extra table, view or trigger, no changed SQL — checks its integrity
+//! under a time limit, then backs up the current store and copies the
+//! checked file in, page by page, through the open connection.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDateTime};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::{SCHEMA_VERSION, Store, undo_log};
+use crate::keys::StoreKey;
+use crate::store::{SCHEMA_VERSION, Store, encryption, schema, undo_log};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -156,9 +164,30 @@ pub fn list(folder: &Path) -> Result<Vec<BackupInfo>> {
     Ok(out)
 }
 
-/// Opens a backup read-only and checks it: a sound SQLite file
-/// (`integrity_check`), holding a Kizuna store this version can open.
-pub fn inspect(path: &Path) -> Result<BackupContents> {
+/// The largest backup Kizuna reads (a 100,000-customer store with a
+/// million touchpoints is about 400 MB).
+pub const MAX_BACKUP_BYTES: u64 = 4 << 30;
+
+/// How long the checks of one backup may take before they are given up.
+const CHECK_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A backup copied somewhere private and checked, ready to restore.
+pub struct StagedBackup {
+    pub contents: BackupContents,
+    file: tempfile::NamedTempFile,
+}
+
+/// Checks a backup without touching the store: see [`stage`].
+pub fn inspect(path: &Path, key: &StoreKey, scratch: &Path) -> Result<BackupContents> {
+    Ok(stage(path, key, scratch)?.contents)
+}
+
+/// Copies the backup at `path` into a private temporary file in `scratch`
+/// and checks the copy: a sound SQLite file this key opens (or an earlier
+/// release's unencrypted one, encrypted on the way), holding exactly the
+/// schema of a Kizuna store at its version, which this version can open.
+pub fn stage(path: &Path, key: &StoreKey, scratch: &Path) -> Result<StagedBackup> {
+    let size = crate::fs::check_regular(path, MAX_BACKUP_BYTES)?;
     let info = info_of(path).unwrap_or_else(|| BackupInfo {
         path: path.display().to_string(),
         file_name: path
@@ -167,35 +196,45 @@ pub fn inspect(path: &Path) -> Result<BackupContents> {
             .unwrap_or_default(),
         kind: BackupKind::Manual,
         taken_at: 0,
-        size: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        size,
     });
-    if !path.is_file() {
-        return Err(Error::NotKizunaFile(format!(
-            "{} is not a file",
-            path.display()
-        )));
+    crate::fs::private_dir(scratch)?;
+    let mut raw = tempfile::Builder::new()
+        .prefix(".kizuna-")
+        .suffix(".partial")
+        .tempfile_in(scratch)?;
+    {
+        use std::io::Read;
+        let mut source = std::fs::File::open(path)?.take(MAX_BACKUP_BYTES + 1);
+        std::io::copy(&mut source, &mut raw)?;
     }
-    let not_kizuna = |e: rusqlite::Error| Error::NotKizunaFile(e.to_string());
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    let plain = encryption::is_plain_sqlite(raw.path())?;
+    let file = if plain {
+        let (mut conn, version) = encryption::open_keyed(
+            raw.path(),
+            None,
+            OpenFlags::SQLITE_OPEN_READ_WRITE,
+            "the backup",
+        )
+        .map_err(not_a_store)?;
+        check_copy(&mut conn, version)?;
+        let encrypted = tempfile::Builder::new()
+            .prefix(".kizuna-")
+            .suffix(".partial")
+            .tempfile_in(scratch)?;
+        encryption::export_encrypted(&conn, encrypted.path(), key)?;
+        encrypted
+    } else {
+        raw
+    };
+    let (mut conn, schema_version) = encryption::open_keyed(
+        file.path(),
+        Some(key),
+        OpenFlags::SQLITE_OPEN_READ_WRITE,
+        "this backup",
     )
-    .map_err(not_kizuna)?;
-    let schema_version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(not_kizuna)?;
-    if schema_version > SCHEMA_VERSION {
-        return Err(Error::NewerDatabase {
-            found: schema_version,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(not_kizuna)?;
-    if check != "ok" {
-        return Err(Error::NotKizunaFile(format!("integrity check: {check}")));
-    }
+    .map_err(not_a_store_unless_keyed)?;
+    check_copy(&mut conn, schema_version)?;
     let (customers, touchpoints, purchases, last_change_at) = conn
         .query_row(
             "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM touchpoints),
@@ -207,17 +246,73 @@ pub fn inspect(path: &Path) -> Result<BackupContents> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .map_err(|e| Error::NotKizunaFile(format!("not a Kizuna store: {e}")))?;
-    if schema_version < 1 {
+    Ok(StagedBackup {
+        contents: BackupContents {
+            info,
+            schema_version,
+            customers,
+            touchpoints,
+            purchases,
+            last_change_at,
+        },
+        file,
+    })
+}
+
+/// A backup under another key (another computer's, or from before the
+/// recovery key was changed) is told apart from a file that is no store.
+fn not_a_store_unless_keyed(e: Error) -> Error {
+    match e {
+        Error::WrongKey(_) => Error::WrongKey("this backup".to_owned()),
+        other => not_a_store(other),
+    }
+}
+
+fn not_a_store(e: Error) -> Error {
+    match e {
+        Error::CorruptDatabase(why) | Error::WrongKey(why) => Error::NotKizunaFile(why),
+        other => other,
+    }
+}
+
+/// The checks on a staged copy, in an order that runs nothing the file
+/// brought before its schema is known to be Kizuna's own.
+fn check_copy(conn: &mut rusqlite::Connection, version: i64) -> Result<()> {
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerDatabase {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version < 1 {
         return Err(Error::NotKizunaFile("no Kizuna schema version".to_owned()));
     }
-    Ok(BackupContents {
-        info,
-        schema_version,
-        customers,
-        touchpoints,
-        purchases,
-        last_change_at,
-    })
+    let found = schema::of(conn).map_err(|e| Error::NotKizunaFile(e.to_string()))?;
+    let expected = schema::expected(version)?;
+    if let Some(extra) = found.iter().find(|o| !expected.contains(o)) {
+        return Err(Error::NotKizunaFile(format!(
+            "the file holds a {} \"{}\" that a Kizuna store does not",
+            extra.0, extra.1
+        )));
+    }
+    if let Some(missing) = expected.iter().find(|o| !found.contains(o)) {
+        return Err(Error::NotKizunaFile(format!(
+            "the file lacks the {} \"{}\"",
+            missing.0, missing.1
+        )));
+    }
+    // A damaged file could still make the check run long: it is given up
+    // after a while rather than holding the store.
+    let started = std::time::Instant::now();
+    conn.progress_handler(10_000, Some(move || started.elapsed() > CHECK_TIME_LIMIT))?;
+    let check: std::result::Result<String, rusqlite::Error> =
+        conn.query_row("PRAGMA integrity_check", [], |r| r.get(0));
+    conn.progress_handler(0, None::<fn() -> bool>)?;
+    let check = check.map_err(|e| Error::NotKizunaFile(e.to_string()))?;
+    if check != "ok" {
+        return Err(Error::NotKizunaFile(format!("integrity check: {check}")));
+    }
+    Ok(())
 }
 
 /// What a restore did.
@@ -242,24 +337,102 @@ impl Store {
             .map(|dir| dir.join("backups")))
     }
 
+    /// The store's key and the private folder a backup is checked in.
+    fn key_and_scratch(&self) -> Result<(StoreKey, PathBuf)> {
+        let key = self
+            .key()
+            .cloned()
+            .ok_or_else(|| Error::Internal("an in-memory store has no backups".to_owned()))?;
+        let scratch = self
+            .path()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .ok_or_else(|| Error::Internal("an in-memory store has no folder".to_owned()))?;
+        Ok((key, scratch))
+    }
+
+    /// Checks a backup as a restore would, without restoring it.
+    pub fn inspect_backup(&self, path: &Path) -> Result<BackupContents> {
+        let (key, scratch) = self.key_and_scratch()?;
+        inspect(path, &key, &scratch)
+    }
+
+    /// Encrypts an earlier release's unencrypted backups in the backup
+    /// folder, each swapped in only once its encrypted copy checks.
+    pub(crate) fn encrypt_plain_backups(&self) -> Result<()> {
+        let (key, _) = self.key_and_scratch()?;
+        for backup in self.backups()? {
+            let path = Path::new(&backup.path);
+            if encryption::is_plain_sqlite(path)? {
+                encryption::reencrypt_file(path, None, &key)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-encrypts the store and every backup in the backup folder under
+    /// `new`. Safe to run again after being cut short: backups already
+    /// under `new` are skipped, and the store's own rekey is one
+    /// transaction. The caller parks `new` where it will find it first.
+    pub fn change_key(&mut self, new: &StoreKey) -> Result<()> {
+        let (old, _) = self.key_and_scratch()?;
+        if old == *new {
+            return Ok(());
+        }
+        for backup in self.backups()? {
+            let path = Path::new(&backup.path);
+            if encryption::is_plain_sqlite(path)? {
+                encryption::reencrypt_file(path, None, new)?;
+                continue;
+            }
+            match encryption::reencrypt_file(path, Some(&old), new) {
+                Ok(()) => {}
+                // Already under the new key (a change cut short), or a
+                // stranger's file dropped in the folder: left as it is.
+                Err(Error::WrongKey(_)) => {
+                    tracing::warn!(path = %path.display(), "a backup not under the old key was left as it is");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        encryption::rekey(&self.conn, new)?;
+        self.key = Some(new.clone());
+        tracing::info!(key = %new.fingerprint(), "the store key was changed");
+        Ok(())
+    }
+
+    /// Opens the store whose key change was cut short: tries `key`, then
+    /// `next`, and finishes the change when the store is already under
+    /// `next`.
+    pub fn open_finishing_change(
+        dir: &Path,
+        key: &StoreKey,
+        next: &StoreKey,
+    ) -> Result<(Store, crate::store::MigrationReport)> {
+        let opened = match Store::open_in_dir(dir, key) {
+            Ok(opened) => opened,
+            Err(Error::WrongKey(_)) => Store::open_in_dir(dir, next)?,
+            Err(e) => return Err(e),
+        };
+        let (mut store, report) = opened;
+        store.change_key(next)?;
+        Ok((store, report))
+    }
+
     /// Takes a backup of this kind now and rotates that kind's copies.
     pub fn back_up(&self, kind: BackupKind, clock: &Clock) -> Result<BackupInfo> {
         let folder = self
             .backup_folder()?
             .ok_or_else(|| Error::Internal("an in-memory store has no backups".to_owned()))?;
-        std::fs::create_dir_all(&folder)?;
+        crate::fs::private_dir(&folder)?;
         let target = folder.join(file_name(kind, clock));
-        // Written under another name and renamed when complete, so a crash
-        // never leaves a half copy that looks like a backup.
-        let partial = folder.join(format!(".{}.partial", file_name(kind, clock)));
         remove_stale_partials(&folder);
-        {
-            let mut dest = Connection::open(&partial)?;
-            let backup = rusqlite::backup::Backup::new(self.conn(), &mut dest)?;
-            // Large steps: the copy is taken in one go, not interleaved.
-            backup.run_to_completion(1 << 20, std::time::Duration::ZERO, None)?;
-        }
-        std::fs::rename(&partial, &target)?;
+        // Written to a file of Kizuna's own and renamed when complete, so a
+        // crash never leaves a half copy that looks like a backup.
+        let partial = crate::fs::temp_file_beside(&target)?;
+        self.backup_to(partial.path())?;
+        partial.as_file().sync_all()?;
+        partial.persist(&target).map_err(|e| Error::Io(e.error))?;
         rotate(&folder, kind)?;
         tracing::info!(kind = kind.word(), path = %target.display(), "backup taken");
         info_of(&target).ok_or_else(|| Error::Internal("the backup was not written".to_owned()))
@@ -326,16 +499,16 @@ impl Store {
     /// Replaces the store with a backup, after checking the backup and
     /// backing up the store as it is.
     pub fn restore_backup(&mut self, path: &Path, clock: &Clock) -> Result<RestoreReport> {
-        let contents = inspect(path)?;
-        let previous = match self.path() {
-            Some(_) => Some(self.back_up(BackupKind::BeforeRestore, clock)?),
-            None => None,
-        };
-        self.replace_with(path)?;
+        let (key, scratch) = self.key_and_scratch()?;
+        let staged = stage(path, &key, &scratch)?;
+        let contents = staged.contents.clone();
+        let previous = Some(self.back_up(BackupKind::BeforeRestore, clock)?);
+        self.replace_with(staged.file.path())?;
         // Everything derived is worked out again from what came back (a
         // backup from an older version may predate its owner), and
         // everything listening is told.
         // What could be undone was done to the store replaced.
+        self.settle_restored_settings()?;
         let mut tx = self.begin()?;
         undo_log::clear(&tx)?;
         tx.changed.everything();
@@ -348,8 +521,9 @@ impl Store {
     }
 }
 
-/// A copy cut short by a crash leaves a `.partial` file; one older than an
-/// hour is not being written by anyone any more.
+/// A copy cut short by a crash leaves one of Kizuna's own `.partial` files;
+/// one older than an hour is not being written by anyone any more. Nothing
+/// else in the folder (which may be the user's Downloads) is touched.
 fn remove_stale_partials(folder: &Path) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
@@ -362,7 +536,9 @@ fn remove_stale_partials(folder: &Path) {
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > std::time::Duration::from_secs(3600));
-        if name.to_string_lossy().ends_with(".partial") && stale {
+        let name = name.to_string_lossy();
+        let own = name.starts_with(".kizuna-") && name.ends_with(".partial");
+        if own && stale && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

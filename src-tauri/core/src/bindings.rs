@@ -51,6 +51,8 @@ pub fn typescript() -> String {
         settings::CustomerizationGoal,
         settings::Settings,
         app::AppInfo,
+        crate::unlock::Lock,
+        crate::keys::Protection,
         touchpoint::TouchpointKind,
         touchpoint::Direction,
         touchpoint::PromiseInput,

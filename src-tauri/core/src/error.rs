@@ -11,6 +11,11 @@ use ts_rs::TS;
 pub enum FieldErrorCode {
     Required,
     TooLong,
+    /// Shorter than the shortest accepted (a passphrase).
+    TooShort,
+    /// Two entries that must match do not (a passphrase and its repeat, a
+    /// recovery key and the one shown).
+    Mismatch,
     NotKana,
     InvalidEmail,
     InvalidPhone,
@@ -84,6 +89,17 @@ pub enum ErrorCode {
     ChangedSince,
     /// The action is too old to undo, or was undone already.
     UndoExpired,
+    /// A recovery key with a typo (its checksum does not match).
+    MistypedRecoveryKey,
+    /// A well-formed key that does not open this store or backup.
+    WrongKey,
+    WrongPassphrase,
+    /// The OS keychain is missing, locked or refused access.
+    Keychain,
+    /// A file over the size Kizuna reads.
+    FileTooLarge,
+    /// A file the user did not choose in a dialog of Kizuna's.
+    PathNotGranted,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +144,24 @@ pub enum Error {
 
     #[error("this can no longer be undone")]
     UndoExpired,
+
+    #[error("the recovery key has a typo (its check letters do not match); nothing was changed")]
+    MistypedRecoveryKey,
+
+    #[error("this key does not open {0}; nothing was changed")]
+    WrongKey(String),
+
+    #[error("wrong passphrase; nothing was changed")]
+    WrongPassphrase,
+
+    #[error("{0}")]
+    Keychain(String),
+
+    #[error("the file is larger than {limit} bytes, more than Kizuna reads")]
+    FileTooLarge { limit: u64 },
+
+    #[error("only files chosen in Kizuna's own file dialogs can be opened")]
+    PathNotGranted,
 }
 
 fn describe_fields(fields: &[FieldError]) -> String {
@@ -154,6 +188,12 @@ impl Error {
             Error::ReminderGone => ErrorCode::ReminderGone,
             Error::ChangedSince => ErrorCode::ChangedSince,
             Error::UndoExpired => ErrorCode::UndoExpired,
+            Error::MistypedRecoveryKey => ErrorCode::MistypedRecoveryKey,
+            Error::WrongKey(_) => ErrorCode::WrongKey,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::Keychain(_) => ErrorCode::Keychain,
+            Error::FileTooLarge { .. } => ErrorCode::FileTooLarge,
+            Error::PathNotGranted => ErrorCode::PathNotGranted,
         }
     }
 

@@ -22,7 +22,9 @@ pub mod demo;
 mod derived;
 pub mod domain;
 pub mod error;
+pub mod fs;
 pub mod interchange;
+pub mod keys;
 pub mod ladder;
 pub mod measures;
 pub mod paths;
@@ -35,6 +37,7 @@ pub mod store;
 pub mod timeline;
 pub mod touchpoint;
 pub mod undo;
+pub mod unlock;
 
 pub use clock::Clock;
 pub use domain::{calendar, clock, dates, kana, search};

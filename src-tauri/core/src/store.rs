@@ -11,6 +11,7 @@ pub mod changes;
 pub mod contacts;
 pub mod customer_months;
 pub mod customers;
+pub mod encryption;
 pub mod measures;
 pub mod plans;
 pub mod profiles;
@@ -20,6 +21,7 @@ pub mod referrals;
 pub mod reminder_facts;
 pub mod reminder_states;
 pub mod rows;
+pub mod schema;
 pub mod search;
 pub mod settings;
 mod sql;
@@ -32,10 +34,11 @@ use std::cell::RefCell;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, MAIN_DB, OpenFlags, Transaction, TransactionBehavior, backup::Backup};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, backup::Backup};
 
 use crate::domain::ladder::Stage;
 use crate::error::{Error, Result};
+use crate::keys::StoreKey;
 use changes::{ChangeEvent, ChangeFeed, Changed};
 
 /// The store's file name inside the data folder.
@@ -69,6 +72,8 @@ const BUSY_TIMEOUT_MS: u32 = 5_000;
 pub struct Store {
     pub(crate) conn: Connection,
     path: Option<PathBuf>,
+    /// The key the file is encrypted with; `None` only in memory.
+    pub(crate) key: Option<StoreKey>,
     /// Totals of the unfiltered list, by (archived, stage), with the content
     /// stamp they were counted at: scrolling asks for the same total again
     /// and again, and counting 100,000 rows each time would dominate.
@@ -120,29 +125,60 @@ pub struct MigrationReport {
     pub to_version: i64,
     /// The copy taken before migrating an existing store.
     pub backup: Option<PathBuf>,
+    /// The file was an earlier release's unencrypted store and is now
+    /// encrypted (its backups too).
+    pub encrypted_now: bool,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir`, the app's data folder.
-    pub fn open_in_dir(dir: &Path) -> Result<(Store, MigrationReport)> {
-        std::fs::create_dir_all(dir)?;
-        Store::open(&dir.join(DATABASE_FILE))
+    /// Opens (creating if needed) the store in `dir`, the app's data folder,
+    /// encrypted with `key`.
+    pub fn open_in_dir(dir: &Path, key: &StoreKey) -> Result<(Store, MigrationReport)> {
+        crate::fs::private_dir(dir)?;
+        Store::open(&dir.join(DATABASE_FILE), key)
     }
 
     /// Opens (creating if needed) the store at `path` and brings its schema up
     /// to date. A file written by a newer Kizuna is refused before anything is
-    /// written to it; an existing file is copied aside before it is migrated.
-    pub fn open(path: &Path) -> Result<(Store, MigrationReport)> {
-        Store::open_with_migrations(path, MIGRATIONS)
+    /// written to it; an existing file is copied aside before it is migrated;
+    /// an earlier release's unencrypted file is encrypted first.
+    pub fn open(path: &Path, key: &StoreKey) -> Result<(Store, MigrationReport)> {
+        Store::open_with_migrations(path, key, MIGRATIONS)
     }
 
     /// [`Store::open`] with an explicit migration list: the product always
     /// uses the embedded one; tests use a longer list to exercise upgrades.
     pub fn open_with_migrations(
         path: &Path,
+        key: &StoreKey,
         migrations: &[&str],
     ) -> Result<(Store, MigrationReport)> {
         let latest = migrations.len() as i64;
+        let encrypted_now = encryption::is_plain_sqlite(path)?;
+        if encrypted_now {
+            let found = {
+                let (plain, found) = encryption::open_keyed(
+                    path,
+                    None,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY,
+                    "the store",
+                )?;
+                if found == 0 && has_foreign_tables(&plain)? {
+                    return Err(Error::CorruptDatabase(
+                        "the file holds tables but no Kizuna schema version".to_owned(),
+                    ));
+                }
+                found
+            };
+            if found > latest {
+                return Err(Error::NewerDatabase {
+                    found,
+                    supported: latest,
+                });
+            }
+            encryption::reencrypt_file(path, None, key)?;
+            tracing::info!(path = %path.display(), "the unencrypted store was encrypted");
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -150,9 +186,18 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(classify_open_error)?;
+        // Before the first page is written: the WAL and shared-memory files
+        // SQLite creates take the store's permissions.
+        crate::fs::private_file(path)?;
+        encryption::apply_key(&conn, key)?;
         // Read the version before any pragma that writes (journal_mode=WAL
         // rewrites the header), so a newer file is left byte-for-byte intact.
-        let found = read_user_version(&conn)?;
+        let found = read_user_version(&conn).map_err(|e| match e {
+            Error::CorruptDatabase(_) if encryption::whole_pages(path) => {
+                Error::WrongKey("this book".to_owned())
+            }
+            other => other,
+        })?;
         if found > latest {
             return Err(Error::NewerDatabase {
                 found,
@@ -168,6 +213,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            key: Some(key.clone()),
             list_totals: RefCell::default(),
             feed: ChangeFeed::default(),
         };
@@ -177,12 +223,16 @@ impl Store {
             None
         };
         store.migrate(migrations, found)?;
+        if encrypted_now {
+            store.encrypt_plain_backups()?;
+        }
         Ok((
             store,
             MigrationReport {
                 from_version: found,
                 to_version: latest,
                 backup,
+                encrypted_now,
             },
         ))
     }
@@ -194,6 +244,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: None,
+            key: None,
             list_totals: RefCell::default(),
             feed: ChangeFeed::default(),
         };
@@ -203,6 +254,11 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// The key the store is encrypted with; `None` in memory.
+    pub(crate) fn key(&self) -> Option<&StoreKey> {
+        self.key.as_ref()
     }
 
     /// Announces this store's commits on `feed` (shared by every store a
@@ -283,14 +339,24 @@ impl Store {
     }
 
     /// Copies the whole store to `target` with SQLite's online backup, which
-    /// is consistent even while the app keeps writing.
+    /// is consistent even while the app keeps writing. The copy is
+    /// encrypted with the store's key, private, and a single file (no WAL).
     pub fn backup_to(&self, target: &Path) -> Result<()> {
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
+            crate::fs::private_dir(parent)?;
         }
         let mut dest = Connection::open(target)?;
-        let backup = Backup::new(&self.conn, &mut dest)?;
-        backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        crate::fs::private_file(target)?;
+        if let Some(key) = &self.key {
+            encryption::apply_key(&dest, key)?;
+        }
+        {
+            let backup = Backup::new(&self.conn, &mut dest)?;
+            // Large steps: the copy is taken in one go, not interleaved.
+            backup.run_to_completion(1 << 20, std::time::Duration::ZERO, None)?;
+        }
+        let _: String =
+            dest.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
         Ok(())
     }
 
@@ -315,8 +381,16 @@ impl Store {
     /// (so every other connection sees it at once), and brings it up to
     /// this version's schema.
     pub(crate) fn replace_with(&mut self, copy: &Path) -> Result<()> {
-        self.conn
-            .restore(MAIN_DB, copy, None::<fn(rusqlite::backup::Progress)>)?;
+        let (source, _) = encryption::open_keyed(
+            copy,
+            self.key.as_ref(),
+            OpenFlags::SQLITE_OPEN_READ_ONLY,
+            "the copy",
+        )?;
+        {
+            let backup = Backup::new(&source, &mut self.conn)?;
+            backup.run_to_completion(1 << 20, std::time::Duration::ZERO, None)?;
+        }
         self.after_replace()
     }
 
@@ -379,6 +453,8 @@ fn configure(conn: &Connection, on_disk: bool) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
+    // Deleted customers are overwritten, not left in free pages and the WAL.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     // Statement journals (each write inside a transaction keeps the pages it
     // changes until it succeeds) in memory rather than in a temporary file:
     // writing them to disk was a fifth of an import's time.

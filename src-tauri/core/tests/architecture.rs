@@ -172,7 +172,8 @@ fn target(
 enum Layer {
     Domain,
     Store,
-    /// The error type every layer shares.
+    /// What every layer shares: the error type, private files, the store
+    /// key and where the data folder is.
     Shared,
     UseCase,
 }
@@ -182,7 +183,7 @@ fn layer(module: &str) -> Layer {
         Layer::Domain
     } else if module == "store" || module.starts_with("store::") {
         Layer::Store
-    } else if module == "error" {
+    } else if matches!(module, "error" | "fs" | "keys" | "paths") {
         Layer::Shared
     } else {
         Layer::UseCase

@@ -29,7 +29,7 @@ fn day(n: u32) -> Clock {
 #[test]
 fn daily_and_weekly_backups_are_taken_once_and_rotated() {
     let dir = tempfile::tempdir().expect("dir");
-    let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+    let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("store");
     store
         .create_customer(
             fixtures::person("山田", "太郎", "やまだ", "たろう"),
@@ -102,7 +102,7 @@ fn daily_and_weekly_backups_are_taken_once_and_rotated() {
 fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
     let dir = tempfile::tempdir().expect("dir");
     let clock = fixtures::clock();
-    let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+    let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("store");
     for (family, reading) in [("山田", "やまだ"), ("佐藤", "さとう"), ("林", "はやし")]
     {
         store
@@ -115,7 +115,9 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
         .id;
     let undo_before = store.delete_customer(draft, &clock).expect("delete");
     let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
-    let contents = backup::inspect(std::path::Path::new(&saved.path)).expect("inspect");
+    let contents = store
+        .inspect_backup(std::path::Path::new(&saved.path))
+        .expect("inspect");
     assert_eq!(contents.customers, 3);
     assert_eq!(contents.info.kind, BackupKind::Manual);
     assert_eq!(
@@ -156,7 +158,8 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
     let previous = report.previous.expect("the replaced store was backed up");
     assert_eq!(previous.kind, BackupKind::BeforeRestore);
     assert_eq!(
-        backup::inspect(std::path::Path::new(&previous.path))
+        store
+            .inspect_backup(std::path::Path::new(&previous.path))
             .expect("inspect")
             .customers,
         3,
@@ -172,7 +175,7 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
     assert_eq!(found.total, 1);
     assert!(store.integrity_problems().expect("check").is_empty());
     drop(store);
-    let (reopened, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    let (reopened, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("reopen");
     assert_eq!(names(&reopened), ["佐藤", "山田", "林"]);
 }
 
@@ -180,7 +183,8 @@ fn a_backup_is_checked_and_restored_after_the_current_store_is_backed_up() {
 fn what_is_not_a_sound_kizuna_store_is_refused_before_anything_is_replaced() {
     let dir = tempfile::tempdir().expect("dir");
     let clock = fixtures::clock();
-    let (mut store, _) = Store::open_in_dir(&dir.path().join("live")).expect("store");
+    let (mut store, _) =
+        Store::open_in_dir(&dir.path().join("live"), &fixtures::key()).expect("store");
     store
         .create_customer(fixtures::person("山田", "太郎", "やまだ", "たろう"), &clock)
         .expect("customer");
@@ -202,8 +206,8 @@ fn what_is_not_a_sound_kizuna_store_is_refused_before_anything_is_replaced() {
     // Written by a newer Kizuna.
     let newer = dir.path().join("newer.sqlite3");
     std::fs::copy(&saved.path, &newer).expect("copy");
-    rusqlite::Connection::open(&newer)
-        .and_then(|c| c.pragma_update(None, "user_version", 99))
+    fixtures::raw(&newer)
+        .pragma_update(None, "user_version", 99)
         .expect("bump version");
     assert!(matches!(
         store.restore_backup(&newer, &clock),

@@ -34,11 +34,11 @@ fn afresh(store: &Store, dir: &Path, clock: &Clock) -> TodayView {
     let copy: PathBuf = dir.join("afresh.sqlite3");
     let _ = std::fs::remove_file(&copy);
     store.backup_to(&copy).expect("copy");
-    let conn = rusqlite::Connection::open(&copy).expect("open copy");
+    let conn = fixtures::raw(&copy);
     conn.execute("UPDATE reminder_agenda_meta SET built_for = NULL", [])
         .expect("forget the agenda");
     drop(conn);
-    let (fresh, _) = Store::open(&copy).expect("reopen copy");
+    let (fresh, _) = Store::open(&copy, &fixtures::key()).expect("reopen copy");
     view(&fresh, clock)
 }
 
@@ -96,7 +96,7 @@ fn purchase(customer_id: i64, at: i64) -> PurchaseInput {
 fn derived_data_kept_up_to_date_by_every_write_matches_a_recomputation() {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = fixtures::clock_on(2026, 11, 23);
-    let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+    let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("store");
     kizuna_core::demo::populate(&mut store, 160, 11, &clock).expect("demo");
     let first = view(&store, &clock);
     assert!(
@@ -243,7 +243,8 @@ fn derived_data_kept_up_to_date_by_every_write_matches_a_recomputation() {
     assert_same(&store, dir.path(), &clock, "new settings");
 
     // Another process writing to the same file is seen too.
-    let (mut other, _) = Store::open_in_dir(dir.path()).expect("second connection");
+    let (mut other, _) =
+        Store::open_in_dir(dir.path(), &fixtures::key()).expect("second connection");
     other
         .record_purchase(purchase(shown[2], clock.timestamp() - 7 * DAY), &clock)
         .expect("purchase elsewhere");

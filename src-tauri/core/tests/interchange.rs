@@ -788,7 +788,8 @@ fn the_calendar_repeats_dates_yearly_and_keeps_its_uids() {
 fn a_json_snapshot_restores_the_store_exactly() {
     let clock = fixtures::clock();
     let dir = tempfile::tempdir().expect("dir");
-    let (mut source, _) = Store::open_in_dir(&dir.path().join("a")).expect("store");
+    let (mut source, _) =
+        Store::open_in_dir(&dir.path().join("a"), &fixtures::key()).expect("store");
     kizuna_core::demo::populate(&mut source, 60, 3, &clock).expect("demo");
     source
         .create_customer(everything(Some(1)), &clock)
@@ -798,7 +799,8 @@ fn a_json_snapshot_restores_the_store_exactly() {
         .export_snapshot(&mut first, &clock, &mut go_on())
         .expect("export");
 
-    let (mut target, _) = Store::open_in_dir(&dir.path().join("b")).expect("store");
+    let (mut target, _) =
+        Store::open_in_dir(&dir.path().join("b"), &fixtures::key()).expect("store");
     target
         .create_customer(fixtures::person("消", "える", "きえ", "える"), &clock)
         .expect("other");

@@ -632,7 +632,7 @@ fn notifications_are_announced_once_across_restarts_and_digested_above_the_thres
     let dir = tempfile::tempdir().expect("dir");
     let clock = fixtures::clock_on(2026, 11, 23); // 10:00, after the 9:00 reminder time
     {
-        let (mut store, _) = Store::open_in_dir(dir.path()).expect("store");
+        let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("store");
         store
             .save_settings(&fixtures::quiet_settings())
             .expect("settings");
@@ -649,7 +649,7 @@ fn notifications_are_announced_once_across_restarts_and_digested_above_the_thres
             .mark_announced(&notices[0].keys, &clock)
             .expect("mark");
     }
-    let (mut store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("reopen");
     assert!(
         store
             .scheduler_tick(DraftLanguage::Ja, &clock)

@@ -10,7 +10,7 @@ use kizuna_core::{Error, Store};
 #[test]
 fn a_new_folder_gets_a_store_at_the_current_schema() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (store, report) = Store::open_in_dir(dir.path()).expect("open");
+    let (store, report) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("open");
     assert_eq!(report.from_version, 0);
     assert_eq!(report.to_version, SCHEMA_VERSION);
     assert_eq!(report.backup, None, "a brand-new store needs no backup");
@@ -25,14 +25,14 @@ fn a_new_folder_gets_a_store_at_the_current_schema() {
 #[test]
 fn the_store_runs_in_wal_with_full_sync_and_foreign_keys() {
     let dir = tempfile::tempdir().expect("temp dir");
-    Store::open_in_dir(dir.path()).expect("open");
+    Store::open_in_dir(dir.path(), &fixtures::key()).expect("open");
     // Read back through a second, independent connection.
-    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("raw open");
+    let conn = fixtures::raw(&dir.path().join(DATABASE_FILE));
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
     assert_eq!(mode, "wal");
-    let (store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    let (store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("reopen");
     drop(store);
 }
 
@@ -41,13 +41,13 @@ fn customers_survive_closing_and_reopening() {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = fixtures::clock();
     let id = {
-        let (mut store, _) = Store::open_in_dir(dir.path()).expect("open");
+        let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("open");
         store
             .create_customer(fixtures::person("山田", "太郎", "やまだ", "たろう"), &clock)
             .expect("create")
             .id
     };
-    let (store, report) = Store::open_in_dir(dir.path()).expect("reopen");
+    let (store, report) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("reopen");
     assert_eq!(report.from_version, SCHEMA_VERSION);
     assert_eq!(store.customer(id).expect("load").display_name, "山田 太郎");
 }
@@ -65,7 +65,7 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
         .expect("write a future store");
     }
     let before = std::fs::read(&path).expect("read");
-    match Store::open(&path) {
+    match Store::open(&path, &fixtures::key()) {
         Err(Error::NewerDatabase { found, supported }) => {
             assert_eq!(found, SCHEMA_VERSION + 1);
             assert_eq!(supported, SCHEMA_VERSION);
@@ -92,7 +92,10 @@ fn a_file_that_is_not_a_database_gets_a_clear_error() {
     )
     .expect("write");
     let before = std::fs::read(&path).expect("read");
-    assert!(matches!(Store::open(&path), Err(Error::CorruptDatabase(_))));
+    assert!(matches!(
+        Store::open(&path, &fixtures::key()),
+        Err(Error::CorruptDatabase(_))
+    ));
     assert_eq!(std::fs::read(&path).expect("read"), before);
 }
 
@@ -103,7 +106,10 @@ fn another_programs_database_is_not_taken_over() {
     rusqlite::Connection::open(&path)
         .and_then(|c| c.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY);"))
         .expect("foreign db");
-    assert!(matches!(Store::open(&path), Err(Error::CorruptDatabase(_))));
+    assert!(matches!(
+        Store::open(&path, &fixtures::key()),
+        Err(Error::CorruptDatabase(_))
+    ));
 }
 
 #[test]
@@ -112,7 +118,7 @@ fn an_existing_store_is_copied_aside_before_it_is_migrated() {
     let path = dir.path().join(DATABASE_FILE);
     let clock = fixtures::clock();
     let id = {
-        let (mut store, _) = Store::open(&path).expect("open");
+        let (mut store, _) = Store::open(&path, &fixtures::key()).expect("open");
         store
             .create_customer(fixtures::person("林", "修", "はやし", "おさむ"), &clock)
             .expect("create")
@@ -120,7 +126,8 @@ fn an_existing_store_is_copied_aside_before_it_is_migrated() {
     };
     let mut upgraded: Vec<&str> = MIGRATIONS.to_vec();
     upgraded.push("ALTER TABLE customers ADD COLUMN nickname TEXT NOT NULL DEFAULT '';");
-    let (store, report) = Store::open_with_migrations(&path, &upgraded).expect("migrate");
+    let (store, report) =
+        Store::open_with_migrations(&path, &fixtures::key(), &upgraded).expect("migrate");
     assert_eq!(report.from_version, SCHEMA_VERSION);
     assert_eq!(report.to_version, SCHEMA_VERSION + 1);
     assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION + 1);
@@ -128,7 +135,8 @@ fn an_existing_store_is_copied_aside_before_it_is_migrated() {
 
     let backup = report.backup.expect("a copy was taken");
     assert!(backup.starts_with(dir.path().join("backups")));
-    let (copy, _) = Store::open(&backup).expect("the copy opens with the old schema");
+    let (copy, _) =
+        Store::open(&backup, &fixtures::key()).expect("the copy opens with the old schema");
     assert_eq!(copy.schema_version().expect("version"), SCHEMA_VERSION);
     assert_eq!(copy.customer(id).expect("load").display_name, "林 修");
 }
@@ -152,9 +160,10 @@ fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
     use chrono::Datelike;
     let (month, day) = (birthday.month(), birthday.day());
     {
-        let (store, _) = Store::open_with_migrations(&path, &MIGRATIONS[..3]).expect("schema 3");
+        let (store, _) = Store::open_with_migrations(&path, &fixtures::key(), &MIGRATIONS[..3])
+            .expect("schema 3");
         drop(store);
-        let conn = rusqlite::Connection::open(&path).expect("open");
+        let conn = fixtures::raw(&path);
         conn.execute_batch(&format!(
             "INSERT INTO customers (id, uid, family_name, given_name, sort_key, stage,
                                     birthday_month, birthday_day, created_at, updated_at)
@@ -186,7 +195,7 @@ fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
         ))
         .expect("rows of the old schema");
     }
-    let (mut store, report) = Store::open(&path).expect("upgrade");
+    let (mut store, report) = Store::open(&path, &fixtures::key()).expect("upgrade");
     assert_eq!(
         (report.from_version, report.to_version),
         (3, SCHEMA_VERSION)
@@ -279,13 +288,13 @@ fn a_store_of_the_previous_release_upgrades_with_everything_derived_in_step() {
 fn a_failing_migration_leaves_the_store_at_its_old_version() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(DATABASE_FILE);
-    Store::open(&path).expect("open");
+    Store::open(&path, &fixtures::key()).expect("open");
     let mut broken: Vec<&str> = MIGRATIONS.to_vec();
     broken.push("CREATE TABLE ok_part (x); THIS IS NOT SQL;");
-    assert!(Store::open_with_migrations(&path, &broken).is_err());
-    let (store, _) = Store::open(&path).expect("reopen");
+    assert!(Store::open_with_migrations(&path, &fixtures::key(), &broken).is_err());
+    let (store, _) = Store::open(&path, &fixtures::key()).expect("reopen");
     assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
-    let leaked: i64 = rusqlite::Connection::open(&path)
+    let leaked: i64 = Ok::<_, rusqlite::Error>(fixtures::raw(&path))
         .and_then(|c| {
             c.query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE name = 'ok_part'",
@@ -304,7 +313,7 @@ fn derived_data_that_drifts_from_its_records_is_reported() {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = fixtures::clock();
     {
-        let (mut store, _) = Store::open_in_dir(dir.path()).expect("open");
+        let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("open");
         let id = store
             .create_customer(fixtures::person("岡田", "", "おかだ", ""), &clock)
             .expect("create")
@@ -355,7 +364,7 @@ fn derived_data_that_drifts_from_its_records_is_reported() {
             Vec::<String>::new()
         );
     }
-    let raw = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("raw");
+    let raw = fixtures::raw(&dir.path().join(DATABASE_FILE));
     raw.execute_batch(
         "UPDATE touch_tallies SET give = give + 1;
          UPDATE customers SET touch_count = 7;
@@ -364,7 +373,7 @@ fn derived_data_that_drifts_from_its_records_is_reported() {
     )
     .expect("tamper");
     drop(raw);
-    let (store, _) = Store::open_in_dir(dir.path()).expect("reopen");
+    let (store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("reopen");
     let problems = store.integrity_problems().expect("check");
     assert_eq!(problems.len(), 4, "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("activity")));
@@ -378,9 +387,10 @@ fn an_upgrade_to_schema_5_settles_languages_readings_and_phone_numbers() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(DATABASE_FILE);
     {
-        let (store, _) = Store::open_with_migrations(&path, &MIGRATIONS[..4]).expect("schema 4");
+        let (store, _) = Store::open_with_migrations(&path, &fixtures::key(), &MIGRATIONS[..4])
+            .expect("schema 4");
         drop(store);
-        let conn = rusqlite::Connection::open(&path).expect("open");
+        let conn = fixtures::raw(&path);
         conn.execute_batch(
             "INSERT INTO customers (id, uid, family_name, given_name, family_name_reading,
                                     given_name_reading, sort_key, stage, created_at, updated_at)
@@ -391,7 +401,7 @@ fn an_upgrade_to_schema_5_settles_languages_readings_and_phone_numbers() {
         )
         .expect("rows of schema 4");
     }
-    let (store, report) = Store::open(&path).expect("upgrade");
+    let (store, report) = Store::open(&path, &fixtures::key()).expect("upgrade");
     assert_eq!(report.to_version, SCHEMA_VERSION);
     let michael = store.customer(1).expect("Michael");
     assert_eq!(

@@ -1,4 +1,5 @@
 use kizuna_core::app::AppInfo;
+use kizuna_core::unlock::Found;
 use kizuna_core::{Clock, Store};
 use tauri::Manager;
 use tauri::State;
@@ -17,6 +18,12 @@ pub async fn app_info(state: State<'_, AppState>, log: State<'_, Log>) -> Comman
         log_dir: log.dir.display().to_string(),
         startup_error: state.startup_error(),
         demo: state.data_dir == kizuna_core::paths::demo_data_dir(),
+        lock: state.lock(),
+        protection: state.unlocked().as_ref().map(|u| u.protection),
+        recovery_key_confirmed: state
+            .unlocked()
+            .as_ref()
+            .is_some_and(|u| kizuna_core::keys::recovery_confirmed(&state.data_dir, &u.key)),
     })
 }
 
@@ -28,14 +35,17 @@ const DEMO_CUSTOMERS: usize = 200;
 #[tauri::command]
 pub async fn open_demo_book(app: tauri::AppHandle) -> CommandResult<()> {
     let dir = kizuna_core::paths::demo_data_dir();
-    let (mut store, _) = Store::open_in_dir(&dir)?;
-    if store.customer_count()? == 0 {
-        let clock = Clock::system(store.settings()?.tz());
-        let seed = u64::try_from(clock.timestamp()).unwrap_or_default();
-        let written = kizuna_core::demo::populate(&mut store, DEMO_CUSTOMERS, seed, &clock)?;
-        tracing::info!(customers = written, dir = %dir.display(), "demo book filled");
+    // Without a keychain the demo book asks for a passphrase of its own
+    // when it opens, and starts empty.
+    if let Found::Key { key, .. } = kizuna_core::unlock::find_key(&dir)? {
+        let (mut store, _) = Store::open_in_dir(&dir, &key)?;
+        if store.customer_count()? == 0 {
+            let clock = Clock::system(store.settings()?.tz());
+            let seed = u64::try_from(clock.timestamp()).unwrap_or_default();
+            let written = kizuna_core::demo::populate(&mut store, DEMO_CUSTOMERS, seed, &clock)?;
+            tracing::info!(customers = written, dir = %dir.display(), "demo book filled");
+        }
     }
-    drop(store);
     reopen(&app, Some(dir));
     Ok(())
 }
@@ -77,4 +87,18 @@ pub async fn open_log_folder(app: tauri::AppHandle, log: State<'_, Log>) -> Comm
     app.opener()
         .open_path(log.dir.display().to_string(), None::<&str>)
         .map_err(|e| CommandError::internal(format!("the log folder could not be opened: {e}")))
+}
+
+/// Opens a native file dialog for the window and grants the file chosen
+/// (see `grants.rs`); `None` when the user cancels.
+#[tauri::command]
+pub async fn choose_file(
+    app: tauri::AppHandle,
+    request: crate::grants::FileRequest,
+) -> CommandResult<Option<String>> {
+    crate::jobs::blocking(move || {
+        let grants = app.state::<crate::grants::Grants>();
+        Ok(crate::grants::choose(&app, &grants, request))
+    })
+    .await
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
 use crate::error::CommandResult;
+use crate::grants::{Grants, Purpose};
 use crate::jobs::{self, Job, Jobs, blocking};
 use crate::state::AppState;
 
@@ -27,10 +28,12 @@ pub(super) fn read(path: &str) -> CommandResult<Vec<u8>> {
 /// or the one detected).
 #[tauri::command]
 pub async fn inspect_import(
+    grants: State<'_, Grants>,
     path: String,
     encoding: TextEncoding,
     language: DraftLanguage,
 ) -> CommandResult<ImportFile> {
+    grants.check(&path, Purpose::Import)?;
     blocking(move || {
         let bytes = read(&path)?;
         Ok(interchange::inspect_file(
@@ -58,9 +61,11 @@ pub async fn preview_import(
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
     job: u32,
+    grants: State<'_, Grants>,
     path: String,
     options: ImportOptions,
 ) -> CommandResult<ImportPreview> {
+    grants.check(&path, Purpose::Import)?;
     let plan = jobs::run(&app, &jobs, &state, job, move |job| {
         let bytes = read(&path)?;
         let (file, encoding) =
@@ -129,9 +134,11 @@ pub async fn export_customers(
     app: AppHandle,
     state: State<'_, AppState>,
     jobs: State<'_, Jobs>,
+    grants: State<'_, Grants>,
     job: u32,
     request: ExportRequest,
 ) -> CommandResult<Exported> {
+    grants.check(&request.path, Purpose::Export)?;
     jobs::run(&app, &jobs, &state, job, move |job| {
         let ExportRequest {
             path,

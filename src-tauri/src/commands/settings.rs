@@ -1,5 +1,5 @@
 use kizuna_core::settings::Settings;
-use tauri::State;
+use tauri::{Manager, State};
 
 use crate::error::CommandResult;
 use crate::state::AppState;
@@ -18,6 +18,20 @@ pub async fn save_settings(
     let saved = state.store()?.save_settings(&settings)?;
     apply_start_at_login(&app, saved.start_at_login);
     Ok(saved)
+}
+
+/// Chooses the backup folder in a native dialog: the only way it changes
+/// to a folder (the window can only clear it back to the default).
+#[tauri::command]
+pub async fn choose_backup_folder(app: tauri::AppHandle, title: String) -> CommandResult<Settings> {
+    crate::jobs::blocking(move || {
+        let state = app.state::<AppState>();
+        let Some(folder) = crate::grants::choose_folder(&app, &title) else {
+            return Ok(state.store()?.settings()?);
+        };
+        Ok(state.store()?.set_backup_folder(&folder)?)
+    })
+    .await
 }
 
 /// Registers or removes the login item. A desktop without one keeps the

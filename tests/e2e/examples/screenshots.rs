@@ -47,7 +47,7 @@ async fn main() -> TestResult {
     std::fs::create_dir_all(&out)?;
     let dir = data_dir()?;
     let name = {
-        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         store.save_settings(&Settings {
             language: Language::Ja,
             ..Settings::default()
@@ -170,7 +170,7 @@ async fn main() -> TestResult {
     app.driver.screenshot(&out.join("data-ja.png")).await?;
     app.quit().await?;
 
-    let (mut store, _) = Store::open_in_dir(dir.path())?;
+    let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
     store.save_settings(&Settings {
         language: Language::En,
         ..Settings::default()
@@ -187,7 +187,7 @@ async fn main() -> TestResult {
 
     // The first run: an empty book's welcome.
     let empty = data_dir()?;
-    let (mut store, _) = Store::open_in_dir(empty.path())?;
+    let (mut store, _) = kizuna_e2e::open_store(empty.path())?;
     store.save_settings(&Settings {
         language: Language::Ja,
         ..Settings::default()

@@ -561,3 +561,20 @@ impl Drop for Dunst {
 pub fn data_dir() -> TestResult<tempfile::TempDir> {
     Ok(tempfile::Builder::new().prefix("kizuna-e2e-").tempdir()?)
 }
+
+/// Opens the store in `dir` as the app will: with the key the OS keychain
+/// keeps for that folder (made and kept there for a new folder), so a test
+/// can fill a book before the app starts on it.
+pub fn open_store(
+    dir: &Path,
+) -> TestResult<(kizuna_core::Store, kizuna_core::store::MigrationReport)> {
+    match kizuna_core::unlock::find_key(dir)? {
+        kizuna_core::unlock::Found::Key { key, .. } => {
+            Ok(kizuna_core::Store::open_in_dir(dir, &key)?)
+        }
+        kizuna_core::unlock::Found::Locked(lock) => Err(format!(
+            "no keychain for the test store ({lock:?}): run inside tests/keyring-session.sh"
+        )
+        .into()),
+    }
+}

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
+use kizuna_core::Clock;
 use kizuna_core::settings::{Language, Settings};
-use kizuna_core::{Clock, Store};
 use kizuna_e2e::thirtyfour::prelude::*;
 use kizuna_e2e::{Kizuna, TestResult, data_dir};
 
@@ -11,7 +11,7 @@ const FORM: &str = "[data-testid=customer-form]";
 
 /// A store with `count` demo customers and the interface in `language`.
 fn seed(dir: &Path, count: usize, language: Language) -> TestResult {
-    let (mut store, _) = Store::open_in_dir(dir)?;
+    let (mut store, _) = kizuna_e2e::open_store(dir)?;
     store.save_settings(&Settings {
         language,
         ..Settings::default()

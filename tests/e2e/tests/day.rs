@@ -6,11 +6,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::Datelike;
+use kizuna_core::Clock;
 use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::CustomerProfile;
 use kizuna_core::settings::{Language, Settings};
 use kizuna_core::timeline::TimelineKind;
-use kizuna_core::{Clock, Store};
 use kizuna_e2e::{Kizuna, TestResult, data_dir};
 use thirtyfour::prelude::*;
 
@@ -34,7 +34,7 @@ fn born_today(
 /// A store in `language` whose reminders are due from midnight and never
 /// quiet, holding `people`.
 fn seed(dir: &Path, language: Language, people: Vec<CustomerProfile>) -> TestResult {
-    let (mut store, _) = Store::open_in_dir(dir)?;
+    let (mut store, _) = kizuna_e2e::open_store(dir)?;
     store.save_settings(&Settings {
         language,
         reminder_time: "00:00".to_owned(),
@@ -128,7 +128,7 @@ async fn a_today_card_is_done_snoozed_and_skipped_with_the_keyboard_alone() -> T
 
     // What the keys did is what the buttons do: one logged touch, one
     // snoozed, one skipped.
-    let (store, _) = Store::open_in_dir(dir.path())?;
+    let (store, _) = kizuna_e2e::open_store(dir.path())?;
     let clock = Clock::system(chrono_tz::Asia::Tokyo);
     let view = store.today_view(kizuna_core::reminder::DraftLanguage::Ja, &clock)?;
     assert_eq!(view.today_items.total, 0);
@@ -247,8 +247,9 @@ async fn an_empty_book_welcomes_with_three_ways_in() -> TestResult {
     let demo = home.path().join("app.kizuna.desktop/demo");
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let customers = loop {
-        let count = Store::open_in_dir(&demo)
-            .and_then(|(store, _)| store.customer_count())
+        let count = kizuna_e2e::open_store(&demo)
+            .ok()
+            .and_then(|(store, _)| store.customer_count().ok())
             .unwrap_or(0);
         if count > 0 || std::time::Instant::now() > deadline {
             break count;
@@ -267,7 +268,7 @@ async fn an_empty_book_welcomes_with_three_ways_in() -> TestResult {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     // The user's own book was not touched.
-    let (own, _) = Store::open_in_dir(dir.path())?;
+    let (own, _) = kizuna_e2e::open_store(dir.path())?;
     assert_eq!(own.customer_count()?, 0);
     // The app that reopened belongs to the driver's process group and
     // ends with it; the session's own window has gone.

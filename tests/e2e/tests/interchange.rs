@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use kizuna_core::Clock;
 use kizuna_core::settings::{Language, Settings};
-use kizuna_core::{Clock, Store};
 use kizuna_e2e::{Kizuna, TestResult, data_dir};
 
 fn test_file(name: &str) -> PathBuf {
@@ -15,7 +15,7 @@ fn test_file(name: &str) -> PathBuf {
 }
 
 fn japanese(dir: &Path) -> TestResult {
-    let (mut store, _) = Store::open_in_dir(dir)?;
+    let (mut store, _) = kizuna_e2e::open_store(dir)?;
     store.save_settings(&Settings {
         language: Language::Ja,
         // No automatic backups: the test counts the ones it takes.
@@ -99,7 +99,7 @@ async fn the_book_is_exported_as_vcards_and_a_backup_brings_it_back() -> TestRes
     let dir = data_dir()?;
     japanese(dir.path())?;
     {
-        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         let clock = Clock::system(chrono_tz::Asia::Tokyo);
         for (family, given, reading) in [("青木", "誠", "あおき"), ("井上", "愛", "いのうえ")]
         {
@@ -138,7 +138,7 @@ async fn the_book_is_exported_as_vcards_and_a_backup_brings_it_back() -> TestRes
     app.wait_for("[data-testid=backup-row][data-kind=manual]")
         .await?;
     {
-        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         let clock = Clock::system(chrono_tz::Asia::Tokyo);
         store.create_customer(
             kizuna_core::customer::CustomerProfile {

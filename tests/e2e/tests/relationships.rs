@@ -3,17 +3,17 @@
 
 use std::path::Path;
 
+use kizuna_core::Clock;
 use kizuna_core::customer::CustomerProfile;
 use kizuna_core::measures::DashboardQuery;
 use kizuna_core::settings::{Language, Settings};
-use kizuna_core::{Clock, Store};
 use kizuna_e2e::thirtyfour::prelude::*;
 use kizuna_e2e::{Kizuna, TestResult, data_dir};
 
 /// A small demo book plus one prospect with no history; returns the
 /// current 12 months' new-customer revenue.
 fn seed(dir: &Path) -> TestResult<i64> {
-    let (mut store, _) = Store::open_in_dir(dir)?;
+    let (mut store, _) = kizuna_e2e::open_store(dir)?;
     store.save_settings(&Settings {
         language: Language::Ja,
         ..Settings::default()

@@ -6,12 +6,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::Datelike;
+use kizuna_core::Clock;
 use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::CustomerProfile;
 use kizuna_core::purchase::PurchaseInput;
 use kizuna_core::reminder::DEFAULT_PLAN_ID;
 use kizuna_core::settings::{Language, Settings};
-use kizuna_core::{Clock, Store};
 use kizuna_e2e::{Dunst, Kizuna, TestResult, data_dir};
 
 const FOLLOW_UP: &str = "鈴木 一郎 様 — ご購入から30日：満足度の確認（本マグロ 中トロ）";
@@ -27,7 +27,7 @@ fn person(family: &str, given: &str) -> CustomerProfile {
 /// One customer whose birthday is today, one who bought 30 days ago, and
 /// one whose birthday is weeks away (nothing due).
 fn seed(dir: &Path) -> TestResult {
-    let (mut store, _) = Store::open_in_dir(dir)?;
+    let (mut store, _) = kizuna_e2e::open_store(dir)?;
     store.save_settings(&Settings {
         language: Language::Ja,
         // Due from midnight and never quiet, whatever time the test runs.

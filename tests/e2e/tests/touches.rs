@@ -113,7 +113,7 @@ async fn a_customer_added_after_the_reminder_time_is_announced_at_once_and_nobod
 -> TestResult {
     let dir = data_dir()?;
     {
-        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         settle(&mut store)?;
     }
     let dunst = Dunst::start()?;
@@ -173,7 +173,7 @@ async fn a_customer_added_after_the_reminder_time_is_announced_at_once_and_nobod
 async fn a_promise_due_in_a_minute_is_announced_in_that_minute_not_before() -> TestResult {
     let dir = data_dir()?;
     {
-        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         settle(&mut store)?;
         store.create_customer(person("上田", "太郎", "うえだ"), &days_ago(30))?;
     }
@@ -239,7 +239,7 @@ async fn an_undone_purchase_deletion_brings_back_neither_a_done_follow_up_nor_it
 -> TestResult {
     let dir = data_dir()?;
     {
-        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         settle(&mut store)?;
         let buyer = store.create_customer(person("鈴木", "一郎", "すずき"), &days_ago(10))?;
         let bought = days_ago(2);
@@ -315,7 +315,7 @@ async fn an_undone_purchase_deletion_brings_back_neither_a_done_follow_up_nor_it
 async fn a_customer_not_contacted_for_300_days_is_on_today_with_how_long() -> TestResult {
     let dir = data_dir()?;
     {
-        let (mut store, _) = Store::open_in_dir(dir.path())?;
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         settle(&mut store)?;
         let then = days_ago(400);
         let mut profile = person("田中", "健一", "たなか");

@@ -235,6 +235,19 @@ impl Settings {
         Ok(serde_json::from_value(serde_json::Value::Object(merged))?)
     }
 
+    /// These settings with the named fields back at their defaults.
+    pub fn with_defaults_for<'a>(&self, fields: impl Iterator<Item = &'a str>) -> Result<Settings> {
+        let defaults = serde_json::to_value(Settings::default())?;
+        let mut value = serde_json::to_value(self)?;
+        for field in fields {
+            let name = field.split('.').next().unwrap_or(field);
+            if let (Some(object), Some(default)) = (value.as_object_mut(), defaults.get(name)) {
+                object.insert(name.to_owned(), default.clone());
+            }
+        }
+        Ok(serde_json::from_value(value)?)
+    }
+
     /// The `(key, JSON text)` pairs to store, after checking every value.
     pub fn to_stored(&self) -> Result<Vec<(String, String)>> {
         self.validate()?;

@@ -178,6 +178,7 @@ impl Store {
             other => other,
         })?;
         self.after_replace()?;
+        self.settle_restored_settings()?;
         tracing::info!(customers = counts.0, "store restored from a JSON export");
         step(&mut progress, total, total)?;
         Ok(RestoredCounts {

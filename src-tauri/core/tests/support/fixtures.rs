@@ -62,3 +62,18 @@ pub fn with_email(mut p: CustomerProfile, address: &str) -> CustomerProfile {
     });
     p
 }
+
+/// The key test stores are encrypted with.
+#[allow(dead_code)]
+pub fn key() -> kizuna_core::keys::StoreKey {
+    kizuna_core::keys::StoreKey::from_bytes([7; 32])
+}
+
+/// A plain SQLite connection to a test store's file, keyed like the store.
+#[allow(dead_code)]
+pub fn raw(path: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("open the file");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"", "07".repeat(32)))
+        .expect("key");
+    conn
+}

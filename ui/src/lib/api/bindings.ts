@@ -1,9 +1,9 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "reminder_gone" | "changed_since" | "undo_expired";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "file_too_large" | "path_not_granted";
 
-export type FieldErrorCode = "required" | "too_long" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day";
+export type FieldErrorCode = "required" | "too_long" | "too_short" | "mismatch" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day";
 
 export type FieldError = { field: string, code: FieldErrorCode, 
 /**
@@ -241,7 +241,24 @@ startup_error: ErrorPayload | null,
 /**
  * The window shows the demo book (its own folder), not the user's.
  */
-demo: boolean, };
+demo: boolean, 
+/**
+ * What the store waits for before it opens (a passphrase, the
+ * recovery key), if it waits.
+ */
+lock: Lock | null, 
+/**
+ * How the store key is kept, once the store is open.
+ */
+protection: Protection | null, 
+/**
+ * The user has confirmed writing down the current recovery key.
+ */
+recovery_key_confirmed: boolean, };
+
+export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
+
+export type Protection = "keychain" | "passphrase";
 
 export type TouchpointKind = "visit" | "call" | "email" | "message" | "letter" | "gift" | "event" | "other";
 
