@@ -18,9 +18,10 @@ as_root() {
 packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   libsoup-3.0-dev libxdo-dev libssl-dev build-essential pkg-config curl fonts-noto-cjk)
 if $for_tests; then
-  # A virtual display, the WebDriver for WebKitGTK, a session bus and a real
-  # notification daemon for the end-to-end tests.
-  packages+=(xvfb webkit2gtk-driver dbus-x11 dunst libnotify-bin)
+  # A virtual display, the WebDriver for WebKitGTK, a session bus, a real
+  # notification daemon and a real keyring for the end-to-end tests, and
+  # xdotool to answer the native file dialogs.
+  packages+=(xvfb webkit2gtk-driver dbus-x11 dunst libnotify-bin gnome-keyring xdotool)
 fi
 missing=()
 for package in "${packages[@]}"; do

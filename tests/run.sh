@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: formatting and lints, the core's
 # tests on real SQLite files, the interface's checks and unit tests, and the
-# end-to-end suite driving the real app under Xvfb.
+# end-to-end suite driving the real app under Xvfb, with a real notification
+# daemon and a real keyring (gnome-keyring) on the session bus.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/.ci/setup.sh" --for-tests
@@ -31,6 +32,7 @@ step "Interface unit tests"
 step "End-to-end: the real app under Xvfb"
 cargo build -p kizuna --locked "${features[@]}"
 xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
-  dbus-run-session -- cargo test -p kizuna-e2e --locked -- --test-threads=1
+  dbus-run-session -- bash tests/keyring-session.sh \
+  cargo test -p kizuna-e2e --locked -- --test-threads=1
 
 step "All tests passed"

@@ -12,6 +12,13 @@ use crate::state::AppState;
 /// first screen and the settings page.
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>, log: State<'_, Log>) -> CommandResult<AppInfo> {
+    let (protection, recovery_key_confirmed) = match state.unlocked().as_ref() {
+        Some(u) => (
+            Some(u.protection),
+            kizuna_core::keys::recovery_confirmed(&state.data_dir, &u.key),
+        ),
+        None => (None, false),
+    };
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: state.data_dir.display().to_string(),
@@ -19,11 +26,8 @@ pub async fn app_info(state: State<'_, AppState>, log: State<'_, Log>) -> Comman
         startup_error: state.startup_error(),
         demo: state.data_dir == kizuna_core::paths::demo_data_dir(),
         lock: state.lock(),
-        protection: state.unlocked().as_ref().map(|u| u.protection),
-        recovery_key_confirmed: state
-            .unlocked()
-            .as_ref()
-            .is_some_and(|u| kizuna_core::keys::recovery_confirmed(&state.data_dir, &u.key)),
+        protection,
+        recovery_key_confirmed,
     })
 }
 

@@ -145,8 +145,9 @@ async fn main() -> TestResult {
     app.click("[data-testid=backup-now]").await?;
     app.wait_for("[data-testid=backup-row]").await?;
     app.click("[data-testid=open-import]").await?;
-    app.fill("[data-testid=import-path]", &sheet.display().to_string())
+    app.choose_in_dialog("[data-testid=import-choose]", "読み込むファイル", &sheet)
         .await?;
+    app.wait_chosen("[data-testid=import-path]", ".csv").await?;
     app.click("[data-testid=import-next]").await?;
     app.wait_for("[data-testid=import-columns]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -237,6 +237,45 @@ impl Kizuna {
         }
     }
 
+    /// Presses `button`, which opens a native GTK file dialog, and answers
+    /// the dialog as a user would with the keyboard: the location typed in,
+    /// then Enter. `title` is the dialog's title (its start is enough).
+    pub async fn choose_in_dialog(&self, button: &str, title: &str, path: &Path) -> TestResult {
+        self.click(button).await?;
+        let window = xdotool(&["search", "--sync", "--onlyvisible", "--name", title])?;
+        let window = window.lines().next().unwrap_or_default().to_owned();
+        xdotool(&["windowfocus", "--sync", &window])?;
+        // GTK opens the location entry on Ctrl+L (the save dialog's name
+        // entry takes a whole path too).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        xdotool(&["key", "--window", &window, "ctrl+l"])?;
+        xdotool(&["key", "--window", &window, "ctrl+a"])?;
+        xdotool(&[
+            "type",
+            "--window",
+            &window,
+            "--delay",
+            "5",
+            &path.display().to_string(),
+        ])?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        xdotool(&["key", "--window", &window, "Return"])?;
+        Ok(())
+    }
+
+    /// Waits until the element's `data-path` (a path a dialog returned)
+    /// names the file `name`.
+    pub async fn wait_chosen(&self, css: &str, name: &str) -> TestResult {
+        self.wait_until(&format!("{css} names {name}"), || async {
+            let element = self.driver.find(By::Css(css)).await?;
+            Ok(element
+                .attr("data-path")
+                .await?
+                .is_some_and(|path| path.ends_with(name)))
+        })
+        .await
+    }
+
     /// Opens the quick log with its shortcut (`Ctrl`+`L`) and picks a
     /// customer the way a user does: a few letters of the reading, then
     /// `Enter`. Returns the chosen customer as the dialog shows them.
@@ -577,4 +616,21 @@ pub fn open_store(
         )
         .into()),
     }
+}
+
+/// Runs xdotool (answers native dialogs under Xvfb), giving up after 30 s.
+fn xdotool(args: &[&str]) -> TestResult<String> {
+    let output = std::process::Command::new("timeout")
+        .arg("30")
+        .arg("xdotool")
+        .args(args)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "xdotool {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -34,8 +34,13 @@ async fn open_settings(app: &Kizuna) -> TestResult {
 async fn import(app: &Kizuna, file: &Path) -> TestResult {
     open_settings(app).await?;
     app.click("[data-testid=open-import]").await?;
-    app.fill("[data-testid=import-path]", &file.display().to_string())
+    app.choose_in_dialog("[data-testid=import-choose]", "読み込むファイル", file)
         .await?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    app.wait_chosen("[data-testid=import-path]", name).await?;
     app.click("[data-testid=import-next]").await?;
     // The file is read: its columns are shown. Both steps' buttons are
     // "Next", so a click before this would press the first one again.
@@ -122,7 +127,9 @@ async fn the_book_is_exported_as_vcards_and_a_backup_brings_it_back() -> TestRes
     open_settings(&app).await?;
     app.click("[data-testid=open-export]").await?;
     app.click("[data-testid=export-format-vcard4]").await?;
-    app.fill("[data-testid=export-path]", &target.display().to_string())
+    app.choose_in_dialog("[data-testid=export-choose]", "書き出す場所", &target)
+        .await?;
+    app.wait_chosen("[data-testid=export-path]", "book.vcf")
         .await?;
     app.click("[data-testid=export-run]").await?;
     app.wait_until("the export is written", || async {

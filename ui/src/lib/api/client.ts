@@ -89,6 +89,15 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError({ code: 'internal', message, fields: [] });
 }
 
+/** What a file dialog is for, and how it is labelled (in the user's language). */
+export interface FileRequest {
+  purpose: 'import' | 'restore' | 'export';
+  title: string;
+  filter_name: string;
+  extensions: string[];
+  suggested_name: string | null;
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
@@ -102,6 +111,16 @@ export const api = {
   openLogFolder: () => call<null>('open_log_folder'),
   openDemoBook: () => call<null>('open_demo_book'),
   openOwnBook: () => call<null>('open_own_book'),
+  unlockWithPassphrase: (passphrase: string) => call<null>('unlock_with_passphrase', { passphrase }),
+  choosePassphrase: (passphrase: string, repeated: string) => call<null>('choose_passphrase', { passphrase, repeated }),
+  recoverWithKey: (recoveryKey: string, passphrase: string | null) =>
+    call<null>('recover_with_key', { recoveryKey, passphrase }),
+  pendingRecoveryKey: () => call<string | null>('pending_recovery_key'),
+  confirmRecoveryKey: (typed: string) => call<null>('confirm_recovery_key', { typed }),
+  changeRecoveryKey: () => call<string>('change_recovery_key'),
+  /** A native file dialog opened by the shell; only what it returns can be read or written. */
+  chooseFile: (request: FileRequest) => call<string | null>('choose_file', { request }),
+  chooseBackupFolder: (title: string) => call<Settings>('choose_backup_folder', { title }),
   listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
   customerPosition: (query: CustomerQuery, id: number) => call<number | null>('customer_position', { query, id }),
   getCustomer: (id: number) => call<Customer>('get_customer', { id }),

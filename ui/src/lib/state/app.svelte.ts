@@ -45,6 +45,10 @@ export const app = $state<{
   exporting: ExportScope | null;
   /** Today's first card takes focus when the view has next loaded (its shortcut). */
   focusCards: boolean;
+  /** The recovery key dialog is open… */
+  showingRecoveryKey: boolean;
+  /** …showing this key, just made (else the one still to be confirmed). */
+  newRecoveryKey: string | null;
 }>({
   view: 'today',
   info: null,
@@ -62,6 +66,8 @@ export const app = $state<{
   importing: false,
   exporting: null,
   focusCards: false,
+  showingRecoveryKey: false,
+  newRecoveryKey: null,
 });
 
 /** Opens a customer's page (from a reminder or a notification). */
