@@ -8,6 +8,7 @@
 //! writes it in one transaction.
 
 pub mod export;
+pub mod file;
 pub mod ical;
 pub mod import;
 pub mod snapshot;

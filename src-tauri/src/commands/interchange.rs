@@ -1,7 +1,7 @@
 //! Imports and exports: thin adapters over `kizuna_core::interchange`, run
 //! as jobs (see `jobs.rs`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kizuna_core::Error;
 use kizuna_core::app::JobPhase;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
 use crate::error::CommandResult;
-use crate::jobs::{self, Job, Jobs, blocking};
+use crate::jobs::{self, Jobs, blocking};
 use crate::state::AppState;
 
 /// A file the user picked, its failure to read told as the core tells it.
@@ -140,45 +140,22 @@ pub async fn export_customers(
             query,
             language,
         } = request;
-        let target = PathBuf::from(&path);
-        // Written beside the target and renamed, so a failed or cancelled
-        // export never leaves half a file under the name the user chose.
-        let partial = target.with_extension("partial");
-        let written = write_export(job, &partial, format, ids, query, language);
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
-        std::fs::rename(&partial, &target).map_err(Error::from)?;
-        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+        let store = &job.store;
+        let ids = match (ids, query) {
+            (Some(ids), _) => Some(ids),
+            (None, Some(query)) => Some(store.matching_ids(&query)?),
+            (None, None) => None,
+        };
+        let mut progress = job.progress(JobPhase::Exporting);
+        let bytes = store.export_to_file(
+            format,
+            ids.as_deref(),
+            language,
+            &job.clock,
+            Path::new(&path),
+            &mut progress,
+        )?;
         Ok(Exported { path, bytes })
     })
     .await
-}
-
-fn write_export(
-    job: &Job,
-    partial: &Path,
-    format: ExportFormat,
-    ids: Option<Vec<i64>>,
-    query: Option<CustomerQuery>,
-    language: DraftLanguage,
-) -> CommandResult<()> {
-    let store = &job.store;
-    let ids = match (ids, query) {
-        (Some(ids), _) => Some(ids),
-        (None, Some(query)) => Some(store.matching_ids(&query)?),
-        (None, None) => None,
-    };
-    let file = std::fs::File::create(partial).map_err(Error::from)?;
-    let mut progress = job.progress(JobPhase::Exporting);
-    store.export(
-        format,
-        ids.as_deref(),
-        language,
-        &job.clock,
-        &mut std::io::BufWriter::new(file),
-        &mut progress,
-    )?;
-    Ok(())
 }

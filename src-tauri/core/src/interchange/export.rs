@@ -2,6 +2,7 @@
 //! snapshot, from the store's bulk reads (`store/profiles.rs`).
 
 use std::io::Write;
+use std::path::Path;
 
 use super::vcard::{self, Card, VcardVersion};
 use super::{ExportFormat, Progress, step};
@@ -95,5 +96,21 @@ impl Store {
         }
         out.flush()?;
         Ok(())
+    }
+
+    /// [`Store::export`] into the file at `target`, which is replaced only
+    /// once the export is complete (see `file.rs`); returns its size.
+    pub fn export_to_file(
+        &self,
+        format: ExportFormat,
+        ids: Option<&[i64]>,
+        language: DraftLanguage,
+        clock: &Clock,
+        target: &Path,
+        progress: Progress<'_>,
+    ) -> Result<u64> {
+        super::file::write_atomically(target, |out| {
+            self.export(format, ids, language, clock, out, progress)
+        })
     }
 }
