@@ -624,6 +624,82 @@ fn a_csv_export_reads_back_as_the_same_contacts() {
     assert_eq!((shown.new, shown.unchanged), (0, 1));
 }
 
+/// Reads a CSV export back as the import dialog would: its own layout, as
+/// recognised.
+fn read_csv_export(text: &str) -> ReadFile {
+    let sheet =
+        table::inspect(text.as_bytes(), TextEncoding::Auto, DraftLanguage::Ja).expect("inspect");
+    let options = CsvOptions {
+        encoding: TextEncoding::Auto,
+        mapping: sheet.mapping,
+    };
+    table::read(text.as_bytes(), &options, &mut go_on())
+        .expect("read")
+        .0
+}
+
+#[test]
+fn a_csv_export_cannot_carry_a_formula_into_a_spreadsheet_and_reads_back_whole() {
+    let clock = fixtures::clock();
+    let mut source = Store::open_in_memory().expect("store");
+    let mut p = fixtures::with_phone(
+        fixtures::person("=HYPERLINK(\"http://x.example\",\"y\")", "花子", "", ""),
+        "+81 90-1234-5678",
+    );
+    p.company = "@会社".to_owned();
+    p.title = "'=already quoted".to_owned();
+    p.notes = "-1+1\n二行目".to_owned();
+    p.tags = vec!["+VIP".to_owned()];
+    p.emails.push(Email {
+        label: "=cmd|' /C calc'!A0".to_owned(),
+        address: "hanako@example.jp".to_owned(),
+    });
+    source.create_customer(p, &clock).expect("customer");
+    let text = source.export_csv(None).expect("csv");
+
+    // Every cell a spreadsheet would run starts with an apostrophe, and
+    // nothing else in it changed (the phone number keeps its digits).
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+        .collect();
+    let row = &rows[1];
+    for cell in row {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{cell:?} would run as a formula"
+        );
+    }
+    for expected in [
+        "'=HYPERLINK(\"http://x.example\",\"y\")",
+        "'+81 90-1234-5678",
+        "'@会社",
+        "''=already quoted",
+        "'-1+1\n二行目",
+        "'+VIP",
+        "'=cmd|' /C calc'!A0",
+    ] {
+        assert!(row.iter().any(|c| c == expected), "{expected:?} in {row:?}");
+    }
+
+    // Read back, the apostrophes come off again.
+    let file = read_csv_export(&text);
+    let back = &file.contacts[0].profile;
+    let original = &source.export_profiles(None).expect("profiles")[0].profile;
+    assert_eq!(back.family_name, original.family_name);
+    assert_eq!(back.company, "@会社");
+    assert_eq!(back.title, "'=already quoted");
+    assert_eq!(back.notes, original.notes);
+    assert_eq!(back.tags, original.tags);
+    assert_eq!(back.phones, original.phones);
+    assert_eq!(back.emails, original.emails);
+    let shown = preview(&source, file, &clock);
+    assert_eq!((shown.new, shown.unchanged), (0, 1));
+}
+
 #[test]
 fn broken_files_are_explained_and_leave_the_store_as_it_was() {
     let clock = fixtures::clock();

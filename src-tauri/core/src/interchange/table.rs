@@ -460,7 +460,13 @@ fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
         )
         .unwrap_or(0);
         counted = start;
-        out.push((line, record.iter().map(str::to_owned).collect()));
+        out.push((
+            line,
+            record
+                .iter()
+                .map(|cell| without_formula_guard(cell).to_owned())
+                .collect(),
+        ));
     }
     Ok(out)
 }
@@ -931,13 +937,53 @@ pub fn write(customers: &[&CustomerProfile]) -> String {
         }
         rows.push(row);
     }
-    for row in rows {
+    for (n, row) in rows.into_iter().enumerate() {
+        // The header is ours; only the customers' text needs the guard.
+        let row: Vec<String> = if n == 0 {
+            row
+        } else {
+            row.into_iter().map(with_formula_guard).collect()
+        };
         // Writing to memory cannot fail.
         let _ = writer.write_record(&row);
     }
     let bytes = writer.into_inner().unwrap_or_default();
     // A byte-order mark tells Excel the file is UTF-8.
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+}
+
+/// What a spreadsheet takes for the start of a formula: Excel, LibreOffice
+/// and Google Sheets run a cell that begins with `=`, `+`, `-` or `@` (a
+/// tab or carriage return first does not stop them), so a customer's note
+/// `=HYPERLINK(…)` would become a live link, or worse, on opening the file.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The rule, both ways (OWASP's advice for CSV injection): on export, a
+/// cell that starts with a formula character — after any apostrophes — gets
+/// one more apostrophe in front, which spreadsheets take as "this is text";
+/// on import, one apostrophe is taken off such a cell again. Nothing else
+/// changes, so `+81 90-1234-5678` becomes `'+81 90-1234-5678` and comes
+/// back as it was, and a value that itself began with `'=` travels as
+/// `''=` and comes back as `'=`: a round trip loses nothing. A sheet from
+/// elsewhere with `'=…` in a cell means the text `=…`, as it would in the
+/// spreadsheet that wrote it.
+fn needs_formula_guard(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+fn with_formula_guard(cell: String) -> String {
+    if needs_formula_guard(&cell) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+fn without_formula_guard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_formula_guard(rest) => rest,
+        _ => cell,
+    }
 }
 
 /// The values in one cell: Google writes several numbers or addresses as
@@ -964,6 +1010,28 @@ mod tests {
         assert_eq!(parse_date("4月12日"), d(None, 4, 12));
         assert_eq!(parse_date("いつか"), None);
         assert_eq!(parse_date("1985-02-30"), None);
+    }
+
+    #[test]
+    fn formula_cells_are_guarded_and_the_guard_comes_off_again() {
+        for (value, written) in [
+            ("=1+2", "'=1+2"),
+            ("+81 90-1234-5678", "'+81 90-1234-5678"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=cmd", "'\t=cmd"),
+            ("\r=cmd", "'\r=cmd"),
+            ("'=kept", "''=kept"),
+            ("''+two", "'''+two"),
+            ("'plain", "'plain"),
+            ("'", "'"),
+            ("03-1234-5678", "03-1234-5678"),
+            ("山田 = 先生", "山田 = 先生"),
+            ("", ""),
+        ] {
+            assert_eq!(with_formula_guard(value.to_owned()), written, "{value:?}");
+            assert_eq!(without_formula_guard(written), value, "{written:?}");
+        }
     }
 
     #[test]
