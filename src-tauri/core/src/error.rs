@@ -30,6 +30,8 @@ pub enum FieldErrorCode {
     NotAllowed,
     /// Beyond the last day a dated reminder is offered (a snooze).
     AfterLastDay,
+    /// More phones, e-mails, tags… than a customer may have (`limit`).
+    TooMany,
 }
 
 /// A refused field: `field` is a path such as `family_name` or
@@ -38,7 +40,8 @@ pub enum FieldErrorCode {
 pub struct FieldError {
     pub field: String,
     pub code: FieldErrorCode,
-    /// The limit that was exceeded, for `too_long` and `out_of_range`.
+    /// The limit that was exceeded, for `too_long`, `out_of_range` and
+    /// `too_many`.
     pub limit: Option<i64>,
 }
 

@@ -1060,3 +1060,154 @@ fn a_card_brings_its_language_and_topic_and_an_unknown_language_is_kept_aside() 
     assert_eq!(yoko.message_language, Some(DraftLanguage::En));
     assert_eq!(yoko.family_name_reading, "あべ");
 }
+
+/// A card for 山田 花子 (UID `hanako`) with `phones` numbers, one a line.
+fn card_with_phones(phones: std::ops::Range<usize>) -> String {
+    let mut card = String::from("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:hanako\r\nN:山田;花子;;;\r\n");
+    for n in phones {
+        card.push_str(&format!("TEL:03-{:04}-{:04}\r\n", n / 10_000, n % 10_000));
+    }
+    card.push_str("END:VCARD\r\n");
+    card
+}
+
+const ANOTHER_CARD: &str =
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:森;健;;;\r\nTEL:090-1000-2000\r\nEND:VCARD\r\n";
+
+#[test]
+fn a_card_with_fifty_thousand_phone_numbers_is_reported_and_not_imported() {
+    use kizuna_core::customer::MAX_PHONES;
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let file = card_with_phones(0..50_000) + ANOTHER_CARD;
+
+    // Refused as it is read: the card is never parsed, so none of its
+    // numbers are held while the rest of the file is read and matched.
+    let read = read_vcf(file.as_bytes());
+    assert_eq!(read.contacts.len(), 1);
+    assert_eq!(read.contacts[0].profile.family_name, "森");
+    assert_eq!(read.unreadable, 1);
+    let problem = &read.problems[0];
+    assert_eq!(
+        (
+            problem.code,
+            problem.detail.as_str(),
+            problem.limit,
+            problem.line
+        ),
+        (
+            ImportProblemCode::TooMany,
+            "phones",
+            Some(MAX_PHONES as u32),
+            1
+        )
+    );
+
+    let shown = import_vcf(&mut store, file.as_bytes(), &clock);
+    assert_eq!((shown.new, shown.skipped), (1, 1));
+    assert_eq!(store.customer_count().expect("count"), 1);
+
+    // The CSV export that such a card once made run out of memory stays
+    // as narrow as the book is wide.
+    let mut csv = Vec::new();
+    store
+        .export(
+            kizuna_core::interchange::ExportFormat::Csv,
+            None,
+            DraftLanguage::Ja,
+            &clock,
+            &mut csv,
+            &mut go_on(),
+        )
+        .expect("csv");
+    let header = String::from_utf8(csv).expect("utf-8");
+    let header = header.lines().next().expect("header");
+    assert!(header.contains("Phone 1 - Value") && !header.contains("Phone 2 - Value"));
+}
+
+#[test]
+fn a_card_over_a_cap_is_reported_with_it_and_the_rest_of_the_file_imported() {
+    use kizuna_core::customer::{MAX_PHONES, MAX_TAGS};
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let mut tagged = String::from("BEGIN:VCARD\r\nVERSION:3.0\r\nN:林;結衣;;;\r\nCATEGORIES:");
+    tagged.push_str(
+        &(0..=MAX_TAGS)
+            .map(|n| format!("tag{n}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    tagged.push_str("\r\nEND:VCARD\r\n");
+    let file = card_with_phones(0..MAX_PHONES + 1) + &tagged + ANOTHER_CARD;
+    let shown = import_vcf(&mut store, file.as_bytes(), &clock);
+    let problems: Vec<(u32, ImportProblemCode, &str, Option<u32>)> = shown
+        .problems
+        .iter()
+        .map(|p| (p.record, p.code, p.detail.as_str(), p.limit))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                1,
+                ImportProblemCode::TooMany,
+                "phones",
+                Some(MAX_PHONES as u32)
+            ),
+            (2, ImportProblemCode::TooMany, "tags", Some(MAX_TAGS as u32)),
+        ]
+    );
+    assert_eq!((shown.new, shown.skipped), (1, 2));
+    assert_eq!(only(&store).family_name, "森");
+
+    // A CSV row, too: here one cell holds the numbers, as Google writes them.
+    let numbers = (0..=MAX_PHONES)
+        .map(|n| format!("03-1234-{n:04}"))
+        .collect::<Vec<_>>()
+        .join(" ::: ");
+    let sheet = format!("First Name,Last Name,Phone 1 - Value\r\n花子,山田,{numbers}\r\n");
+    let read = read_csv_export(&sheet);
+    let shown = preview(&store, read, &clock);
+    assert_eq!((shown.new, shown.skipped), (0, 1));
+    assert_eq!(
+        (shown.problems[0].code, shown.problems[0].detail.as_str()),
+        (ImportProblemCode::TooMany, "phones")
+    );
+}
+
+#[test]
+fn an_import_that_would_take_a_customer_over_a_cap_leaves_them_as_they_were() {
+    use kizuna_core::customer::MAX_PHONES;
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    import_vcf(
+        &mut store,
+        card_with_phones(0..MAX_PHONES - 10).as_bytes(),
+        &clock,
+    );
+    // The same card (by UID) with twenty numbers the book does not have:
+    // within the cap alone, over it together with what is there.
+    let newer = card_with_phones(MAX_PHONES - 10..MAX_PHONES + 10);
+    let shown = import_vcf(&mut store, newer.as_bytes(), &clock);
+    assert_eq!((shown.updated, shown.skipped), (0, 1));
+    assert_eq!(
+        (
+            shown.problems[0].code,
+            shown.problems[0].detail.as_str(),
+            shown.problems[0].limit
+        ),
+        (
+            ImportProblemCode::TooMany,
+            "phones",
+            Some(MAX_PHONES as u32)
+        )
+    );
+    assert_eq!(only(&store).phones.len(), MAX_PHONES - 10);
+
+    // Two records of one new person in a file are held to the caps together.
+    let mut fresh = Store::open_in_memory().expect("store");
+    let twice = card_with_phones(0..30) + &card_with_phones(30..60);
+    let shown = import_vcf(&mut fresh, twice.as_bytes(), &clock);
+    assert_eq!((shown.new, shown.repeated, shown.skipped), (0, 1, 1));
+    assert_eq!(fresh.customer_count().expect("count"), 0);
+}

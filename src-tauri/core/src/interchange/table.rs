@@ -5,7 +5,7 @@
 //! The user may change any column's meaning before the preview; a column
 //! nobody recognises is kept in the customers' extras, never dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -606,6 +606,8 @@ fn contact(
     let mut full_name = String::new();
     let mut full_reading = String::new();
     let mut notes: Vec<String> = Vec::new();
+    // However many tags a row lists, each is looked up once.
+    let mut tags_seen: HashSet<String> = HashSet::new();
     let join = |target: &mut String, value: &str, sep: &str| {
         if target.is_empty() {
             value.clone_into(target);
@@ -710,7 +712,7 @@ fn contact(
             T::Notes => notes.push(value.to_owned()),
             T::Tags => {
                 for tag in split_tags(value) {
-                    if !p.tags.contains(&tag) {
+                    if tags_seen.insert(tag.clone()) {
                         p.tags.push(tag);
                     }
                 }
