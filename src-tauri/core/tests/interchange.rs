@@ -600,7 +600,7 @@ fn a_csv_export_reads_back_as_the_same_contacts() {
     source
         .create_customer(everything(None), &clock)
         .expect("customer");
-    let text = source.export_csv(None).expect("csv");
+    let text = csv_export(&source);
     let sheet =
         table::inspect(text.as_bytes(), TextEncoding::Auto, DraftLanguage::Ja).expect("inspect");
     assert_eq!(sheet.preset, CsvPreset::Google);
@@ -622,6 +622,13 @@ fn a_csv_export_reads_back_as_the_same_contacts() {
     // Re-importing into the same store finds the customer unchanged.
     let shown = preview(&source, file, &clock);
     assert_eq!((shown.new, shown.unchanged), (0, 1));
+}
+
+/// Every customer as a CSV sheet, as the export writes it.
+fn csv_export(store: &Store) -> String {
+    let mut out = Vec::new();
+    store.export_csv(None, &mut out, &mut go_on()).expect("csv");
+    String::from_utf8(out).expect("utf-8")
 }
 
 /// Reads a CSV export back as the import dialog would: its own layout, as
@@ -655,7 +662,7 @@ fn a_csv_export_cannot_carry_a_formula_into_a_spreadsheet_and_reads_back_whole()
         address: "hanako@example.jp".to_owned(),
     });
     source.create_customer(p, &clock).expect("customer");
-    let text = source.export_csv(None).expect("csv");
+    let text = csv_export(&source);
 
     // Every cell a spreadsheet would run starts with an apostrophe, and
     // nothing else in it changed (the phone number keeps its digits).
@@ -1210,4 +1217,97 @@ fn an_import_that_would_take_a_customer_over_a_cap_leaves_them_as_they_were() {
     let shown = import_vcf(&mut fresh, twice.as_bytes(), &clock);
     assert_eq!((shown.new, shown.repeated, shown.skipped), (0, 1, 1));
     assert_eq!(fresh.customer_count().expect("count"), 0);
+}
+
+/// What an export has written so far, seen from its progress callback.
+struct Counted {
+    written: std::rc::Rc<std::cell::Cell<usize>>,
+    bytes: Vec<u8>,
+}
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        self.written.set(self.bytes.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_csv_export_of_many_customers_is_written_as_the_book_is_read() {
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let mut sheet = String::from("First Name,Last Name,Phone 1 - Value\r\n");
+    for n in 0..5_000 {
+        sheet.push_str(&format!(
+            "客{n},山田,03-{:04}-{:04}\r\n",
+            n / 10_000,
+            n % 10_000
+        ));
+    }
+    let plan = store
+        .plan_import(
+            read_csv_export(&sheet),
+            TextEncoding::Utf8,
+            &clock,
+            &mut go_on(),
+        )
+        .expect("plan");
+    store
+        .apply_import(plan, &clock, &mut go_on())
+        .expect("apply");
+    // The widest customer: three phones and two addresses.
+    let mut wide = fixtures::with_phone(fixtures::person("林", "結衣", "", ""), "090-1111-0001");
+    for number in ["090-1111-0002", "090-1111-0003"] {
+        wide = fixtures::with_phone(wide, number);
+    }
+    for street in ["神宮前1-1", "神宮前2-2"] {
+        wide.addresses.push(kizuna_core::customer::Address {
+            street: street.to_owned(),
+            ..kizuna_core::customer::Address::default()
+        });
+    }
+    store.create_customer(wide, &clock).expect("customer");
+
+    let written = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut out = Counted {
+        written: written.clone(),
+        bytes: Vec::new(),
+    };
+    let mut seen: Vec<(u64, u64, usize)> = Vec::new();
+    store
+        .export_csv(None, &mut out, &mut |done, total| {
+            seen.push((done, total, written.get()));
+            true
+        })
+        .expect("csv");
+    let all = out.bytes.len();
+
+    // Rows leave as each slice of the book is read, before the next one is.
+    let (done, total, so_far) = seen[0];
+    assert_eq!(total, 5_001);
+    assert!(done < total, "{seen:?}");
+    assert!(so_far > all / 2 && so_far < all, "{so_far} of {all} bytes");
+
+    // Every row as wide as the widest customer needs, and no wider.
+    let text = String::from_utf8(out.bytes).expect("utf-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 1 + 5_001);
+    let header = &rows[0];
+    assert!(header.iter().any(|h| h == "Phone 3 - Value"));
+    assert!(!header.iter().any(|h| h == "Phone 4 - Value"));
+    assert!(header.iter().any(|h| h == "Address 2 - Street"));
+    assert!(!header.iter().any(|h| h == "Address 3 - Street"));
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+
+    // Cancelling stops it.
+    let stopped = store.export_csv(None, &mut Vec::new(), &mut |_, _| false);
+    assert!(matches!(stopped, Err(Error::Cancelled)));
 }

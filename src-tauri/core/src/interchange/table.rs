@@ -852,106 +852,119 @@ pub fn read(
     Ok((file, decoded.encoding))
 }
 
-/// The columns an export writes, Google Contacts' current layout, which
+/// The columns every row of an export starts with.
+const FIXED_COLUMNS: [&str; 10] = [
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Phonetic First Name",
+    "Phonetic Last Name",
+    "Organization Name",
+    "Organization Title",
+    "Birthday",
+    "Notes",
+    "Labels",
+];
+
+/// The columns of each address.
+const ADDRESS_PARTS: [&str; 7] = [
+    "Label",
+    "Street",
+    "Extended Address",
+    "City",
+    "Region",
+    "Postal Code",
+    "Country",
+];
+
+/// How many phones, e-mails and addresses an export has columns for: as
+/// many as the customer with the most has, decided before any row is
+/// written so that rows can be written as they are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvWidths {
+    pub phones: usize,
+    pub emails: usize,
+    pub addresses: usize,
+}
+
+impl CsvWidths {
+    /// At least one of each, as Google's layout has; at most a customer's
+    /// cap. Only a customer stored before the caps can have more, and a
+    /// CSV sheet is not where everything is kept anyway (family, dates and
+    /// other details travel in vCard and JSON): one such customer must not
+    /// make every row of every export thousands of cells wide.
+    pub fn new(phones: usize, emails: usize, addresses: usize) -> Self {
+        use crate::customer::{MAX_ADDRESSES, MAX_EMAILS, MAX_PHONES};
+        CsvWidths {
+            phones: phones.clamp(1, MAX_PHONES),
+            emails: emails.clamp(1, MAX_EMAILS),
+            addresses: addresses.clamp(1, MAX_ADDRESSES),
+        }
+    }
+}
+
+/// The header row of an export in Google Contacts' current layout, which
 /// Google, Outlook and Excel read, and which reads back here.
-pub fn write(customers: &[&CustomerProfile]) -> String {
-    let most =
-        |f: fn(&CustomerProfile) -> usize| customers.iter().map(|p| f(p)).max().unwrap_or(0).max(1);
-    let phones = most(|p| p.phones.len());
-    let emails = most(|p| p.emails.len());
-    let addresses = most(|p| p.addresses.len());
-    let mut headers: Vec<String> = [
-        "First Name",
-        "Middle Name",
-        "Last Name",
-        "Phonetic First Name",
-        "Phonetic Last Name",
-        "Organization Name",
-        "Organization Title",
-        "Birthday",
-        "Notes",
-        "Labels",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    for n in 1..=emails {
+pub fn header(widths: CsvWidths) -> Vec<String> {
+    let mut headers: Vec<String> = FIXED_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+    for n in 1..=widths.emails {
         headers.push(format!("E-mail {n} - Label"));
         headers.push(format!("E-mail {n} - Value"));
     }
-    for n in 1..=phones {
+    for n in 1..=widths.phones {
         headers.push(format!("Phone {n} - Label"));
         headers.push(format!("Phone {n} - Value"));
     }
-    for n in 1..=addresses {
-        for part in [
-            "Label",
-            "Street",
-            "Extended Address",
-            "City",
-            "Region",
-            "Postal Code",
-            "Country",
-        ] {
+    for n in 1..=widths.addresses {
+        for part in ADDRESS_PARTS {
             headers.push(format!("Address {n} - {part}"));
         }
     }
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut rows: Vec<Vec<String>> = vec![headers];
-    for p in customers {
-        let birthday = p.birthday.map(|d| match d.year {
-            Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
-            None => format!("--{:02}-{:02}", d.month, d.day),
-        });
-        let mut row = vec![
-            p.given_name.clone(),
-            String::new(),
-            p.family_name.clone(),
-            p.given_name_reading.clone(),
-            p.family_name_reading.clone(),
-            p.company.clone(),
-            p.title.clone(),
-            birthday.unwrap_or_default(),
-            p.notes.clone(),
-            p.tags.join(" ::: "),
-        ];
-        for n in 0..emails {
-            let e = p.emails.get(n);
-            row.push(e.map(|e| e.label.clone()).unwrap_or_default());
-            row.push(e.map(|e| e.address.clone()).unwrap_or_default());
-        }
-        for n in 0..phones {
-            let ph = p.phones.get(n);
-            row.push(ph.map(|e| e.label.clone()).unwrap_or_default());
-            row.push(ph.map(|e| e.number.clone()).unwrap_or_default());
-        }
-        for n in 0..addresses {
-            let a = p.addresses.get(n).cloned().unwrap_or_default();
-            row.extend([
-                a.label,
-                a.street,
-                a.extended,
-                a.locality,
-                a.region,
-                a.postal_code,
-                a.country,
-            ]);
-        }
-        rows.push(row);
+    headers
+}
+
+/// One customer's row under [`header`], each cell guarded against being
+/// run as a formula.
+pub fn row(p: &CustomerProfile, widths: CsvWidths) -> Vec<String> {
+    let birthday = p.birthday.map(|d| match d.year {
+        Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
+        None => format!("--{:02}-{:02}", d.month, d.day),
+    });
+    let mut row = vec![
+        p.given_name.clone(),
+        String::new(),
+        p.family_name.clone(),
+        p.given_name_reading.clone(),
+        p.family_name_reading.clone(),
+        p.company.clone(),
+        p.title.clone(),
+        birthday.unwrap_or_default(),
+        p.notes.clone(),
+        p.tags.join(" ::: "),
+    ];
+    for n in 0..widths.emails {
+        let e = p.emails.get(n);
+        row.push(e.map(|e| e.label.clone()).unwrap_or_default());
+        row.push(e.map(|e| e.address.clone()).unwrap_or_default());
     }
-    for (n, row) in rows.into_iter().enumerate() {
-        // The header is ours; only the customers' text needs the guard.
-        let row: Vec<String> = if n == 0 {
-            row
-        } else {
-            row.into_iter().map(with_formula_guard).collect()
-        };
-        // Writing to memory cannot fail.
-        let _ = writer.write_record(&row);
+    for n in 0..widths.phones {
+        let ph = p.phones.get(n);
+        row.push(ph.map(|e| e.label.clone()).unwrap_or_default());
+        row.push(ph.map(|e| e.number.clone()).unwrap_or_default());
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    // A byte-order mark tells Excel the file is UTF-8.
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    for n in 0..widths.addresses {
+        let a = p.addresses.get(n).cloned().unwrap_or_default();
+        row.extend([
+            a.label,
+            a.street,
+            a.extended,
+            a.locality,
+            a.region,
+            a.postal_code,
+            a.country,
+        ]);
+    }
+    row.into_iter().map(with_formula_guard).collect()
 }
 
 /// What a spreadsheet takes for the start of a formula: Excel, LibreOffice
@@ -1034,6 +1047,31 @@ mod tests {
             assert_eq!(with_formula_guard(value.to_owned()), written, "{value:?}");
             assert_eq!(without_formula_guard(written), value, "{written:?}");
         }
+    }
+
+    #[test]
+    fn an_export_is_never_wider_than_a_customer_may_be() {
+        use crate::customer::{MAX_ADDRESSES, MAX_PHONES};
+        // A customer stored before the caps, with 50,000 numbers.
+        let widths = CsvWidths::new(50_000, 0, MAX_ADDRESSES + 1);
+        assert_eq!(
+            widths,
+            CsvWidths {
+                phones: MAX_PHONES,
+                emails: 1,
+                addresses: MAX_ADDRESSES
+            }
+        );
+        let p = CustomerProfile {
+            phones: (0..50_000)
+                .map(|n| Phone {
+                    label: String::new(),
+                    number: n.to_string(),
+                })
+                .collect(),
+            ..CustomerProfile::default()
+        };
+        assert_eq!(row(&p, widths).len(), header(widths).len());
     }
 
     #[test]
