@@ -143,7 +143,7 @@ pub fn import(
     args: &ImportArgs,
     clock: &Clock,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let bytes = std::fs::read(&args.file)?;
+    let bytes = kizuna_core::interchange::file::read_import(&args.file)?;
     let vcard_file = match args.format {
         FileFormat::Vcard => true,
         FileFormat::Csv => false,

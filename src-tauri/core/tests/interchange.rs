@@ -1311,3 +1311,120 @@ fn a_csv_export_of_many_customers_is_written_as_the_book_is_read() {
     let stopped = store.export_csv(None, &mut Vec::new(), &mut |_, _| false);
     assert!(matches!(stopped, Err(Error::Cancelled)));
 }
+
+#[test]
+fn a_file_too_large_or_not_a_file_is_refused_before_it_is_read() {
+    use kizuna_core::interchange::file::{MAX_IMPORT_BYTES, read_import};
+    let folder = tempfile::tempdir().expect("folder");
+
+    // One byte over the limit (sparse, so the test writes nothing).
+    let large = folder.path().join("large.vcf");
+    std::fs::File::create(&large)
+        .and_then(|f| f.set_len(MAX_IMPORT_BYTES + 1))
+        .expect("large file");
+    let err = read_import(&large).expect_err("over the limit");
+    assert!(
+        matches!(err, Error::FileTooLarge { limit, .. } if limit == MAX_IMPORT_BYTES),
+        "{err}"
+    );
+    // The window is told the limit, to say it.
+    let payload = kizuna_core::ErrorPayload::from(&err);
+    assert_eq!(payload.code, kizuna_core::ErrorCode::FileTooLarge);
+    assert_eq!(payload.limit, Some(MAX_IMPORT_BYTES as i64));
+
+    // A folder, and a device that never ends.
+    assert!(matches!(
+        read_import(folder.path()),
+        Err(Error::NotAFile(_))
+    ));
+    #[cfg(target_os = "linux")]
+    assert!(matches!(
+        read_import(Path::new("/dev/zero")),
+        Err(Error::NotAFile(_))
+    ));
+    // A pipe, which opening would wait on for a writer.
+    #[cfg(unix)]
+    {
+        let pipe = folder.path().join("contacts.csv");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        assert!(matches!(read_import(&pipe), Err(Error::NotAFile(_))));
+    }
+
+    // A file within the limit, or a link to one, is read.
+    let small = folder.path().join("small.vcf");
+    std::fs::write(&small, "BEGIN:VCARD\r\nEND:VCARD\r\n").expect("small");
+    assert_eq!(read_import(&small).expect("read").len(), 24);
+    #[cfg(unix)]
+    {
+        let link = folder.path().join("link.vcf");
+        std::os::unix::fs::symlink(&small, &link).expect("link");
+        assert_eq!(read_import(&link).expect("read").len(), 24);
+    }
+    let missing = read_import(&folder.path().join("gone.vcf")).expect_err("missing");
+    assert!(matches!(missing, Error::UnreadableFile(_)));
+}
+
+#[test]
+fn a_sheet_wider_than_can_be_mapped_is_refused_and_kizuna_s_widest_export_is_not() {
+    use kizuna_core::customer::{MAX_ADDRESSES, MAX_EMAILS, MAX_PHONES};
+    use kizuna_core::interchange::table::MAX_COLUMNS;
+    let header = (0..=MAX_COLUMNS)
+        .map(|n| format!("c{n}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sheet = format!("{header}\r\n1,2,3\r\n");
+    let err = table::inspect(sheet.as_bytes(), TextEncoding::Auto, DraftLanguage::Ja)
+        .expect_err("too wide");
+    assert!(
+        matches!(err, Error::TooManyColumns { found, limit } if found == MAX_COLUMNS + 1 && limit == MAX_COLUMNS),
+        "{err}"
+    );
+    assert_eq!(
+        kizuna_core::ErrorPayload::from(&err).limit,
+        Some(MAX_COLUMNS as i64)
+    );
+    let options = CsvOptions {
+        encoding: TextEncoding::Auto,
+        mapping: Vec::new(),
+    };
+    assert!(matches!(
+        table::read(sheet.as_bytes(), &options, &mut go_on()),
+        Err(Error::TooManyColumns { .. })
+    ));
+
+    // A customer at every cap exports the widest sheet Kizuna writes, and
+    // it reads back.
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let mut p = fixtures::person("山田", "花子", "やまだ", "はなこ");
+    p.phones = (0..MAX_PHONES)
+        .map(|n| Phone {
+            label: String::new(),
+            number: format!("03-1234-{n:04}"),
+        })
+        .collect();
+    p.emails = (0..MAX_EMAILS)
+        .map(|n| Email {
+            label: String::new(),
+            address: format!("hanako{n}@example.jp"),
+        })
+        .collect();
+    p.addresses = (0..MAX_ADDRESSES)
+        .map(|n| kizuna_core::customer::Address {
+            street: format!("神宮前{n}"),
+            ..kizuna_core::customer::Address::default()
+        })
+        .collect();
+    store.create_customer(p, &clock).expect("customer");
+    let text = csv_export(&store);
+    let read = read_csv_export(&text);
+    let back = &read.contacts[0].profile;
+    assert_eq!(
+        (back.phones.len(), back.emails.len(), back.addresses.len()),
+        (MAX_PHONES, MAX_EMAILS, MAX_ADDRESSES)
+    );
+}

@@ -18,9 +18,10 @@ use crate::error::CommandResult;
 use crate::jobs::{self, Jobs, blocking};
 use crate::state::AppState;
 
-/// A file the user picked, its failure to read told as the core tells it.
+/// A file the user picked to restore from: any size, but a regular file
+/// (the core refuses a folder, a device or a pipe before reading).
 pub(super) fn read(path: &str) -> CommandResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::UnreadableFile(format!("{path}: {e}")).into())
+    Ok(interchange::file::read_regular(Path::new(path), u64::MAX)?)
 }
 
 /// What a file is and, for a CSV file, its columns (read in `encoding`,
@@ -32,7 +33,7 @@ pub async fn inspect_import(
     language: DraftLanguage,
 ) -> CommandResult<ImportFile> {
     blocking(move || {
-        let bytes = read(&path)?;
+        let bytes = interchange::file::read_import(Path::new(&path))?;
         Ok(interchange::inspect_file(
             &path, &bytes, encoding, language,
         )?)
@@ -62,7 +63,10 @@ pub async fn preview_import(
     options: ImportOptions,
 ) -> CommandResult<ImportPreview> {
     let plan = jobs::run(&app, &jobs, &state, job, move |job| {
-        let bytes = read(&path)?;
+        // Read again rather than kept from `inspect_import`: the window may
+        // stay on the column screen for long, and holding up to the import
+        // limit in memory all that time costs more than reading it twice.
+        let bytes = interchange::file::read_import(Path::new(&path))?;
         let (file, encoding) =
             interchange::read_file(&bytes, &options, &mut job.progress(JobPhase::Reading))?;
         Ok(job.store.plan_import(

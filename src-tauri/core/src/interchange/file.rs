@@ -1,4 +1,10 @@
-//! The files an export writes, for the app and the command line alike.
+//! The files an import reads and an export writes, for the app and the
+//! command line alike.
+//!
+//! A file to import must be a regular file (not a folder, a device such as
+//! `/dev/zero`, or a pipe, which never end or never start) of at most
+//! [`MAX_IMPORT_BYTES`]; both are checked before anything is read, and
+//! reading stops at the limit should the file grow meanwhile.
 //!
 //! An export is written to a temporary file of Kizuna's own, made beside
 //! the target and renamed over it once complete. The temporary file is
@@ -8,10 +14,52 @@
 //! replaced too, never written through. A failed or cancelled export
 //! removes only that temporary file and leaves the target as it was.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+
+/// The largest file an import reads: a phone's or Google's export of tens
+/// of thousands of contacts is a few tens of megabytes, and reading,
+/// decoding and parsing take several times a file's size in memory.
+pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The bytes of a file to import.
+pub fn read_import(path: &Path) -> Result<Vec<u8>> {
+    read_regular(path, MAX_IMPORT_BYTES)
+}
+
+/// The bytes of the regular file at `path`, if it holds at most `limit`.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let unreadable = |e: std::io::Error| Error::UnreadableFile(format!("{}: {e}", path.display()));
+    // Asked before opening: opening a pipe waits for a writer, maybe forever.
+    let size = regular_size(path, &std::fs::metadata(path).map_err(unreadable)?, limit)?;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // And of what was opened, in case the name was given to another file since.
+    regular_size(path, &file.metadata().map_err(unreadable)?, limit)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(Error::FileTooLarge { size: read, limit });
+    }
+    Ok(bytes)
+}
+
+fn regular_size(path: &Path, metadata: &std::fs::Metadata, limit: u64) -> Result<u64> {
+    if !metadata.is_file() {
+        return Err(Error::NotAFile(path.display().to_string()));
+    }
+    if metadata.len() > limit {
+        return Err(Error::FileTooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+    Ok(metadata.len())
+}
 
 /// Writes a file through `write`, all or nothing, and returns its size.
 pub fn write_atomically(

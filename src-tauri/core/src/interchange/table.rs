@@ -141,6 +141,21 @@ pub struct CsvOptions {
 
 const SAMPLE_ROWS: usize = 5;
 
+/// The widest header row a sheet may have. The mapping screen shows a row
+/// with a choice for every column, so a sheet a million columns wide would
+/// freeze the window. Address books have up to ninety or so (Outlook);
+/// Kizuna's own export, at the caps, has 560.
+pub const MAX_COLUMNS: usize = 600;
+
+// Kizuna's own export must always read back.
+const _: () = assert!(
+    FIXED_COLUMNS.len()
+        + 2 * crate::customer::MAX_EMAILS
+        + 2 * crate::customer::MAX_PHONES
+        + ADDRESS_PARTS.len() * crate::customer::MAX_ADDRESSES
+        <= MAX_COLUMNS
+);
+
 /// Header words folded so "E-mail Address", "e-mail address" and
 /// "Ｅ－ｍａｉｌ　Address" compare equal.
 fn fold(header: &str) -> String {
@@ -473,10 +488,13 @@ fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
 
 /// The header row: the first of the first twenty rows a layout knows best
 /// (LinkedIn writes a few lines of notes above it), else the first row.
-fn header_index(rows: &[(u32, Vec<String>)]) -> usize {
-    rows.iter()
+/// It may be no wider than [`MAX_COLUMNS`]; a wider row is not even scored.
+fn header_index(rows: &[(u32, Vec<String>)]) -> Result<usize> {
+    let at = rows
+        .iter()
         .take(20)
         .enumerate()
+        .filter(|(_, (_, cells))| cells.len() <= MAX_COLUMNS)
         .map(|(i, (_, cells))| {
             let best = RECOGNISED
                 .into_iter()
@@ -487,7 +505,15 @@ fn header_index(rows: &[(u32, Vec<String>)]) -> usize {
         })
         .max()
         .filter(|(best, _)| *best >= 4)
-        .map_or(0, |(_, std::cmp::Reverse(i))| i)
+        .map_or(0, |(_, std::cmp::Reverse(i))| i);
+    let found = rows.get(at).map_or(0, |(_, cells)| cells.len());
+    if found > MAX_COLUMNS {
+        return Err(Error::TooManyColumns {
+            found,
+            limit: MAX_COLUMNS,
+        });
+    }
+    Ok(at)
 }
 
 fn is_blank(cells: &[String]) -> bool {
@@ -501,7 +527,7 @@ pub fn inspect(bytes: &[u8], encoding: TextEncoding, language: DraftLanguage) ->
     if rows.is_empty() {
         return Err(Error::UnreadableFile("the file is empty".to_owned()));
     }
-    let at = header_index(&rows);
+    let at = header_index(&rows)?;
     let (header_line, headers) = rows[at].clone();
     let data: Vec<&Vec<String>> = rows[at + 1..]
         .iter()
@@ -797,7 +823,7 @@ pub fn read(
     if rows.is_empty() {
         return Ok((file, decoded.encoding));
     }
-    let at = header_index(&rows);
+    let at = header_index(&rows)?;
     let headers = rows[at].1.clone();
     let data = &rows[at + 1..];
     let total = data.len() as u64;

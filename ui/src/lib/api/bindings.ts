@@ -1,7 +1,7 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "reminder_gone" | "changed_since" | "undo_expired";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired";
 
 export type FieldErrorCode = "required" | "too_long" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day" | "too_many";
 
@@ -12,7 +12,12 @@ export type FieldError = { field: string, code: FieldErrorCode,
  */
 limit: number | null, };
 
-export type ErrorPayload = { code: ErrorCode, message: string, fields: Array<FieldError>, };
+export type ErrorPayload = { code: ErrorCode, message: string, fields: Array<FieldError>, 
+/**
+ * The limit a file went over, for `file_too_large` (bytes) and
+ * `too_many_columns`, so the message can say it.
+ */
+limit: number | null, };
 
 export type PartialDate = { year: number | null, month: number, day: number, };
 

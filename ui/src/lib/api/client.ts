@@ -84,9 +84,9 @@ function isPayload(value: unknown): value is ErrorPayload {
 /** Anything thrown by invoke, as an ApiError. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (isPayload(error)) return new ApiError({ ...error, fields: error.fields ?? [] });
+  if (isPayload(error)) return new ApiError({ ...error, fields: error.fields ?? [], limit: error.limit ?? null });
   const message = error instanceof Error ? error.message : String(error);
-  return new ApiError({ code: 'internal', message, fields: [] });
+  return new ApiError({ code: 'internal', message, fields: [], limit: null });
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
