@@ -19,6 +19,7 @@ impl CommandError {
             code: ErrorCode::Internal,
             message: message.into(),
             fields: Vec::new(),
+            limit: None,
         })
     }
 }

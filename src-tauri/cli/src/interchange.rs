@@ -1,7 +1,6 @@
 //! Import, export, backup and restore from the command line, through the
 //! same core functions the app uses.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -144,7 +143,7 @@ pub fn import(
     args: &ImportArgs,
     clock: &Clock,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let bytes = std::fs::read(&args.file)?;
+    let bytes = kizuna_core::interchange::file::read_import(&args.file)?;
     let vcard_file = match args.format {
         FileFormat::Vcard => true,
         FileFormat::Csv => false,
@@ -202,12 +201,16 @@ pub fn export(
     language: DraftLanguage,
     clock: &Clock,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let mut out: Box<dyn Write> = match output {
-        Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
     let mut quiet = |_: u64, _: u64| true;
-    store.export(format.into(), ids, language, clock, &mut out, &mut quiet)?;
+    match output {
+        Some(path) => {
+            store.export_to_file(format.into(), ids, language, clock, path, &mut quiet)?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            store.export(format.into(), ids, language, clock, &mut out, &mut quiet)?;
+        }
+    }
     Ok(())
 }
 

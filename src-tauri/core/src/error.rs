@@ -35,6 +35,8 @@ pub enum FieldErrorCode {
     NotAllowed,
     /// Beyond the last day a dated reminder is offered (a snooze).
     AfterLastDay,
+    /// More phones, e-mails, tags… than a customer may have (`limit`).
+    TooMany,
 }
 
 /// A refused field: `field` is a path such as `family_name` or
@@ -43,7 +45,8 @@ pub enum FieldErrorCode {
 pub struct FieldError {
     pub field: String,
     pub code: FieldErrorCode,
-    /// The limit that was exceeded, for `too_long` and `out_of_range`.
+    /// The limit that was exceeded, for `too_long`, `out_of_range` and
+    /// `too_many`.
     pub limit: Option<i64>,
 }
 
@@ -82,6 +85,12 @@ pub enum ErrorCode {
     UnreadableFile,
     /// A backup or export that is not a sound Kizuna store or snapshot.
     NotKizunaFile,
+    /// A file larger than can be imported (`limit`, in bytes); nothing was read.
+    FileTooLarge,
+    /// A folder, device or pipe where a file was expected; nothing was read.
+    NotAFile,
+    /// A sheet whose header row is wider than can be mapped (`limit`).
+    TooManyColumns,
     /// The reminder acted on is no longer open: already done, skipped or
     /// snoozed (a second click), or no longer due.
     ReminderGone,
@@ -96,8 +105,6 @@ pub enum ErrorCode {
     WrongPassphrase,
     /// The OS keychain is missing, locked or refused access.
     Keychain,
-    /// A file over the size Kizuna reads.
-    FileTooLarge,
     /// A file the user did not choose in a dialog of Kizuna's.
     PathNotGranted,
 }
@@ -136,6 +143,15 @@ pub enum Error {
     #[error("not a usable Kizuna backup or export: {0}")]
     NotKizunaFile(String),
 
+    #[error("the file is {size} bytes; at most {limit} bytes can be imported")]
+    FileTooLarge { size: u64, limit: u64 },
+
+    #[error("not a regular file: {0}")]
+    NotAFile(String),
+
+    #[error("the sheet has {found} columns; at most {limit} can be imported")]
+    TooManyColumns { found: usize, limit: usize },
+
     #[error("the reminder is no longer open; nothing was changed")]
     ReminderGone,
 
@@ -156,9 +172,6 @@ pub enum Error {
 
     #[error("{0}")]
     Keychain(String),
-
-    #[error("the file is larger than {limit} bytes, more than Kizuna reads")]
-    FileTooLarge { limit: u64 },
 
     #[error("only files chosen in Kizuna's own file dialogs can be opened")]
     PathNotGranted,
@@ -185,6 +198,9 @@ impl Error {
             Error::Cancelled => ErrorCode::Cancelled,
             Error::UnreadableFile(_) => ErrorCode::UnreadableFile,
             Error::NotKizunaFile(_) => ErrorCode::NotKizunaFile,
+            Error::FileTooLarge { .. } => ErrorCode::FileTooLarge,
+            Error::NotAFile(_) => ErrorCode::NotAFile,
+            Error::TooManyColumns { .. } => ErrorCode::TooManyColumns,
             Error::ReminderGone => ErrorCode::ReminderGone,
             Error::ChangedSince => ErrorCode::ChangedSince,
             Error::UndoExpired => ErrorCode::UndoExpired,
@@ -192,7 +208,6 @@ impl Error {
             Error::WrongKey(_) => ErrorCode::WrongKey,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::Keychain(_) => ErrorCode::Keychain,
-            Error::FileTooLarge { .. } => ErrorCode::FileTooLarge,
             Error::PathNotGranted => ErrorCode::PathNotGranted,
         }
     }
@@ -213,12 +228,16 @@ impl From<serde_json::Error> for Error {
     }
 }
 
-/// What crosses the IPC boundary: `{ code, message, fields }`.
+/// What crosses the IPC boundary: `{ code, message, fields, limit }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ErrorPayload {
     pub code: ErrorCode,
     pub message: String,
     pub fields: Vec<FieldError>,
+    /// The limit a file went over, for `file_too_large` (bytes) and
+    /// `too_many_columns`, so the message can say it.
+    #[serde(default)]
+    pub limit: Option<i64>,
 }
 
 impl From<&Error> for ErrorPayload {
@@ -229,6 +248,11 @@ impl From<&Error> for ErrorPayload {
             fields: match e {
                 Error::Validation(fields) => fields.clone(),
                 _ => Vec::new(),
+            },
+            limit: match e {
+                Error::FileTooLarge { limit, .. } => i64::try_from(*limit).ok(),
+                Error::TooManyColumns { limit, .. } => i64::try_from(*limit).ok(),
+                _ => None,
             },
         }
     }

@@ -67,7 +67,10 @@ pub fn check_regular(path: &Path, limit: u64) -> Result<u64> {
         )));
     }
     if meta.len() > limit {
-        return Err(Error::FileTooLarge { limit });
+        return Err(Error::FileTooLarge {
+            size: meta.len(),
+            limit,
+        });
     }
     Ok(meta.len())
 }
@@ -81,7 +84,10 @@ pub fn read_small(path: &Path, limit: u64) -> Result<Vec<u8>> {
         .take(limit + 1)
         .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(Error::FileTooLarge { limit });
+        return Err(Error::FileTooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }

@@ -8,6 +8,7 @@
 //! writes it in one transaction.
 
 pub mod export;
+pub mod file;
 pub mod ical;
 pub mod import;
 pub mod snapshot;
@@ -50,6 +51,8 @@ pub struct ImportProblem {
     pub code: ImportProblemCode,
     /// The property, column or field concerned, when there is one.
     pub detail: String,
+    /// The cap exceeded, for `too_many`.
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -72,6 +75,10 @@ pub enum ImportProblemCode {
     Dropped,
     /// The same contact appears again further down; merged into the first.
     Repeated,
+    /// More phones, e-mails, tags… (`detail`) than a customer may have
+    /// (`limit`), or a card longer than any Kizuna can hold: the contact is
+    /// not imported, rather than imported cut short.
+    TooMany,
 }
 
 impl ImportProblem {
@@ -86,6 +93,15 @@ impl ImportProblem {
             excerpt: record.excerpt.clone(),
             code,
             detail: detail.into(),
+            limit: None,
+        }
+    }
+
+    /// A contact with more of `field` (`phones`, `tags`…) than `limit`.
+    pub(crate) fn too_many(record: &Incoming, field: impl Into<String>, limit: usize) -> Self {
+        ImportProblem {
+            limit: Some(u32::try_from(limit).unwrap_or(u32::MAX)),
+            ..Self::of(record, ImportProblemCode::TooMany, field)
         }
     }
 }

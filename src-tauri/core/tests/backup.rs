@@ -6,7 +6,7 @@
 #[path = "support/fixtures.rs"]
 mod fixtures;
 
-use kizuna_core::backup::{self, BackupKind};
+use kizuna_core::backup::BackupKind;
 use kizuna_core::customer::CustomerQuery;
 use kizuna_core::settings::Settings;
 use kizuna_core::{Clock, Error, Store};

@@ -190,6 +190,125 @@ fn editing_replaces_the_details() {
 }
 
 #[test]
+fn a_customer_holds_at_most_so_many_phones_emails_addresses_tags_family_and_dates() {
+    use kizuna_core::customer::{
+        MAX_ADDRESSES, MAX_EMAILS, MAX_FAMILY_MEMBERS, MAX_IMPORTANT_DATES, MAX_PHONES, MAX_TAGS,
+    };
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let full = |extra: usize| {
+        let mut p = fixtures::person("佐藤", "花子", "さとう", "はなこ");
+        p.phones = (0..MAX_PHONES + extra)
+            .map(|n| Phone {
+                label: String::new(),
+                number: format!("03-1234-{n:04}"),
+            })
+            .collect();
+        p.emails = (0..MAX_EMAILS + extra)
+            .map(|n| Email {
+                label: String::new(),
+                address: format!("hanako{n}@example.jp"),
+            })
+            .collect();
+        p.addresses = (0..MAX_ADDRESSES + extra)
+            .map(|n| Address {
+                street: format!("神宮前{n}"),
+                ..Address::default()
+            })
+            .collect();
+        p.tags = (0..MAX_TAGS + extra).map(|n| format!("tag{n}")).collect();
+        p.family_members = (0..MAX_FAMILY_MEMBERS + extra)
+            .map(|n| FamilyMember {
+                name: format!("子{n}"),
+                reading: String::new(),
+                relation: String::new(),
+                birthday: None,
+                notes: String::new(),
+            })
+            .collect();
+        p.important_dates = (0..MAX_IMPORTANT_DATES + extra)
+            .map(|n| ImportantDate {
+                kind: ImportantDateKind::Custom,
+                label: format!("記念日{n}"),
+                date: PartialDate::new(None, 1, 1),
+            })
+            .collect();
+        p
+    };
+    let expected = [
+        ("phones", MAX_PHONES),
+        ("emails", MAX_EMAILS),
+        ("addresses", MAX_ADDRESSES),
+        ("tags", MAX_TAGS),
+        ("family_members", MAX_FAMILY_MEMBERS),
+        ("important_dates", MAX_IMPORTANT_DATES),
+    ];
+    let refused = |err: Error| {
+        let Error::Validation(fields) = err else {
+            panic!("not a validation error: {err}");
+        };
+        // One error per list, on the list: not one per item.
+        assert_eq!(fields.len(), expected.len(), "{fields:?}");
+        for (field, cap) in expected {
+            assert!(
+                fields.iter().any(|f| f.field == field
+                    && f.code == FieldErrorCode::TooMany
+                    && f.limit == Some(cap as i64)),
+                "{field} not refused: {fields:?}"
+            );
+        }
+    };
+
+    // Exactly at the caps is fine; one more of each is refused on create…
+    let created = store.create_customer(full(0), &clock).expect("at the caps");
+    refused(
+        store
+            .create_customer(full(1), &clock)
+            .expect_err("over the caps"),
+    );
+    assert_eq!(store.customer_count().expect("count"), 1);
+
+    // …and on update, leaving the customer as they were.
+    refused(
+        store
+            .update_customer(created.id, full(1), &clock)
+            .expect_err("over the caps"),
+    );
+    let stored = store.customer(created.id).expect("load");
+    assert_eq!(stored.profile.phones.len(), MAX_PHONES);
+    assert_eq!(stored.profile.tags.len(), MAX_TAGS);
+
+    // Blank rows and the same tag in another case do not count.
+    let mut p = full(0);
+    p.phones.push(Phone {
+        label: String::new(),
+        number: " ".to_owned(),
+    });
+    p.tags.push("TAG0".to_owned());
+    store
+        .update_customer(created.id, p, &clock)
+        .expect("blank rows and repeated tags are not counted");
+}
+
+#[test]
+fn a_card_with_fifty_thousand_tags_is_refused_quickly() {
+    let mut store = Store::open_in_memory().expect("store");
+    let mut p = fixtures::person("佐藤", "花子", "さとう", "はなこ");
+    // Comparing each tag with every one kept before took minutes for this
+    // many; a set takes milliseconds.
+    p.tags = (0..50_000).map(|n| format!("Tag{n}")).collect();
+    let started = std::time::Instant::now();
+    let err = store
+        .create_customer(p, &fixtures::clock())
+        .expect_err("too many tags");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        matches!(&err, Error::Validation(f) if f.len() == 1 && f[0].field == "tags" && f[0].code == FieldErrorCode::TooMany),
+        "{err}"
+    );
+}
+
+#[test]
 fn editing_an_unknown_customer_is_not_found() {
     let mut store = Store::open_in_memory().expect("store");
     let err = store

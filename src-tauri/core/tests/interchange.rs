@@ -600,7 +600,7 @@ fn a_csv_export_reads_back_as_the_same_contacts() {
     source
         .create_customer(everything(None), &clock)
         .expect("customer");
-    let text = source.export_csv(None).expect("csv");
+    let text = csv_export(&source);
     let sheet =
         table::inspect(text.as_bytes(), TextEncoding::Auto, DraftLanguage::Ja).expect("inspect");
     assert_eq!(sheet.preset, CsvPreset::Google);
@@ -620,6 +620,89 @@ fn a_csv_export_reads_back_as_the_same_contacts() {
     assert_eq!(back.notes, original.notes);
     assert_eq!(back.tags, original.tags);
     // Re-importing into the same store finds the customer unchanged.
+    let shown = preview(&source, file, &clock);
+    assert_eq!((shown.new, shown.unchanged), (0, 1));
+}
+
+/// Every customer as a CSV sheet, as the export writes it.
+fn csv_export(store: &Store) -> String {
+    let mut out = Vec::new();
+    store.export_csv(None, &mut out, &mut go_on()).expect("csv");
+    String::from_utf8(out).expect("utf-8")
+}
+
+/// Reads a CSV export back as the import dialog would: its own layout, as
+/// recognised.
+fn read_csv_export(text: &str) -> ReadFile {
+    let sheet =
+        table::inspect(text.as_bytes(), TextEncoding::Auto, DraftLanguage::Ja).expect("inspect");
+    let options = CsvOptions {
+        encoding: TextEncoding::Auto,
+        mapping: sheet.mapping,
+    };
+    table::read(text.as_bytes(), &options, &mut go_on())
+        .expect("read")
+        .0
+}
+
+#[test]
+fn a_csv_export_cannot_carry_a_formula_into_a_spreadsheet_and_reads_back_whole() {
+    let clock = fixtures::clock();
+    let mut source = Store::open_in_memory().expect("store");
+    let mut p = fixtures::with_phone(
+        fixtures::person("=HYPERLINK(\"http://x.example\",\"y\")", "花子", "", ""),
+        "+81 90-1234-5678",
+    );
+    p.company = "@会社".to_owned();
+    p.title = "'=already quoted".to_owned();
+    p.notes = "-1+1\n二行目".to_owned();
+    p.tags = vec!["+VIP".to_owned()];
+    p.emails.push(Email {
+        label: "=cmd|' /C calc'!A0".to_owned(),
+        address: "hanako@example.jp".to_owned(),
+    });
+    source.create_customer(p, &clock).expect("customer");
+    let text = csv_export(&source);
+
+    // Every cell a spreadsheet would run starts with an apostrophe, and
+    // nothing else in it changed (the phone number keeps its digits).
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+        .collect();
+    let row = &rows[1];
+    for cell in row {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{cell:?} would run as a formula"
+        );
+    }
+    for expected in [
+        "'=HYPERLINK(\"http://x.example\",\"y\")",
+        "'+81 90-1234-5678",
+        "'@会社",
+        "''=already quoted",
+        "'-1+1\n二行目",
+        "'+VIP",
+        "'=cmd|' /C calc'!A0",
+    ] {
+        assert!(row.iter().any(|c| c == expected), "{expected:?} in {row:?}");
+    }
+
+    // Read back, the apostrophes come off again.
+    let file = read_csv_export(&text);
+    let back = &file.contacts[0].profile;
+    let original = &source.export_profiles(None).expect("profiles")[0].profile;
+    assert_eq!(back.family_name, original.family_name);
+    assert_eq!(back.company, "@会社");
+    assert_eq!(back.title, "'=already quoted");
+    assert_eq!(back.notes, original.notes);
+    assert_eq!(back.tags, original.tags);
+    assert_eq!(back.phones, original.phones);
+    assert_eq!(back.emails, original.emails);
     let shown = preview(&source, file, &clock);
     assert_eq!((shown.new, shown.unchanged), (0, 1));
 }
@@ -985,4 +1068,365 @@ fn a_card_brings_its_language_and_topic_and_an_unknown_language_is_kept_aside() 
         .expect("Yoko");
     assert_eq!(yoko.message_language, Some(DraftLanguage::En));
     assert_eq!(yoko.family_name_reading, "あべ");
+}
+
+/// A card for 山田 花子 (UID `hanako`) with `phones` numbers, one a line.
+fn card_with_phones(phones: std::ops::Range<usize>) -> String {
+    let mut card = String::from("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:hanako\r\nN:山田;花子;;;\r\n");
+    for n in phones {
+        card.push_str(&format!("TEL:03-{:04}-{:04}\r\n", n / 10_000, n % 10_000));
+    }
+    card.push_str("END:VCARD\r\n");
+    card
+}
+
+const ANOTHER_CARD: &str =
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:森;健;;;\r\nTEL:090-1000-2000\r\nEND:VCARD\r\n";
+
+#[test]
+fn a_card_with_fifty_thousand_phone_numbers_is_reported_and_not_imported() {
+    use kizuna_core::customer::MAX_PHONES;
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let file = card_with_phones(0..50_000) + ANOTHER_CARD;
+
+    // Refused as it is read: the card is never parsed, so none of its
+    // numbers are held while the rest of the file is read and matched.
+    let read = read_vcf(file.as_bytes());
+    assert_eq!(read.contacts.len(), 1);
+    assert_eq!(read.contacts[0].profile.family_name, "森");
+    assert_eq!(read.unreadable, 1);
+    let problem = &read.problems[0];
+    assert_eq!(
+        (
+            problem.code,
+            problem.detail.as_str(),
+            problem.limit,
+            problem.line
+        ),
+        (
+            ImportProblemCode::TooMany,
+            "phones",
+            Some(MAX_PHONES as u32),
+            1
+        )
+    );
+
+    let shown = import_vcf(&mut store, file.as_bytes(), &clock);
+    assert_eq!((shown.new, shown.skipped), (1, 1));
+    assert_eq!(store.customer_count().expect("count"), 1);
+
+    // The CSV export that such a card once made run out of memory stays
+    // as narrow as the book is wide.
+    let mut csv = Vec::new();
+    store
+        .export(
+            kizuna_core::interchange::ExportFormat::Csv,
+            None,
+            DraftLanguage::Ja,
+            &clock,
+            &mut csv,
+            &mut go_on(),
+        )
+        .expect("csv");
+    let header = String::from_utf8(csv).expect("utf-8");
+    let header = header.lines().next().expect("header");
+    assert!(header.contains("Phone 1 - Value") && !header.contains("Phone 2 - Value"));
+}
+
+#[test]
+fn a_card_over_a_cap_is_reported_with_it_and_the_rest_of_the_file_imported() {
+    use kizuna_core::customer::{MAX_PHONES, MAX_TAGS};
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let mut tagged = String::from("BEGIN:VCARD\r\nVERSION:3.0\r\nN:林;結衣;;;\r\nCATEGORIES:");
+    tagged.push_str(
+        &(0..=MAX_TAGS)
+            .map(|n| format!("tag{n}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    tagged.push_str("\r\nEND:VCARD\r\n");
+    let file = card_with_phones(0..MAX_PHONES + 1) + &tagged + ANOTHER_CARD;
+    let shown = import_vcf(&mut store, file.as_bytes(), &clock);
+    let problems: Vec<(u32, ImportProblemCode, &str, Option<u32>)> = shown
+        .problems
+        .iter()
+        .map(|p| (p.record, p.code, p.detail.as_str(), p.limit))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                1,
+                ImportProblemCode::TooMany,
+                "phones",
+                Some(MAX_PHONES as u32)
+            ),
+            (2, ImportProblemCode::TooMany, "tags", Some(MAX_TAGS as u32)),
+        ]
+    );
+    assert_eq!((shown.new, shown.skipped), (1, 2));
+    assert_eq!(only(&store).family_name, "森");
+
+    // A CSV row, too: here one cell holds the numbers, as Google writes them.
+    let numbers = (0..=MAX_PHONES)
+        .map(|n| format!("03-1234-{n:04}"))
+        .collect::<Vec<_>>()
+        .join(" ::: ");
+    let sheet = format!("First Name,Last Name,Phone 1 - Value\r\n花子,山田,{numbers}\r\n");
+    let read = read_csv_export(&sheet);
+    let shown = preview(&store, read, &clock);
+    assert_eq!((shown.new, shown.skipped), (0, 1));
+    assert_eq!(
+        (shown.problems[0].code, shown.problems[0].detail.as_str()),
+        (ImportProblemCode::TooMany, "phones")
+    );
+}
+
+#[test]
+fn an_import_that_would_take_a_customer_over_a_cap_leaves_them_as_they_were() {
+    use kizuna_core::customer::MAX_PHONES;
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    import_vcf(
+        &mut store,
+        card_with_phones(0..MAX_PHONES - 10).as_bytes(),
+        &clock,
+    );
+    // The same card (by UID) with twenty numbers the book does not have:
+    // within the cap alone, over it together with what is there.
+    let newer = card_with_phones(MAX_PHONES - 10..MAX_PHONES + 10);
+    let shown = import_vcf(&mut store, newer.as_bytes(), &clock);
+    assert_eq!((shown.updated, shown.skipped), (0, 1));
+    assert_eq!(
+        (
+            shown.problems[0].code,
+            shown.problems[0].detail.as_str(),
+            shown.problems[0].limit
+        ),
+        (
+            ImportProblemCode::TooMany,
+            "phones",
+            Some(MAX_PHONES as u32)
+        )
+    );
+    assert_eq!(only(&store).phones.len(), MAX_PHONES - 10);
+
+    // Two records of one new person in a file are held to the caps together.
+    let mut fresh = Store::open_in_memory().expect("store");
+    let twice = card_with_phones(0..30) + &card_with_phones(30..60);
+    let shown = import_vcf(&mut fresh, twice.as_bytes(), &clock);
+    assert_eq!((shown.new, shown.repeated, shown.skipped), (0, 1, 1));
+    assert_eq!(fresh.customer_count().expect("count"), 0);
+}
+
+/// What an export has written so far, seen from its progress callback.
+struct Counted {
+    written: std::rc::Rc<std::cell::Cell<usize>>,
+    bytes: Vec<u8>,
+}
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        self.written.set(self.bytes.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_csv_export_of_many_customers_is_written_as_the_book_is_read() {
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let mut sheet = String::from("First Name,Last Name,Phone 1 - Value\r\n");
+    for n in 0..5_000 {
+        sheet.push_str(&format!(
+            "客{n},山田,03-{:04}-{:04}\r\n",
+            n / 10_000,
+            n % 10_000
+        ));
+    }
+    let plan = store
+        .plan_import(
+            read_csv_export(&sheet),
+            TextEncoding::Utf8,
+            &clock,
+            &mut go_on(),
+        )
+        .expect("plan");
+    store
+        .apply_import(plan, &clock, &mut go_on())
+        .expect("apply");
+    // The widest customer: three phones and two addresses.
+    let mut wide = fixtures::with_phone(fixtures::person("林", "結衣", "", ""), "090-1111-0001");
+    for number in ["090-1111-0002", "090-1111-0003"] {
+        wide = fixtures::with_phone(wide, number);
+    }
+    for street in ["神宮前1-1", "神宮前2-2"] {
+        wide.addresses.push(kizuna_core::customer::Address {
+            street: street.to_owned(),
+            ..kizuna_core::customer::Address::default()
+        });
+    }
+    store.create_customer(wide, &clock).expect("customer");
+
+    let written = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut out = Counted {
+        written: written.clone(),
+        bytes: Vec::new(),
+    };
+    let mut seen: Vec<(u64, u64, usize)> = Vec::new();
+    store
+        .export_csv(None, &mut out, &mut |done, total| {
+            seen.push((done, total, written.get()));
+            true
+        })
+        .expect("csv");
+    let all = out.bytes.len();
+
+    // Rows leave as each slice of the book is read, before the next one is.
+    let (done, total, so_far) = seen[0];
+    assert_eq!(total, 5_001);
+    assert!(done < total, "{seen:?}");
+    assert!(so_far > all / 2 && so_far < all, "{so_far} of {all} bytes");
+
+    // Every row as wide as the widest customer needs, and no wider.
+    let text = String::from_utf8(out.bytes).expect("utf-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 1 + 5_001);
+    let header = &rows[0];
+    assert!(header.iter().any(|h| h == "Phone 3 - Value"));
+    assert!(!header.iter().any(|h| h == "Phone 4 - Value"));
+    assert!(header.iter().any(|h| h == "Address 2 - Street"));
+    assert!(!header.iter().any(|h| h == "Address 3 - Street"));
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+
+    // Cancelling stops it.
+    let stopped = store.export_csv(None, &mut Vec::new(), &mut |_, _| false);
+    assert!(matches!(stopped, Err(Error::Cancelled)));
+}
+
+#[test]
+fn a_file_too_large_or_not_a_file_is_refused_before_it_is_read() {
+    use kizuna_core::interchange::file::{MAX_IMPORT_BYTES, read_import};
+    let folder = tempfile::tempdir().expect("folder");
+
+    // One byte over the limit (sparse, so the test writes nothing).
+    let large = folder.path().join("large.vcf");
+    std::fs::File::create(&large)
+        .and_then(|f| f.set_len(MAX_IMPORT_BYTES + 1))
+        .expect("large file");
+    let err = read_import(&large).expect_err("over the limit");
+    assert!(
+        matches!(err, Error::FileTooLarge { limit, .. } if limit == MAX_IMPORT_BYTES),
+        "{err}"
+    );
+    // The window is told the limit, to say it.
+    let payload = kizuna_core::ErrorPayload::from(&err);
+    assert_eq!(payload.code, kizuna_core::ErrorCode::FileTooLarge);
+    assert_eq!(payload.limit, Some(MAX_IMPORT_BYTES as i64));
+
+    // A folder, and a device that never ends.
+    assert!(matches!(
+        read_import(folder.path()),
+        Err(Error::NotAFile(_))
+    ));
+    #[cfg(target_os = "linux")]
+    assert!(matches!(
+        read_import(Path::new("/dev/zero")),
+        Err(Error::NotAFile(_))
+    ));
+    // A pipe, which opening would wait on for a writer.
+    #[cfg(unix)]
+    {
+        let pipe = folder.path().join("contacts.csv");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        assert!(matches!(read_import(&pipe), Err(Error::NotAFile(_))));
+    }
+
+    // A file within the limit, or a link to one, is read.
+    let small = folder.path().join("small.vcf");
+    std::fs::write(&small, "BEGIN:VCARD\r\nEND:VCARD\r\n").expect("small");
+    assert_eq!(read_import(&small).expect("read").len(), 24);
+    #[cfg(unix)]
+    {
+        let link = folder.path().join("link.vcf");
+        std::os::unix::fs::symlink(&small, &link).expect("link");
+        assert_eq!(read_import(&link).expect("read").len(), 24);
+    }
+    let missing = read_import(&folder.path().join("gone.vcf")).expect_err("missing");
+    assert!(matches!(missing, Error::UnreadableFile(_)));
+}
+
+#[test]
+fn a_sheet_wider_than_can_be_mapped_is_refused_and_kizuna_s_widest_export_is_not() {
+    use kizuna_core::customer::{MAX_ADDRESSES, MAX_EMAILS, MAX_PHONES};
+    use kizuna_core::interchange::table::MAX_COLUMNS;
+    let header = (0..=MAX_COLUMNS)
+        .map(|n| format!("c{n}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sheet = format!("{header}\r\n1,2,3\r\n");
+    let err = table::inspect(sheet.as_bytes(), TextEncoding::Auto, DraftLanguage::Ja)
+        .expect_err("too wide");
+    assert!(
+        matches!(err, Error::TooManyColumns { found, limit } if found == MAX_COLUMNS + 1 && limit == MAX_COLUMNS),
+        "{err}"
+    );
+    assert_eq!(
+        kizuna_core::ErrorPayload::from(&err).limit,
+        Some(MAX_COLUMNS as i64)
+    );
+    let options = CsvOptions {
+        encoding: TextEncoding::Auto,
+        mapping: Vec::new(),
+    };
+    assert!(matches!(
+        table::read(sheet.as_bytes(), &options, &mut go_on()),
+        Err(Error::TooManyColumns { .. })
+    ));
+
+    // A customer at every cap exports the widest sheet Kizuna writes, and
+    // it reads back.
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let mut p = fixtures::person("山田", "花子", "やまだ", "はなこ");
+    p.phones = (0..MAX_PHONES)
+        .map(|n| Phone {
+            label: String::new(),
+            number: format!("03-1234-{n:04}"),
+        })
+        .collect();
+    p.emails = (0..MAX_EMAILS)
+        .map(|n| Email {
+            label: String::new(),
+            address: format!("hanako{n}@example.jp"),
+        })
+        .collect();
+    p.addresses = (0..MAX_ADDRESSES)
+        .map(|n| kizuna_core::customer::Address {
+            street: format!("神宮前{n}"),
+            ..kizuna_core::customer::Address::default()
+        })
+        .collect();
+    store.create_customer(p, &clock).expect("customer");
+    let text = csv_export(&store);
+    let read = read_csv_export(&text);
+    let back = &read.contacts[0].profile;
+    assert_eq!(
+        (back.phones.len(), back.emails.len(), back.addresses.len()),
+        (MAX_PHONES, MAX_EMAILS, MAX_ADDRESSES)
+    );
 }

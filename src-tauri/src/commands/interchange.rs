@@ -1,7 +1,7 @@
 //! Imports and exports: thin adapters over `kizuna_core::interchange`, run
 //! as jobs (see `jobs.rs`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kizuna_core::Error;
 use kizuna_core::app::JobPhase;
@@ -16,12 +16,13 @@ use tauri::{AppHandle, State};
 
 use crate::error::CommandResult;
 use crate::grants::{Grants, Purpose};
-use crate::jobs::{self, Job, Jobs, blocking};
+use crate::jobs::{self, Jobs, blocking};
 use crate::state::AppState;
 
-/// A file the user picked, its failure to read told as the core tells it.
+/// A file the user picked to restore from: any size, but a regular file
+/// (the core refuses a folder, a device or a pipe before reading).
 pub(super) fn read(path: &str) -> CommandResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::UnreadableFile(format!("{path}: {e}")).into())
+    Ok(interchange::file::read_regular(Path::new(path), u64::MAX)?)
 }
 
 /// What a file is and, for a CSV file, its columns (read in `encoding`,
@@ -35,7 +36,7 @@ pub async fn inspect_import(
 ) -> CommandResult<ImportFile> {
     grants.check(&path, Purpose::Import)?;
     blocking(move || {
-        let bytes = read(&path)?;
+        let bytes = interchange::file::read_import(Path::new(&path))?;
         Ok(interchange::inspect_file(
             &path, &bytes, encoding, language,
         )?)
@@ -67,7 +68,10 @@ pub async fn preview_import(
 ) -> CommandResult<ImportPreview> {
     grants.check(&path, Purpose::Import)?;
     let plan = jobs::run(&app, &jobs, &state, job, move |job| {
-        let bytes = read(&path)?;
+        // Read again rather than kept from `inspect_import`: the window may
+        // stay on the column screen for long, and holding up to the import
+        // limit in memory all that time costs more than reading it twice.
+        let bytes = interchange::file::read_import(Path::new(&path))?;
         let (file, encoding) =
             interchange::read_file(&bytes, &options, &mut job.progress(JobPhase::Reading))?;
         Ok(job.store.plan_import(
@@ -147,45 +151,22 @@ pub async fn export_customers(
             query,
             language,
         } = request;
-        let target = PathBuf::from(&path);
-        // Written beside the target and renamed, so a failed or cancelled
-        // export never leaves half a file under the name the user chose.
-        let partial = target.with_extension("partial");
-        let written = write_export(job, &partial, format, ids, query, language);
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e);
-        }
-        std::fs::rename(&partial, &target).map_err(Error::from)?;
-        let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+        let store = &job.store;
+        let ids = match (ids, query) {
+            (Some(ids), _) => Some(ids),
+            (None, Some(query)) => Some(store.matching_ids(&query)?),
+            (None, None) => None,
+        };
+        let mut progress = job.progress(JobPhase::Exporting);
+        let bytes = store.export_to_file(
+            format,
+            ids.as_deref(),
+            language,
+            &job.clock,
+            Path::new(&path),
+            &mut progress,
+        )?;
         Ok(Exported { path, bytes })
     })
     .await
-}
-
-fn write_export(
-    job: &Job,
-    partial: &Path,
-    format: ExportFormat,
-    ids: Option<Vec<i64>>,
-    query: Option<CustomerQuery>,
-    language: DraftLanguage,
-) -> CommandResult<()> {
-    let store = &job.store;
-    let ids = match (ids, query) {
-        (Some(ids), _) => Some(ids),
-        (None, Some(query)) => Some(store.matching_ids(&query)?),
-        (None, None) => None,
-    };
-    let file = std::fs::File::create(partial).map_err(Error::from)?;
-    let mut progress = job.progress(JobPhase::Exporting);
-    store.export(
-        format,
-        ids.as_deref(),
-        language,
-        &job.clock,
-        &mut std::io::BufWriter::new(file),
-        &mut progress,
-    )?;
-    Ok(())
 }

@@ -1,8 +1,9 @@
 // What to tell the user when a command fails: the translated text for the
 // core's error code (the English `message` is for logs).
 import { toApiError } from './api/client';
-import type { FieldError } from './api/bindings';
-import { t } from '../i18n/index.svelte';
+import type { ErrorPayload, FieldError } from './api/bindings';
+import { intlTag, t, type Params } from '../i18n/index.svelte';
+import { fileSize } from './format';
 import { notify } from './state/app.svelte';
 import { fieldMessage } from './profile';
 
@@ -14,7 +15,13 @@ export function errorText(error: unknown): string {
     const message = fieldMessage(field);
     return t(message.key, message.params);
   }
-  return t(`error.${payload.code}`);
+  return t(`error.${payload.code}`, limitParams(payload));
+}
+
+/** The limit a file went over, as the message says it (256 MB, 600). */
+function limitParams(payload: ErrorPayload): Params | undefined {
+  if (payload.limit === null) return undefined;
+  return { limit: payload.code === 'file_too_large' ? fileSize(payload.limit, intlTag()) : payload.limit };
 }
 
 /**

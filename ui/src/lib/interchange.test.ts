@@ -11,6 +11,7 @@ const problem = (code: ImportProblem['code'], detail = ''): ImportProblem => ({
   excerpt: 'BEGIN:VCARD ⏎ FN:林',
   code,
   detail,
+  limit: null,
 });
 
 describe('import problems', () => {
@@ -25,6 +26,16 @@ describe('import problems', () => {
     locale.lang = 'en';
     expect(problemText(problem('kept_aside', 'birthday'))).toBe(
       'The birthday could not be taken as it is and was kept under other details',
+    );
+  });
+
+  it('say which list a contact had too many of, and how many it may have', () => {
+    expect(problemText({ ...problem('too_many', 'phones'), limit: 50 })).toBe(
+      '電話番号が50件を超えているため、この連絡先は取り込みませんでした',
+    );
+    locale.lang = 'en';
+    expect(problemText({ ...problem('too_many', 'tags'), limit: 200 })).toBe(
+      'More than 200 tags: this contact was not imported',
     );
   });
 

@@ -60,7 +60,8 @@ export function exportFileName(format: ExportFormat, today: Date = new Date()): 
 
 /** A problem in words: what was wrong and, where there is one, with which field. */
 export function problemText(problem: ImportProblem): string {
-  const key = `importField.${problem.detail}`;
+  // "Too many" names a whole list (phone numbers), the others one value.
+  const key = problem.code === 'too_many' ? `list.${problem.detail}` : `importField.${problem.detail}`;
   const field = hasMessage(key) ? t(key) : problem.detail;
-  return t(`problem.${problem.code}`, { field });
+  return t(`problem.${problem.code}`, problem.limit === null ? { field } : { field, limit: problem.limit });
 }

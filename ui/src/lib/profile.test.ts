@@ -45,6 +45,14 @@ describe('field errors', () => {
     });
   });
 
+  it('names the list a customer has too many of', () => {
+    expect(fieldMessage({ field: 'phones', code: 'too_many', limit: 50 })).toEqual({
+      key: 'tooMany.phones',
+      params: { limit: 50 },
+    });
+    expect(fieldMessage({ field: 'family_members', code: 'too_many', limit: 50 }).key).toBe('tooMany.family_members');
+  });
+
   it('keeps the first error of each field', () => {
     const map = errorsByField([
       { field: 'birthday', code: 'invalid_date', limit: null },

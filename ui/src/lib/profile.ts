@@ -2,7 +2,7 @@
 // back. Only what cannot be expressed in the core's types (a date that does
 // not parse) is checked here; every other rule is the core's.
 import type { CustomerProfile, DraftLanguage, FieldError, PartialDate } from './api/bindings';
-import type { MessageKey, Params } from '../i18n/index.svelte';
+import { hasMessage, type MessageKey, type Params } from '../i18n/index.svelte';
 
 export function blankProfile(): CustomerProfile {
   return {
@@ -88,6 +88,9 @@ export function fieldMessage(error: FieldError): { key: MessageKey; params?: Par
   // "Required" on the family name means the customer has no name at all.
   if (error.field === 'family_name' && error.code === 'required') return { key: 'fieldError.nameOrCompany' };
   if ((error.code === 'out_of_range' && error.limit === null) || error.code === 'not_allowed') return { key: 'fieldError.notAllowed' };
+  // A whole list refused says which list: it has no input of its own.
+  const list = `tooMany.${error.field}`;
+  if (error.code === 'too_many' && hasMessage(list)) return { key: list, params: { limit: error.limit ?? 0 } };
   const key = `fieldError.${error.code}` as MessageKey;
   return error.limit === null ? { key } : { key, params: { limit: error.limit } };
 }

@@ -8,8 +8,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub(crate) use validation::over_caps;
 pub use validation::{
-    LIMIT_HONORIFIC, LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG, LIMIT_TOPIC,
+    LIMIT_HONORIFIC, LIMIT_NAME, LIMIT_NOTES, LIMIT_SHORT, LIMIT_TAG, LIMIT_TOPIC, MAX_ADDRESSES,
+    MAX_EMAILS, MAX_FAMILY_MEMBERS, MAX_IMPORTANT_DATES, MAX_PHONES, MAX_TAGS,
 };
 
 use crate::domain::calendar::PartialDate;

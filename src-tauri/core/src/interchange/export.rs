@@ -2,12 +2,13 @@
 //! snapshot, from the store's bulk reads (`store/profiles.rs`).
 
 use std::io::Write;
+use std::path::Path;
 
+use super::table;
 use super::vcard::{self, Card, VcardVersion};
 use super::{ExportFormat, Progress, step};
 use crate::domain::clock::Clock;
-use crate::domain::customer::CustomerProfile;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::reminder::DraftLanguage;
 use crate::store::Store;
 pub use crate::store::profiles::ExportCustomer;
@@ -58,11 +59,35 @@ impl Store {
         })
     }
 
-    /// The customers as a CSV sheet (Google Contacts' layout, UTF-8).
-    pub fn export_csv(&self, ids: Option<&[i64]>) -> Result<String> {
-        let customers = self.export_profiles(ids)?;
-        let profiles: Vec<&CustomerProfile> = customers.iter().map(|c| &c.profile).collect();
-        Ok(super::table::write(&profiles))
+    /// The customers as a CSV sheet (Google Contacts' layout, UTF-8),
+    /// written row by row as the book is read a slice at a time: the
+    /// columns are decided first, from what the widest customer holds
+    /// (counted in SQL), so no row waits for the others.
+    pub fn export_csv(
+        &self,
+        ids: Option<&[i64]>,
+        out: &mut dyn Write,
+        progress: Progress<'_>,
+    ) -> Result<()> {
+        let mut progress = progress;
+        let widest = self.widest_lists(ids)?;
+        let widths = table::CsvWidths::new(widest.phones, widest.emails, widest.addresses);
+        // A byte-order mark tells Excel the file is UTF-8.
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut sheet = csv::Writer::from_writer(out);
+        sheet
+            .write_record(table::header(widths))
+            .map_err(csv_error)?;
+        self.each_slice(ids, |slice, done, total| {
+            for c in &slice {
+                sheet
+                    .write_record(table::row(&c.profile, widths))
+                    .map_err(csv_error)?;
+            }
+            step(&mut progress, done, total)
+        })?;
+        sheet.flush()?;
+        Ok(())
     }
 
     /// Writes the customers (all, or `ids`) to `out` in `format`; the JSON
@@ -87,7 +112,7 @@ impl Store {
                         .as_bytes(),
                 )?;
             }
-            ExportFormat::Csv => out.write_all(self.export_csv(ids)?.as_bytes())?,
+            ExportFormat::Csv => self.export_csv(ids, out, progress)?,
             ExportFormat::Ics => {
                 out.write_all(self.export_calendar(ids, language, clock)?.as_bytes())?;
             }
@@ -95,5 +120,29 @@ impl Store {
         }
         out.flush()?;
         Ok(())
+    }
+
+    /// [`Store::export`] into the file at `target`, which is replaced only
+    /// once the export is complete (see `file.rs`); returns its size.
+    pub fn export_to_file(
+        &self,
+        format: ExportFormat,
+        ids: Option<&[i64]>,
+        language: DraftLanguage,
+        clock: &Clock,
+        target: &Path,
+        progress: Progress<'_>,
+    ) -> Result<u64> {
+        super::file::write_atomically(target, |out| {
+            self.export(format, ids, language, clock, out, progress)
+        })
+    }
+}
+
+/// The CSV writer's failures are the file's.
+fn csv_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::Io(e),
+        other => Error::Internal(format!("CSV: {other:?}")),
     }
 }

@@ -21,7 +21,7 @@ use crate::domain::customer::{self, CustomerProfile, Extra, LIMIT_NAME, LIMIT_TA
 use crate::domain::kana;
 use crate::domain::ladder::Stage;
 use crate::domain::search::{Documents, documents};
-use crate::error::{FieldErrorCode, Result};
+use crate::error::{FieldError, FieldErrorCode, Result};
 use crate::store::search::DeferredIndex;
 use crate::store::{Store, contacts, customers, referrals};
 
@@ -172,6 +172,16 @@ fn admit(
                 return Ok(());
             }
             Err(errors) => {
+                // Too many phones, tags… to hold: the contact is reported
+                // and left out, never imported with some of them cut off.
+                let mut over = errors
+                    .iter()
+                    .filter(|e| e.code == FieldErrorCode::TooMany)
+                    .map(|e| too_many(incoming, e));
+                if let Some(first) = over.next() {
+                    problems.extend(over);
+                    return Err(first);
+                }
                 if errors
                     .iter()
                     .any(|e| e.field == "family_name" && e.code == FieldErrorCode::Required)
@@ -220,6 +230,11 @@ fn admit(
         ImportProblemCode::Malformed,
         "",
     ))
+}
+
+fn too_many(incoming: &Incoming, error: &FieldError) -> ImportProblem {
+    let limit = error.limit.and_then(|l| usize::try_from(l).ok());
+    ImportProblem::too_many(incoming, error.field.clone(), limit.unwrap_or(0))
 }
 
 /// `phones.2.number` → (`phones`, Some(2)).
@@ -945,6 +960,13 @@ impl Store {
                     for later in contacts {
                         profile = merge(&profile, &later.profile, later.from_kizuna);
                     }
+                    // Each record was within the caps; together they may not be.
+                    let over = customer::over_caps(&profile);
+                    if !over.is_empty() {
+                        problems.extend(over.iter().map(|e| too_many(&first, e)));
+                        skipped += 1;
+                        continue;
+                    }
                     rows.push(row(&first, ImportAction::New, Vec::new()));
                     steps.push(Step::New {
                         uid: first.uid,
@@ -956,6 +978,14 @@ impl Store {
                     let mut merged = merge(&existing, &first.profile, first.from_kizuna);
                     for later in contacts {
                         merged = merge(&merged, &later.profile, later.from_kizuna);
+                    }
+                    // What the book holds and what the file adds may be more
+                    // than a customer may have: the customer stays as they are.
+                    let over = customer::over_caps(&merged);
+                    if !over.is_empty() {
+                        problems.extend(over.iter().map(|e| too_many(&first, e)));
+                        skipped += 1;
+                        continue;
                     }
                     let merged = customer::check(merged.clone(), today).unwrap_or(merged);
                     let referrer_changes =

@@ -5,7 +5,7 @@
 //! The user may change any column's meaning before the preview; a column
 //! nobody recognises is kept in the customers' extras, never dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -140,6 +140,21 @@ pub struct CsvOptions {
 }
 
 const SAMPLE_ROWS: usize = 5;
+
+/// The widest header row a sheet may have. The mapping screen shows a row
+/// with a choice for every column, so a sheet a million columns wide would
+/// freeze the window. Address books have up to ninety or so (Outlook);
+/// Kizuna's own export, at the caps, has 560.
+pub const MAX_COLUMNS: usize = 600;
+
+// Kizuna's own export must always read back.
+const _: () = assert!(
+    FIXED_COLUMNS.len()
+        + 2 * crate::customer::MAX_EMAILS
+        + 2 * crate::customer::MAX_PHONES
+        + ADDRESS_PARTS.len() * crate::customer::MAX_ADDRESSES
+        <= MAX_COLUMNS
+);
 
 /// Header words folded so "E-mail Address", "e-mail address" and
 /// "Ｅ－ｍａｉｌ　Address" compare equal.
@@ -460,17 +475,26 @@ fn records(text: &str) -> Result<Vec<(u32, Vec<String>)>> {
         )
         .unwrap_or(0);
         counted = start;
-        out.push((line, record.iter().map(str::to_owned).collect()));
+        out.push((
+            line,
+            record
+                .iter()
+                .map(|cell| without_formula_guard(cell).to_owned())
+                .collect(),
+        ));
     }
     Ok(out)
 }
 
 /// The header row: the first of the first twenty rows a layout knows best
 /// (LinkedIn writes a few lines of notes above it), else the first row.
-fn header_index(rows: &[(u32, Vec<String>)]) -> usize {
-    rows.iter()
+/// It may be no wider than [`MAX_COLUMNS`]; a wider row is not even scored.
+fn header_index(rows: &[(u32, Vec<String>)]) -> Result<usize> {
+    let at = rows
+        .iter()
         .take(20)
         .enumerate()
+        .filter(|(_, (_, cells))| cells.len() <= MAX_COLUMNS)
         .map(|(i, (_, cells))| {
             let best = RECOGNISED
                 .into_iter()
@@ -481,7 +505,15 @@ fn header_index(rows: &[(u32, Vec<String>)]) -> usize {
         })
         .max()
         .filter(|(best, _)| *best >= 4)
-        .map_or(0, |(_, std::cmp::Reverse(i))| i)
+        .map_or(0, |(_, std::cmp::Reverse(i))| i);
+    let found = rows.get(at).map_or(0, |(_, cells)| cells.len());
+    if found > MAX_COLUMNS {
+        return Err(Error::TooManyColumns {
+            found,
+            limit: MAX_COLUMNS,
+        });
+    }
+    Ok(at)
 }
 
 fn is_blank(cells: &[String]) -> bool {
@@ -495,7 +527,7 @@ pub fn inspect(bytes: &[u8], encoding: TextEncoding, language: DraftLanguage) ->
     if rows.is_empty() {
         return Err(Error::UnreadableFile("the file is empty".to_owned()));
     }
-    let at = header_index(&rows);
+    let at = header_index(&rows)?;
     let (header_line, headers) = rows[at].clone();
     let data: Vec<&Vec<String>> = rows[at + 1..]
         .iter()
@@ -600,6 +632,8 @@ fn contact(
     let mut full_name = String::new();
     let mut full_reading = String::new();
     let mut notes: Vec<String> = Vec::new();
+    // However many tags a row lists, each is looked up once.
+    let mut tags_seen: HashSet<String> = HashSet::new();
     let join = |target: &mut String, value: &str, sep: &str| {
         if target.is_empty() {
             value.clone_into(target);
@@ -704,7 +738,7 @@ fn contact(
             T::Notes => notes.push(value.to_owned()),
             T::Tags => {
                 for tag in split_tags(value) {
-                    if !p.tags.contains(&tag) {
+                    if tags_seen.insert(tag.clone()) {
                         p.tags.push(tag);
                     }
                 }
@@ -789,7 +823,7 @@ pub fn read(
     if rows.is_empty() {
         return Ok((file, decoded.encoding));
     }
-    let at = header_index(&rows);
+    let at = header_index(&rows)?;
     let headers = rows[at].1.clone();
     let data = &rows[at + 1..];
     let total = data.len() as u64;
@@ -844,100 +878,153 @@ pub fn read(
     Ok((file, decoded.encoding))
 }
 
-/// The columns an export writes, Google Contacts' current layout, which
+/// The columns every row of an export starts with.
+const FIXED_COLUMNS: [&str; 10] = [
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Phonetic First Name",
+    "Phonetic Last Name",
+    "Organization Name",
+    "Organization Title",
+    "Birthday",
+    "Notes",
+    "Labels",
+];
+
+/// The columns of each address.
+const ADDRESS_PARTS: [&str; 7] = [
+    "Label",
+    "Street",
+    "Extended Address",
+    "City",
+    "Region",
+    "Postal Code",
+    "Country",
+];
+
+/// How many phones, e-mails and addresses an export has columns for: as
+/// many as the customer with the most has, decided before any row is
+/// written so that rows can be written as they are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvWidths {
+    pub phones: usize,
+    pub emails: usize,
+    pub addresses: usize,
+}
+
+impl CsvWidths {
+    /// At least one of each, as Google's layout has; at most a customer's
+    /// cap. Only a customer stored before the caps can have more, and a
+    /// CSV sheet is not where everything is kept anyway (family, dates and
+    /// other details travel in vCard and JSON): one such customer must not
+    /// make every row of every export thousands of cells wide.
+    pub fn new(phones: usize, emails: usize, addresses: usize) -> Self {
+        use crate::customer::{MAX_ADDRESSES, MAX_EMAILS, MAX_PHONES};
+        CsvWidths {
+            phones: phones.clamp(1, MAX_PHONES),
+            emails: emails.clamp(1, MAX_EMAILS),
+            addresses: addresses.clamp(1, MAX_ADDRESSES),
+        }
+    }
+}
+
+/// The header row of an export in Google Contacts' current layout, which
 /// Google, Outlook and Excel read, and which reads back here.
-pub fn write(customers: &[&CustomerProfile]) -> String {
-    let most =
-        |f: fn(&CustomerProfile) -> usize| customers.iter().map(|p| f(p)).max().unwrap_or(0).max(1);
-    let phones = most(|p| p.phones.len());
-    let emails = most(|p| p.emails.len());
-    let addresses = most(|p| p.addresses.len());
-    let mut headers: Vec<String> = [
-        "First Name",
-        "Middle Name",
-        "Last Name",
-        "Phonetic First Name",
-        "Phonetic Last Name",
-        "Organization Name",
-        "Organization Title",
-        "Birthday",
-        "Notes",
-        "Labels",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    for n in 1..=emails {
+pub fn header(widths: CsvWidths) -> Vec<String> {
+    let mut headers: Vec<String> = FIXED_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+    for n in 1..=widths.emails {
         headers.push(format!("E-mail {n} - Label"));
         headers.push(format!("E-mail {n} - Value"));
     }
-    for n in 1..=phones {
+    for n in 1..=widths.phones {
         headers.push(format!("Phone {n} - Label"));
         headers.push(format!("Phone {n} - Value"));
     }
-    for n in 1..=addresses {
-        for part in [
-            "Label",
-            "Street",
-            "Extended Address",
-            "City",
-            "Region",
-            "Postal Code",
-            "Country",
-        ] {
+    for n in 1..=widths.addresses {
+        for part in ADDRESS_PARTS {
             headers.push(format!("Address {n} - {part}"));
         }
     }
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut rows: Vec<Vec<String>> = vec![headers];
-    for p in customers {
-        let birthday = p.birthday.map(|d| match d.year {
-            Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
-            None => format!("--{:02}-{:02}", d.month, d.day),
-        });
-        let mut row = vec![
-            p.given_name.clone(),
-            String::new(),
-            p.family_name.clone(),
-            p.given_name_reading.clone(),
-            p.family_name_reading.clone(),
-            p.company.clone(),
-            p.title.clone(),
-            birthday.unwrap_or_default(),
-            p.notes.clone(),
-            p.tags.join(" ::: "),
-        ];
-        for n in 0..emails {
-            let e = p.emails.get(n);
-            row.push(e.map(|e| e.label.clone()).unwrap_or_default());
-            row.push(e.map(|e| e.address.clone()).unwrap_or_default());
-        }
-        for n in 0..phones {
-            let ph = p.phones.get(n);
-            row.push(ph.map(|e| e.label.clone()).unwrap_or_default());
-            row.push(ph.map(|e| e.number.clone()).unwrap_or_default());
-        }
-        for n in 0..addresses {
-            let a = p.addresses.get(n).cloned().unwrap_or_default();
-            row.extend([
-                a.label,
-                a.street,
-                a.extended,
-                a.locality,
-                a.region,
-                a.postal_code,
-                a.country,
-            ]);
-        }
-        rows.push(row);
+    headers
+}
+
+/// One customer's row under [`header`], each cell guarded against being
+/// run as a formula.
+pub fn row(p: &CustomerProfile, widths: CsvWidths) -> Vec<String> {
+    let birthday = p.birthday.map(|d| match d.year {
+        Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
+        None => format!("--{:02}-{:02}", d.month, d.day),
+    });
+    let mut row = vec![
+        p.given_name.clone(),
+        String::new(),
+        p.family_name.clone(),
+        p.given_name_reading.clone(),
+        p.family_name_reading.clone(),
+        p.company.clone(),
+        p.title.clone(),
+        birthday.unwrap_or_default(),
+        p.notes.clone(),
+        p.tags.join(" ::: "),
+    ];
+    for n in 0..widths.emails {
+        let e = p.emails.get(n);
+        row.push(e.map(|e| e.label.clone()).unwrap_or_default());
+        row.push(e.map(|e| e.address.clone()).unwrap_or_default());
     }
-    for row in rows {
-        // Writing to memory cannot fail.
-        let _ = writer.write_record(&row);
+    for n in 0..widths.phones {
+        let ph = p.phones.get(n);
+        row.push(ph.map(|e| e.label.clone()).unwrap_or_default());
+        row.push(ph.map(|e| e.number.clone()).unwrap_or_default());
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    // A byte-order mark tells Excel the file is UTF-8.
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    for n in 0..widths.addresses {
+        let a = p.addresses.get(n).cloned().unwrap_or_default();
+        row.extend([
+            a.label,
+            a.street,
+            a.extended,
+            a.locality,
+            a.region,
+            a.postal_code,
+            a.country,
+        ]);
+    }
+    row.into_iter().map(with_formula_guard).collect()
+}
+
+/// What a spreadsheet takes for the start of a formula: Excel, LibreOffice
+/// and Google Sheets run a cell that begins with `=`, `+`, `-` or `@` (a
+/// tab or carriage return first does not stop them), so a customer's note
+/// `=HYPERLINK(…)` would become a live link, or worse, on opening the file.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The rule, both ways (OWASP's advice for CSV injection): on export, a
+/// cell that starts with a formula character — after any apostrophes — gets
+/// one more apostrophe in front, which spreadsheets take as "this is text";
+/// on import, one apostrophe is taken off such a cell again. Nothing else
+/// changes, so `+81 90-1234-5678` becomes `'+81 90-1234-5678` and comes
+/// back as it was, and a value that itself began with `'=` travels as
+/// `''=` and comes back as `'=`: a round trip loses nothing. A sheet from
+/// elsewhere with `'=…` in a cell means the text `=…`, as it would in the
+/// spreadsheet that wrote it.
+fn needs_formula_guard(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+fn with_formula_guard(cell: String) -> String {
+    if needs_formula_guard(&cell) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+fn without_formula_guard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_formula_guard(rest) => rest,
+        _ => cell,
+    }
 }
 
 /// The values in one cell: Google writes several numbers or addresses as
@@ -964,6 +1051,53 @@ mod tests {
         assert_eq!(parse_date("4月12日"), d(None, 4, 12));
         assert_eq!(parse_date("いつか"), None);
         assert_eq!(parse_date("1985-02-30"), None);
+    }
+
+    #[test]
+    fn formula_cells_are_guarded_and_the_guard_comes_off_again() {
+        for (value, written) in [
+            ("=1+2", "'=1+2"),
+            ("+81 90-1234-5678", "'+81 90-1234-5678"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=cmd", "'\t=cmd"),
+            ("\r=cmd", "'\r=cmd"),
+            ("'=kept", "''=kept"),
+            ("''+two", "'''+two"),
+            ("'plain", "'plain"),
+            ("'", "'"),
+            ("03-1234-5678", "03-1234-5678"),
+            ("山田 = 先生", "山田 = 先生"),
+            ("", ""),
+        ] {
+            assert_eq!(with_formula_guard(value.to_owned()), written, "{value:?}");
+            assert_eq!(without_formula_guard(written), value, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn an_export_is_never_wider_than_a_customer_may_be() {
+        use crate::customer::{MAX_ADDRESSES, MAX_PHONES};
+        // A customer stored before the caps, with 50,000 numbers.
+        let widths = CsvWidths::new(50_000, 0, MAX_ADDRESSES + 1);
+        assert_eq!(
+            widths,
+            CsvWidths {
+                phones: MAX_PHONES,
+                emails: 1,
+                addresses: MAX_ADDRESSES
+            }
+        );
+        let p = CustomerProfile {
+            phones: (0..50_000)
+                .map(|n| Phone {
+                    label: String::new(),
+                    number: n.to_string(),
+                })
+                .collect(),
+            ..CustomerProfile::default()
+        };
+        assert_eq!(row(&p, widths).len(), header(widths).len());
     }
 
     #[test]

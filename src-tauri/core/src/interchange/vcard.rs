@@ -10,6 +10,8 @@
 //! Kizuna's own fields travel as `X-KIZUNA-*`, so an export read back gives
 //! the same customers.
 
+use std::collections::HashSet;
+
 use base64::Engine;
 use calcard::Entry;
 use calcard::common::IanaString;
@@ -97,6 +99,7 @@ fn cards<'a>(text: &'a str, problems: &mut Vec<ImportProblem>) -> Vec<Chunk<'a>>
             excerpt: excerpt(&text[from..]),
             code: ImportProblemCode::Unterminated,
             detail: String::new(),
+            limit: None,
         });
     }
     if let Some((line, text)) = stray {
@@ -106,9 +109,56 @@ fn cards<'a>(text: &'a str, problems: &mut Vec<ImportProblem>) -> Vec<Chunk<'a>>
             excerpt: excerpt(&text),
             code: ImportProblemCode::Malformed,
             detail: String::new(),
+            limit: None,
         });
     }
     out
+}
+
+/// A card with more lines than this is not parsed at all. Kizuna's caps
+/// (50 phones, 200 tags, 500 other details…) come to about a thousand
+/// lines, even with Apple's label line beside each value; the parser holds
+/// every line of a card at once, so a card of millions of lines would
+/// take gigabytes before any cap could be checked.
+const MAX_CARD_LINES: usize = 5_000;
+
+/// The list a card holds too many of, and its cap, when the card has more
+/// lines than [`MAX_CARD_LINES`]; counted on the text, before parsing. A
+/// line starting with a space or tab continues the one before, and so
+/// does one after a quoted-printable soft break (`=` at the end).
+fn overfull(card: &str) -> Option<(&'static str, usize)> {
+    use crate::customer::{MAX_ADDRESSES, MAX_EMAILS, MAX_PHONES};
+    let mut lists = [
+        ("TEL", "phones", MAX_PHONES, 0usize),
+        ("EMAIL", "emails", MAX_EMAILS, 0),
+        ("ADR", "addresses", MAX_ADDRESSES, 0),
+    ];
+    let mut lines = 0usize;
+    let mut soft_break = false;
+    for line in card.lines() {
+        let continued = soft_break || line.starts_with([' ', '\t']);
+        soft_break = line.trim_end().ends_with('=');
+        if continued {
+            continue;
+        }
+        lines += 1;
+        let name = line.split([';', ':']).next().unwrap_or_default();
+        let name = name.rsplit('.').next().unwrap_or(name);
+        if let Some(list) = lists.iter_mut().find(|l| name.eq_ignore_ascii_case(l.0)) {
+            list.3 += 1;
+        }
+    }
+    if lines <= MAX_CARD_LINES {
+        return None;
+    }
+    Some(
+        lists
+            .iter()
+            .find(|(_, _, cap, count)| count > cap)
+            .map_or(("lines", MAX_CARD_LINES), |(_, field, cap, _)| {
+                (*field, *cap)
+            }),
+    )
 }
 
 /// Reads every card in `bytes`. Labels for phones, e-mails and addresses
@@ -144,6 +194,9 @@ pub fn read(
                 from_kizuna: false,
                 profile: CustomerProfile::default(),
             };
+            if let Some((field, limit)) = overfull(chunk.text) {
+                return Err(ImportProblem::too_many(&incoming, field, limit));
+            }
             match calcard::Parser::new(chunk.text).entry() {
                 Entry::VCard(card) => {
                     let dropped = fill(&mut incoming, &card, language);
@@ -454,6 +507,8 @@ fn fill(incoming: &mut Incoming, card: &VCard, language: DraftLanguage) -> Vec<S
     let mut kind_org = false;
     let mut notes: Vec<String> = Vec::new();
     let mut sort_string = String::new();
+    // However many categories a card lists, each is looked up once.
+    let mut tags_seen: HashSet<String> = HashSet::new();
     let written_by_kizuna = card
         .entries
         .iter()
@@ -606,7 +661,7 @@ fn fill(incoming: &mut Incoming, card: &VCard, language: DraftLanguage) -> Vec<S
                 for tag in text_values(entry) {
                     for tag in tag.split(',') {
                         let tag = tag.trim();
-                        if !tag.is_empty() && !p.tags.iter().any(|t| t == tag) {
+                        if !tag.is_empty() && tags_seen.insert(tag.to_owned()) {
                             p.tags.push(tag.to_owned());
                         }
                     }

@@ -67,6 +67,14 @@ impl Which<'_> {
     }
 }
 
+/// The most phones, e-mails and addresses any one customer has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WidestLists {
+    pub phones: usize,
+    pub emails: usize,
+    pub addresses: usize,
+}
+
 /// How many customers an export reads at a time: memory stays small and
 /// each slice's rows sit close together on disk.
 const SLICE: usize = 4096;
@@ -200,6 +208,41 @@ impl Store {
             },
         )?;
         Ok(out)
+    }
+
+    /// The most phones, e-mails and addresses any one of the customers
+    /// (all, or the chosen ones) has: how wide a CSV export is, counted
+    /// without reading anyone's details.
+    pub(crate) fn widest_lists(&self, ids: Option<&[i64]>) -> Result<WidestLists> {
+        let chosen: Array;
+        let which = match ids {
+            None => Which::All,
+            Some(ids) => {
+                chosen = Rc::new(ids.iter().copied().map(Value::from).collect());
+                Which::Chosen(&chosen)
+            }
+        };
+        let mut most = [0usize; 3];
+        for (slot, table) in ["customer_phones", "customer_emails", "customer_addresses"]
+            .into_iter()
+            .enumerate()
+        {
+            which.each_row(
+                self,
+                &format!(
+                    "SELECT 0, coalesce(max(n), 0) FROM
+                       (SELECT count(*) AS n FROM {table} WHERE 1 /*which*/ GROUP BY customer_id)"
+                ),
+                "customer_id",
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)?)),
+                |_, n| most[slot] = usize::try_from(n).unwrap_or(0),
+            )?;
+        }
+        Ok(WidestLists {
+            phones: most[0],
+            emails: most[1],
+            addresses: most[2],
+        })
     }
 
     /// The customers a slice at a time, in the order they were added.

@@ -1,17 +1,23 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "file_too_large" | "path_not_granted";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted";
 
-export type FieldErrorCode = "required" | "too_long" | "too_short" | "mismatch" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day";
+export type FieldErrorCode = "required" | "too_long" | "too_short" | "mismatch" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day" | "too_many";
 
 export type FieldError = { field: string, code: FieldErrorCode, 
 /**
- * The limit that was exceeded, for `too_long` and `out_of_range`.
+ * The limit that was exceeded, for `too_long`, `out_of_range` and
+ * `too_many`.
  */
 limit: number | null, };
 
-export type ErrorPayload = { code: ErrorCode, message: string, fields: Array<FieldError>, };
+export type ErrorPayload = { code: ErrorCode, message: string, fields: Array<FieldError>, 
+/**
+ * The limit a file went over, for `file_too_large` (bytes) and
+ * `too_many_columns`, so the message can say it.
+ */
+limit: number | null, };
 
 export type PartialDate = { year: number | null, month: number, day: number, };
 
@@ -690,7 +696,7 @@ id: number, };
 
 export type TextEncoding = "auto" | "utf8" | "shift_jis" | "windows1252" | "utf16_le" | "utf16_be";
 
-export type ImportProblemCode = "no_name" | "named_from_contact" | "unterminated" | "malformed" | "kept_aside" | "dropped" | "repeated";
+export type ImportProblemCode = "no_name" | "named_from_contact" | "unterminated" | "malformed" | "kept_aside" | "dropped" | "repeated" | "too_many";
 
 export type ImportFormat = "vcard" | "csv";
 
@@ -720,7 +726,11 @@ export type ImportProblem = { record: number, line: number, excerpt: string, cod
 /**
  * The property, column or field concerned, when there is one.
  */
-detail: string, };
+detail: string, 
+/**
+ * The cap exceeded, for `too_many`.
+ */
+limit: number | null, };
 
 export type ImportAction = "new" | "update" | "unchanged";
 

@@ -11,6 +11,6 @@ describe('command errors', () => {
 
   it('turns anything else into an internal error with its text', () => {
     const error = toApiError('invalid args `query` for command');
-    expect(error.payload).toEqual({ code: 'internal', message: 'invalid args `query` for command', fields: [] });
+    expect(error.payload).toEqual({ code: 'internal', message: 'invalid args `query` for command', fields: [], limit: null });
   });
 });

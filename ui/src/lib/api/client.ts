@@ -84,9 +84,9 @@ function isPayload(value: unknown): value is ErrorPayload {
 /** Anything thrown by invoke, as an ApiError. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (isPayload(error)) return new ApiError({ ...error, fields: error.fields ?? [] });
+  if (isPayload(error)) return new ApiError({ ...error, fields: error.fields ?? [], limit: error.limit ?? null });
   const message = error instanceof Error ? error.message : String(error);
-  return new ApiError({ code: 'internal', message, fields: [] });
+  return new ApiError({ code: 'internal', message, fields: [], limit: null });
 }
 
 /** What a file dialog is for, and how it is labelled (in the user's language). */

@@ -1,6 +1,8 @@
 //! The rules a customer profile must meet before it is stored. Every problem
 //! is collected (not just the first), each tied to the field it concerns.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
@@ -21,6 +23,44 @@ const MAX_EXTRAS: usize = 500;
 /// Ten years is the longest keep-in-touch cadence that still means something.
 const MAX_CADENCE_DAYS: u32 = 3650;
 
+// How many of each a customer may have. Far more than anyone keeps for one
+// person, and small enough that one card cannot make every later export,
+// list or merge carry thousands of columns or rows: a card with 50,000
+// phone numbers once made every CSV export run out of memory.
+pub const MAX_PHONES: usize = 50;
+pub const MAX_EMAILS: usize = 50;
+pub const MAX_ADDRESSES: usize = 50;
+pub const MAX_TAGS: usize = 200;
+pub const MAX_FAMILY_MEMBERS: usize = 50;
+pub const MAX_IMPORTANT_DATES: usize = 50;
+
+/// The lists a profile holds, with how many it holds and may hold.
+fn list_sizes(p: &CustomerProfile) -> [(&'static str, usize, usize); 6] {
+    [
+        ("phones", p.phones.len(), MAX_PHONES),
+        ("emails", p.emails.len(), MAX_EMAILS),
+        ("addresses", p.addresses.len(), MAX_ADDRESSES),
+        (
+            "important_dates",
+            p.important_dates.len(),
+            MAX_IMPORTANT_DATES,
+        ),
+        ("family_members", p.family_members.len(), MAX_FAMILY_MEMBERS),
+        ("tags", p.tags.len(), MAX_TAGS),
+    ]
+}
+
+/// The lists that hold more than a customer may have, as `too_many`
+/// errors on the list's field (`phones`, `tags`…). Counting is all it
+/// does, so an import can check a merged profile cheaply.
+pub(crate) fn over_caps(p: &CustomerProfile) -> Vec<FieldError> {
+    list_sizes(p)
+        .into_iter()
+        .filter(|(_, count, cap)| count > cap)
+        .map(|(field, _, cap)| FieldError::with_limit(field, FieldErrorCode::TooMany, cap as i64))
+        .collect()
+}
+
 /// Checks `profile` and returns it normalised (trimmed, blank rows dropped,
 /// Japanese postal codes as `123-4567`, tags de-duplicated), or every problem.
 pub(crate) fn validate(
@@ -40,32 +80,57 @@ pub(crate) fn validate(
         c.fail("family_name", FieldErrorCode::Required);
     }
 
+    // Blank rows and repeated tags do not count towards the caps. A list
+    // over its cap is refused as a whole, and its items are not checked
+    // one by one: 50,000 errors would say less than one.
     profile
         .phones
         .retain(|p| !(p.label.trim().is_empty() && p.number.trim().is_empty()));
-    for (i, phone) in profile.phones.iter_mut().enumerate() {
-        check_phone(&mut c, i, phone);
-    }
     profile
         .emails
         .retain(|e| !(e.label.trim().is_empty() && e.address.trim().is_empty()));
-    for (i, email) in profile.emails.iter_mut().enumerate() {
-        check_email(&mut c, i, email);
-    }
     profile.addresses.retain(|a| !is_blank_address(a));
-    for (i, address) in profile.addresses.iter_mut().enumerate() {
-        check_address(&mut c, i, address);
+    profile.family_members.retain(|m| !is_blank_member(m));
+    profile.tags = check_tags(&mut c, std::mem::take(&mut profile.tags));
+    let over = over_caps(&profile);
+    let within = |field: &str| !over.iter().any(|e| e.field == field);
+    let (phones, emails, addresses, dates, family) = (
+        within("phones"),
+        within("emails"),
+        within("addresses"),
+        within("important_dates"),
+        within("family_members"),
+    );
+    c.errors.extend(over);
+
+    if phones {
+        for (i, phone) in profile.phones.iter_mut().enumerate() {
+            check_phone(&mut c, i, phone);
+        }
+    }
+    if emails {
+        for (i, email) in profile.emails.iter_mut().enumerate() {
+            check_email(&mut c, i, email);
+        }
+    }
+    if addresses {
+        for (i, address) in profile.addresses.iter_mut().enumerate() {
+            check_address(&mut c, i, address);
+        }
     }
 
     if let Some(birthday) = &profile.birthday {
         c.date("birthday", birthday, today, true);
     }
-    for (i, date) in profile.important_dates.iter_mut().enumerate() {
-        check_important_date(&mut c, i, date, today);
+    if dates {
+        for (i, date) in profile.important_dates.iter_mut().enumerate() {
+            check_important_date(&mut c, i, date, today);
+        }
     }
-    profile.family_members.retain(|m| !is_blank_member(m));
-    for (i, member) in profile.family_members.iter_mut().enumerate() {
-        check_family_member(&mut c, i, member, today);
+    if family {
+        for (i, member) in profile.family_members.iter_mut().enumerate() {
+            check_family_member(&mut c, i, member, today);
+        }
     }
 
     c.text("likes", &mut profile.likes, LIMIT_NOTES);
@@ -94,7 +159,6 @@ pub(crate) fn validate(
             i64::from(MAX_CADENCE_DAYS),
         ));
     }
-    profile.tags = check_tags(&mut c, std::mem::take(&mut profile.tags));
     profile.extras.retain(|e| !e.name.trim().is_empty());
     if profile.extras.len() > MAX_EXTRAS {
         c.errors.push(FieldError::with_limit(
@@ -300,7 +364,11 @@ fn check_family_member(c: &mut Checker, i: usize, member: &mut FamilyMember, tod
 }
 
 fn check_tags(c: &mut Checker, tags: Vec<String>) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::with_capacity(tags.len());
+    let mut kept: Vec<String> = Vec::new();
+    // Tags are unique regardless of case, as in the tags table; a set keeps
+    // the check linear however many a card brings.
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut too_long = false;
     for tag in tags {
         let tag: String = tag.chars().filter(|c| !c.is_control()).collect();
         let tag = tag.trim().to_owned();
@@ -308,15 +376,17 @@ fn check_tags(c: &mut Checker, tags: Vec<String>) -> Vec<String> {
             continue;
         }
         if tag.chars().count() > LIMIT_TAG {
-            c.errors.push(FieldError::with_limit(
-                "tags",
-                FieldErrorCode::TooLong,
-                LIMIT_TAG as i64,
-            ));
+            if !too_long {
+                c.errors.push(FieldError::with_limit(
+                    "tags",
+                    FieldErrorCode::TooLong,
+                    LIMIT_TAG as i64,
+                ));
+                too_long = true;
+            }
             continue;
         }
-        // Tags are unique regardless of case, as in the tags table.
-        if !kept.iter().any(|k| k.to_lowercase() == tag.to_lowercase()) {
+        if seen.insert(tag.to_lowercase()) {
             kept.push(tag);
         }
     }
