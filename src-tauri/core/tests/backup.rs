@@ -9,6 +9,7 @@ mod fixtures;
 use kizuna_core::backup::BackupKind;
 use kizuna_core::customer::CustomerQuery;
 use kizuna_core::settings::Settings;
+use kizuna_core::store::DATABASE_FILE;
 use kizuna_core::{Clock, Error, Store};
 
 fn names(store: &Store) -> Vec<String> {
@@ -86,6 +87,17 @@ fn daily_and_weekly_backups_are_taken_once_and_rotated() {
             ..Settings::default()
         })
         .expect("settings");
+    // The window cannot name a folder: only the shell's dialog can.
+    assert_eq!(store.settings().expect("settings").backup_folder, "");
+    // A folder others can write to (here /tmp itself) is refused.
+    assert!(
+        store
+            .set_backup_folder(std::path::Path::new("/tmp"))
+            .is_err()
+    );
+    store
+        .set_backup_folder(elsewhere.path())
+        .expect("a private folder is accepted");
     assert!(store.back_up_if_due(&day(20)).expect("off").is_empty());
     let manual = store
         .back_up(BackupKind::Manual, &day(20))
@@ -225,4 +237,123 @@ fn what_is_not_a_sound_kizuna_store_is_refused_before_anything_is_replaced() {
         before_restores, 0,
         "nothing was replaced, so nothing was backed up"
     );
+}
+
+fn holds(path: &std::path::Path, needle: &[u8]) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+}
+
+#[test]
+fn a_customer_cannot_be_read_from_the_store_its_wal_or_a_backup_without_the_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clock = fixtures::clock();
+    let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("store");
+    let mut person = fixtures::person("Zebedee", "Quixotic", "", "");
+    person.notes = "allergic-to-penicillin-XYZZY".to_owned();
+    store.create_customer(person, &clock).expect("customer");
+    let backup = store.back_up(BackupKind::Manual, &clock).expect("backup");
+    let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
+    assert!(wal.exists(), "the WAL holds the latest write");
+    for file in [
+        dir.path().join(DATABASE_FILE),
+        wal,
+        backup.path.clone().into(),
+    ] {
+        for secret in [&b"XYZZY"[..], b"Zebedee", b"Quixotic"] {
+            assert!(
+                !holds(&file, secret),
+                "{} holds {:?} readable",
+                file.display(),
+                secret
+            );
+        }
+    }
+    drop(store);
+
+    // A wrong key is told as such, and the file is left as it was.
+    let before = std::fs::read(dir.path().join(DATABASE_FILE)).expect("read");
+    let wrong = kizuna_core::keys::StoreKey::from_bytes([9; 32]);
+    assert!(matches!(
+        Store::open_in_dir(dir.path(), &wrong),
+        Err(Error::WrongKey(_))
+    ));
+    assert_eq!(
+        std::fs::read(dir.path().join(DATABASE_FILE)).expect("read"),
+        before
+    );
+    let (store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("reopen");
+    assert_eq!(names(&store), ["Zebedee"]);
+}
+
+#[test]
+fn an_earlier_releases_plain_store_and_backups_are_encrypted_on_opening() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        // A plain store as the previous release wrote it: made here, then
+        // written out unencrypted.
+        let made = tempfile::tempdir().expect("dir");
+        let (mut store, _) = Store::open_in_dir(made.path(), &fixtures::key()).expect("store");
+        store
+            .create_customer(
+                fixtures::person("Plainfield", "Ann", "", ""),
+                &fixtures::clock(),
+            )
+            .expect("customer");
+        drop(store);
+        let keyed = fixtures::raw(&made.path().join(DATABASE_FILE));
+        keyed
+            .execute(
+                "ATTACH DATABASE ?1 AS plain KEY ''",
+                [path.display().to_string()],
+            )
+            .expect("attach");
+        keyed
+            .query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))
+            .expect("export");
+        keyed
+            .pragma_update(
+                Some("plain"),
+                "user_version",
+                kizuna_core::store::SCHEMA_VERSION,
+            )
+            .expect("version");
+    }
+    std::fs::create_dir_all(dir.path().join("backups")).expect("backups");
+    let old_backup = dir
+        .path()
+        .join("backups/kizuna-daily-20261101T090000Z.sqlite3");
+    std::fs::copy(&path, &old_backup).expect("plain backup");
+    assert!(holds(&path, b"Plainfield"));
+
+    let (store, report) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("encrypts");
+    assert!(report.encrypted_now);
+    assert_eq!(store.customer_count().expect("count"), 1);
+    assert!(!holds(&path, b"Plainfield"), "the store is encrypted");
+    assert!(!holds(&old_backup, b"Plainfield"), "its backups too");
+    assert_eq!(
+        store
+            .inspect_backup(&old_backup)
+            .expect("the backup opens")
+            .customers,
+        1
+    );
+}
+
+#[test]
+fn a_backup_carrying_an_extra_trigger_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clock = fixtures::clock();
+    let (mut store, _) =
+        Store::open_in_dir(&dir.path().join("live"), &fixtures::key()).expect("store");
+    let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
+    let crafted = dir.path().join("crafted.sqlite3");
+    std::fs::copy(&saved.path, &crafted).expect("copy");
+    fixtures::raw(&crafted)
+        .execute_batch("CREATE VIEW spin AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n;")
+        .expect("plant a view");
+    assert!(matches!(
+        store.restore_backup(&crafted, &clock),
+        Err(Error::NotKizunaFile(_))
+    ));
 }
