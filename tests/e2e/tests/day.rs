@@ -247,8 +247,13 @@ async fn an_empty_book_welcomes_with_three_ways_in() -> TestResult {
     let demo = home.path().join("app.kizuna.desktop/demo");
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let customers = loop {
-        let count = kizuna_e2e::open_store(&demo)
-            .ok()
+        // Only once the app has made the demo store (its key is in the
+        // keychain by then): asking earlier would make a key of its own.
+        let made = std::fs::metadata(demo.join(kizuna_core::store::DATABASE_FILE))
+            .is_ok_and(|m| m.len() > 0);
+        let count = made
+            .then(|| kizuna_e2e::open_store(&demo).ok())
+            .flatten()
             .and_then(|(store, _)| store.customer_count().ok())
             .unwrap_or(0);
         if count > 0 || std::time::Instant::now() > deadline {
