@@ -225,6 +225,10 @@ pub(crate) fn step(progress: &mut Progress<'_>, done: u64, total: u64) -> Result
     }
 }
 
+/// Below this many items, [`on_two_cores`] works on one: starting a thread
+/// costs more than reading a few dozen cards.
+const TWO_CORES_FROM: usize = 64;
+
 /// Maps `items` in order on two cores: the first half here (reporting
 /// progress for both, and stopping both when cancelled), the second on a
 /// helper thread. Reading and checking cards is independent per card, and
@@ -236,6 +240,11 @@ pub(crate) fn on_two_cores<T: Send, R: Send>(
 ) -> Result<Vec<R>> {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let total = items.len() as u64;
+    if items.len() < TWO_CORES_FROM {
+        let mut progress = progress;
+        step(&mut progress, 0, total)?;
+        return Ok(items.into_iter().map(work).collect());
+    }
     let mut first = items;
     let second = first.split_off(first.len() / 2);
     let helped = AtomicU64::new(0);
