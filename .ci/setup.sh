@@ -65,3 +65,9 @@ if $for_tests && ! command -v tauri-driver >/dev/null 2>&1; then
   say "Installing tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked --quiet
 fi
+
+# Checks the dependencies' licences and sources (deny.toml).
+if $for_tests && ! command -v cargo-deny >/dev/null 2>&1; then
+  say "Installing cargo-deny"
+  cargo install cargo-deny --version 0.20.2 --locked --quiet
+fi

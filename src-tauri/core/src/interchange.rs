@@ -9,6 +9,8 @@
 
 pub mod export;
 pub mod file;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ical;
 pub mod import;
 pub mod snapshot;
@@ -241,6 +243,10 @@ pub(crate) fn step(progress: &mut Progress<'_>, done: u64, total: u64) -> Result
     }
 }
 
+/// Below this many items, [`on_two_cores`] works on one: starting a thread
+/// costs more than reading a few dozen cards.
+const TWO_CORES_FROM: usize = 64;
+
 /// Maps `items` in order on two cores: the first half here (reporting
 /// progress for both, and stopping both when cancelled), the second on a
 /// helper thread. Reading and checking cards is independent per card, and
@@ -252,6 +258,11 @@ pub(crate) fn on_two_cores<T: Send, R: Send>(
 ) -> Result<Vec<R>> {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let total = items.len() as u64;
+    if items.len() < TWO_CORES_FROM {
+        let mut progress = progress;
+        step(&mut progress, 0, total)?;
+        return Ok(items.into_iter().map(work).collect());
+    }
     let mut first = items;
     let second = first.split_off(first.len() / 2);
     let helped = AtomicU64::new(0);
@@ -305,68 +316,4 @@ pub(crate) fn excerpt(text: &str) -> String {
         out = out.chars().take(EXCERPT_CHARS).collect::<String>() + "…";
     }
     out
-}
-
-/// The import paths as the fuzzers and their regression corpus drive them:
-/// any bytes, read, planned and written to a store in memory. Nothing here
-/// may panic; errors are fine.
-#[doc(hidden)]
-pub mod fuzzing {
-    use super::table::{self, CsvOptions};
-    use super::text::TextEncoding;
-    use super::vcard;
-    use crate::Store;
-    use crate::reminder::DraftLanguage;
-
-    fn clock() -> crate::Clock {
-        crate::Clock::new(
-            chrono::DateTime::from_timestamp(1_795_770_000, 0).unwrap_or_default(),
-            chrono_tz::Asia::Tokyo,
-        )
-    }
-
-    thread_local! {
-        // One store for every input of a run: opening one costs more than
-        // most inputs, and what earlier inputs left gives later ones
-        // customers to match.
-        static STORE: std::cell::RefCell<Option<Store>> = const { std::cell::RefCell::new(None) };
-    }
-
-    fn import(file: super::ReadFile, encoding: TextEncoding) {
-        STORE.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            if slot.is_none() {
-                *slot = Store::open_in_memory().ok();
-            }
-            let Some(store) = slot.as_mut() else { return };
-            let clock = clock();
-            let mut go_on = |_: u64, _: u64| true;
-            if let Ok(plan) = store.plan_import(file, encoding, &clock, &mut go_on) {
-                let _ = store.apply_import(plan, &clock, &mut go_on);
-            }
-        });
-    }
-
-    pub fn vcard(bytes: &[u8]) {
-        let mut go_on = |_: u64, _: u64| true;
-        if let Ok((file, encoding)) =
-            vcard::read(bytes, TextEncoding::Auto, DraftLanguage::Ja, &mut go_on)
-        {
-            import(file, encoding);
-        }
-    }
-
-    pub fn csv(bytes: &[u8]) {
-        let Ok(sheet) = table::inspect(bytes, TextEncoding::Auto, DraftLanguage::Ja) else {
-            return;
-        };
-        let options = CsvOptions {
-            encoding: sheet.encoding,
-            mapping: sheet.mapping,
-        };
-        let mut go_on = |_: u64, _: u64| true;
-        if let Ok((file, encoding)) = table::read(bytes, &options, &mut go_on) {
-            import(file, encoding);
-        }
-    }
 }

@@ -1,30 +1,77 @@
 //! The fuzzers' regression corpus: every input that once found a problem,
-//! and seeds for each format, run through the same import paths the
-//! fuzz targets drive (`src-tauri/core/fuzz`). None may panic.
+//! and seeds for each format, run through the paths the fuzz targets drive
+//! (`src-tauri/core/fuzz`) and through the whole import or restore into a
+//! store in memory. None may panic.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-fn each(folder: &str, run: fn(&[u8])) -> usize {
+use kizuna_core::interchange::fuzzing;
+use kizuna_core::{Clock, Store};
+
+fn corpus(folder: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/corpus")
         .join(folder);
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).expect("corpus folder") {
-        let path = entry.expect("entry").path();
-        let bytes = std::fs::read(&path).expect("corpus file");
-        let outcome = std::panic::catch_unwind(|| run(&bytes));
-        assert!(outcome.is_ok(), "{} panicked", path.display());
-        count += 1;
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .expect("corpus folder")
+        .map(|entry| {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("corpus file");
+            (path, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn each(folder: &str, runs: &[fn(&[u8])]) -> usize {
+    let files = corpus(folder);
+    for (path, bytes) in &files {
+        for run in runs {
+            let outcome = std::panic::catch_unwind(|| run(bytes));
+            assert!(outcome.is_ok(), "{} panicked", path.display());
+        }
     }
-    count
+    files.len()
 }
 
 #[test]
 fn no_vcard_in_the_corpus_makes_the_import_panic() {
-    assert!(each("vcard", kizuna_core::interchange::fuzzing::vcard) > 10);
+    let runs: [fn(&[u8]); 2] = [fuzzing::vcard, fuzzing::vcard_into_store];
+    assert!(each("vcard", &runs) > 10);
 }
 
 #[test]
 fn no_csv_in_the_corpus_makes_the_import_panic() {
-    assert!(each("csv", kizuna_core::interchange::fuzzing::csv) > 10);
+    let runs: [fn(&[u8]); 2] = [fuzzing::csv, fuzzing::csv_into_store];
+    assert!(each("csv", &runs) > 10);
+}
+
+/// Each snapshot is also restored into a fresh store: Kizuna's own exports
+/// come back, and everything else is refused with an error.
+#[test]
+fn no_snapshot_in_the_corpus_makes_the_restore_panic() {
+    assert!(each("snapshot", &[fuzzing::snapshot]) > 10);
+    let clock = Clock::new(
+        chrono::DateTime::from_timestamp(1_796_268_569, 0).expect("time"),
+        chrono_tz::Asia::Tokyo,
+    );
+    let mut restored = 0;
+    for (path, bytes) in corpus("snapshot") {
+        let mut store = Store::open_in_memory().expect("store");
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.restore_snapshot(&bytes, &clock, &mut |_, _| true)
+        }));
+        let name = path.file_name().expect("name").to_string_lossy();
+        match outcome {
+            Err(_) => panic!("{} panicked", path.display()),
+            Ok(result) if name.starts_with("export-") => {
+                result.expect("Kizuna's own export restores");
+                restored += 1;
+            }
+            Ok(_) if name.starts_with("fuzz-") => {}
+            Ok(result) => assert!(result.is_err(), "{name} was restored"),
+        }
+    }
+    assert_eq!(restored, 3);
 }

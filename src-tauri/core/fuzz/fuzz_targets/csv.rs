@@ -1,4 +1,5 @@
-//! Any bytes as a CSV file: inspected, read with the detected layout and imported.
+//! Any bytes as a CSV file: its encoding, layout and columns guessed, then
+//! read with them and previewed as an import (no store).
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

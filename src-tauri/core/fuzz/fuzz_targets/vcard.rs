@@ -1,4 +1,4 @@
-//! Any bytes as a vCard file: read, previewed and imported.
+//! Any bytes as a vCard file: read and previewed as an import (no store).
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

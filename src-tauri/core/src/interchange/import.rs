@@ -845,200 +845,227 @@ impl Store {
         clock: &Clock,
         progress: Progress<'_>,
     ) -> Result<ImportPlan> {
-        let mut progress = progress;
-        let today = clock.today();
-        let ReadFile {
-            contacts,
-            mut problems,
-            unreadable,
-        } = file;
-        let read = u32::try_from(contacts.len()).unwrap_or(u32::MAX);
-        let total = contacts.len() as u64 * 2;
-        let mut skipped = unreadable;
-        let mut repeated = 0u32;
+        plan(file, encoding, clock.today(), Some(self), progress)
+    }
+}
 
-        // First every contact is checked, then all are matched at once.
-        let checked = on_two_cores(
-            contacts,
-            |mut incoming| {
-                let mut found = Vec::new();
-                let verdict = admit(&mut incoming, today, &mut found);
-                (incoming, verdict, found)
-            },
-            &mut |done, all| progress(done, all * 2),
-        )?;
-        let mut admitted: Vec<Incoming> = Vec::with_capacity(checked.len());
-        for (incoming, verdict, found) in checked {
-            problems.extend(found);
-            match verdict {
-                Ok(()) => admitted.push(incoming),
-                Err(problem) => {
-                    problems.push(problem);
-                    skipped += 1;
-                }
+/// The plan an import would make into an empty book: every check and
+/// merge of the file's own contacts, with no store to match them against.
+/// What the fuzzers drive, at a fraction of a store's cost per file.
+pub(super) fn plan_into_empty_book(
+    file: ReadFile,
+    encoding: TextEncoding,
+    today: NaiveDate,
+) -> Result<ImportPlan> {
+    plan(file, encoding, today, None, &mut |_, _| true)
+}
+
+/// Checks, matches and merges what was read; `book` is the store the
+/// contacts are matched with (none: nobody is in the book yet).
+fn plan(
+    file: ReadFile,
+    encoding: TextEncoding,
+    today: NaiveDate,
+    book: Option<&Store>,
+    progress: Progress<'_>,
+) -> Result<ImportPlan> {
+    let mut progress = progress;
+    let ReadFile {
+        contacts,
+        mut problems,
+        unreadable,
+    } = file;
+    let read = u32::try_from(contacts.len()).unwrap_or(u32::MAX);
+    let total = contacts.len() as u64 * 2;
+    let mut skipped = unreadable;
+    let mut repeated = 0u32;
+
+    // First every contact is checked, then all are matched at once.
+    let checked = on_two_cores(
+        contacts,
+        |mut incoming| {
+            let mut found = Vec::new();
+            let verdict = admit(&mut incoming, today, &mut found);
+            (incoming, verdict, found)
+        },
+        &mut |done, all| progress(done, all * 2),
+    )?;
+    let mut admitted: Vec<Incoming> = Vec::with_capacity(checked.len());
+    for (incoming, verdict, found) in checked {
+        problems.extend(found);
+        match verdict {
+            Ok(()) => admitted.push(incoming),
+            Err(problem) => {
+                problems.push(problem);
+                skipped += 1;
             }
         }
-        let known = Known::load(self.conn(), &admitted)?;
+    }
+    let known = match book {
+        Some(store) => Known::load(store.conn(), &admitted)?,
+        None => Known::default(),
+    };
 
-        /// One customer the import writes: the contacts that make it up, and
-        /// the customer they are already in the book as.
-        struct Pending {
-            existing: Option<i64>,
-            contacts: Vec<Incoming>,
+    /// One customer the import writes: the contacts that make it up, and
+    /// the customer they are already in the book as.
+    struct Pending {
+        existing: Option<i64>,
+        contacts: Vec<Incoming>,
+    }
+    let mut pending: Vec<Pending> = Vec::with_capacity(admitted.len());
+    let mut seen = SeenInFile::default();
+    let mut by_existing: HashMap<i64, usize> = HashMap::new();
+    for incoming in admitted {
+        let key = incoming_key(&incoming);
+        let existing = known.find(&incoming, &key);
+        // The same contact twice (in the file, or matching the same
+        // customer): the second merges into the first.
+        let earlier = seen
+            .find(&incoming, &key)
+            .or_else(|| existing.and_then(|id| by_existing.get(&id).copied()));
+        if let Some(at) = earlier {
+            problems.push(ImportProblem::of(
+                &incoming,
+                ImportProblemCode::Repeated,
+                "",
+            ));
+            repeated += 1;
+            pending[at].contacts.push(incoming);
+            continue;
         }
-        let mut pending: Vec<Pending> = Vec::with_capacity(admitted.len());
-        let mut seen = SeenInFile::default();
-        let mut by_existing: HashMap<i64, usize> = HashMap::new();
-        for incoming in admitted {
-            let key = incoming_key(&incoming);
-            let existing = known.find(&incoming, &key);
-            // The same contact twice (in the file, or matching the same
-            // customer): the second merges into the first.
-            let earlier = seen
-                .find(&incoming, &key)
-                .or_else(|| existing.and_then(|id| by_existing.get(&id).copied()));
-            if let Some(at) = earlier {
-                problems.push(ImportProblem::of(
-                    &incoming,
-                    ImportProblemCode::Repeated,
-                    "",
-                ));
-                repeated += 1;
-                pending[at].contacts.push(incoming);
-                continue;
-            }
-            seen.remember(&incoming, key, pending.len());
-            if let Some(id) = existing {
-                by_existing.insert(id, pending.len());
-            }
-            pending.push(Pending {
-                existing,
-                contacts: vec![incoming],
-            });
+        seen.remember(&incoming, key, pending.len());
+        if let Some(id) = existing {
+            by_existing.insert(id, pending.len());
         }
+        pending.push(Pending {
+            existing,
+            contacts: vec![incoming],
+        });
+    }
 
-        // Everyone matched, read in one go.
-        let ids: Vec<i64> = pending.iter().filter_map(|p| p.existing).collect();
-        let mut profiles: HashMap<i64, CustomerProfile> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            self.export_profiles(Some(&ids))?
-                .into_iter()
-                .map(|c| (c.id, c.profile))
-                .collect()
+    // Everyone matched, read in one go.
+    let ids: Vec<i64> = pending.iter().filter_map(|p| p.existing).collect();
+    let mut profiles: HashMap<i64, CustomerProfile> = match book {
+        Some(store) if !ids.is_empty() => store
+            .export_profiles(Some(&ids))?
+            .into_iter()
+            .map(|c| (c.id, c.profile))
+            .collect(),
+        _ => HashMap::new(),
+    };
+
+    let mut steps: Vec<Step> = Vec::with_capacity(pending.len());
+    // The row each step shows as; `Unchanged` rows are listed after.
+    let mut rows: Vec<PreviewRow> = Vec::new();
+    let mut quiet_rows: Vec<PreviewRow> = Vec::new();
+    let half = total / 2;
+    for (n, p) in pending.into_iter().enumerate() {
+        if n % 256 == 0 {
+            step(&mut progress, half + n as u64, total)?;
+        }
+        let mut contacts = p.contacts.into_iter();
+        let Some(first) = contacts.next() else {
+            continue;
         };
-
-        let mut steps: Vec<Step> = Vec::with_capacity(pending.len());
-        // The row each step shows as; `Unchanged` rows are listed after.
-        let mut rows: Vec<PreviewRow> = Vec::new();
-        let mut quiet_rows: Vec<PreviewRow> = Vec::new();
-        let half = total / 2;
-        for (n, p) in pending.into_iter().enumerate() {
-            if n % 256 == 0 {
-                step(&mut progress, half + n as u64, total)?;
+        let row = |incoming: &Incoming, action, changes| PreviewRow {
+            record: incoming.record,
+            display_name: kana::display_name(
+                &incoming.profile.family_name,
+                &incoming.profile.given_name,
+                &incoming.profile.company,
+            ),
+            action,
+            changes,
+        };
+        let existing = p
+            .existing
+            .and_then(|id| profiles.remove(&id).map(|profile| (id, profile)));
+        match existing {
+            None => {
+                let mut profile = first.profile.clone();
+                for later in contacts {
+                    profile = merge(&profile, &later.profile, later.from_kizuna);
+                }
+                // Each record was within the caps; together they may not be.
+                let over = customer::over_caps(&profile);
+                if !over.is_empty() {
+                    problems.extend(over.iter().map(|e| too_many(&first, e)));
+                    skipped += 1;
+                    continue;
+                }
+                rows.push(row(&first, ImportAction::New, Vec::new()));
+                steps.push(Step::New {
+                    uid: first.uid,
+                    profile,
+                    referred_by_uid: first.referred_by_uid,
+                });
             }
-            let mut contacts = p.contacts.into_iter();
-            let Some(first) = contacts.next() else {
-                continue;
-            };
-            let row = |incoming: &Incoming, action, changes| PreviewRow {
-                record: incoming.record,
-                display_name: kana::display_name(
-                    &incoming.profile.family_name,
-                    &incoming.profile.given_name,
-                    &incoming.profile.company,
-                ),
-                action,
-                changes,
-            };
-            let existing = p
-                .existing
-                .and_then(|id| profiles.remove(&id).map(|profile| (id, profile)));
-            match existing {
-                None => {
-                    let mut profile = first.profile.clone();
-                    for later in contacts {
-                        profile = merge(&profile, &later.profile, later.from_kizuna);
-                    }
-                    // Each record was within the caps; together they may not be.
-                    let over = customer::over_caps(&profile);
-                    if !over.is_empty() {
-                        problems.extend(over.iter().map(|e| too_many(&first, e)));
-                        skipped += 1;
-                        continue;
-                    }
-                    rows.push(row(&first, ImportAction::New, Vec::new()));
-                    steps.push(Step::New {
-                        uid: first.uid,
-                        profile,
+            Some((id, existing)) => {
+                let mut merged = merge(&existing, &first.profile, first.from_kizuna);
+                for later in contacts {
+                    merged = merge(&merged, &later.profile, later.from_kizuna);
+                }
+                // What the book holds and what the file adds may be more
+                // than a customer may have: the customer stays as they are.
+                let over = customer::over_caps(&merged);
+                if !over.is_empty() {
+                    problems.extend(over.iter().map(|e| too_many(&first, e)));
+                    skipped += 1;
+                    continue;
+                }
+                let merged = customer::check(merged.clone(), today).unwrap_or(merged);
+                let referrer_changes =
+                    first.referred_by_uid.is_some() && existing.referred_by.is_none();
+                let changed = changes(&existing, &merged);
+                if changed.is_empty() && !referrer_changes {
+                    quiet_rows.push(row(&first, ImportAction::Unchanged, Vec::new()));
+                } else {
+                    rows.push(row(&first, ImportAction::Update, changed));
+                    steps.push(Step::Update {
+                        id,
+                        profile: merged,
                         referred_by_uid: first.referred_by_uid,
                     });
                 }
-                Some((id, existing)) => {
-                    let mut merged = merge(&existing, &first.profile, first.from_kizuna);
-                    for later in contacts {
-                        merged = merge(&merged, &later.profile, later.from_kizuna);
-                    }
-                    // What the book holds and what the file adds may be more
-                    // than a customer may have: the customer stays as they are.
-                    let over = customer::over_caps(&merged);
-                    if !over.is_empty() {
-                        problems.extend(over.iter().map(|e| too_many(&first, e)));
-                        skipped += 1;
-                        continue;
-                    }
-                    let merged = customer::check(merged.clone(), today).unwrap_or(merged);
-                    let referrer_changes =
-                        first.referred_by_uid.is_some() && existing.referred_by.is_none();
-                    let changed = changes(&existing, &merged);
-                    if changed.is_empty() && !referrer_changes {
-                        quiet_rows.push(row(&first, ImportAction::Unchanged, Vec::new()));
-                    } else {
-                        rows.push(row(&first, ImportAction::Update, changed));
-                        steps.push(Step::Update {
-                            id,
-                            profile: merged,
-                            referred_by_uid: first.referred_by_uid,
-                        });
-                    }
-                }
             }
         }
-        step(&mut progress, total, total)?;
-        let count = |action: ImportAction| {
-            u32::try_from(
-                rows.iter()
-                    .chain(&quiet_rows)
-                    .filter(|r| r.action == action)
-                    .count(),
-            )
-            .unwrap_or(u32::MAX)
-        };
-        let preview_counts = (
-            count(ImportAction::New),
-            count(ImportAction::Update),
-            count(ImportAction::Unchanged),
-        );
-        rows.extend(quiet_rows);
-        rows.truncate(PREVIEW_ROWS);
-        problems.sort_by_key(|p| (p.line, p.record));
-        problems.truncate(PREVIEW_PROBLEMS);
-        Ok(ImportPlan {
-            steps,
-            preview: ImportPreview {
-                read,
-                new: preview_counts.0,
-                updated: preview_counts.1,
-                unchanged: preview_counts.2,
-                repeated,
-                skipped,
-                problems,
-                rows,
-                encoding,
-            },
-        })
     }
+    step(&mut progress, total, total)?;
+    let count = |action: ImportAction| {
+        u32::try_from(
+            rows.iter()
+                .chain(&quiet_rows)
+                .filter(|r| r.action == action)
+                .count(),
+        )
+        .unwrap_or(u32::MAX)
+    };
+    let preview_counts = (
+        count(ImportAction::New),
+        count(ImportAction::Update),
+        count(ImportAction::Unchanged),
+    );
+    rows.extend(quiet_rows);
+    rows.truncate(PREVIEW_ROWS);
+    problems.sort_by_key(|p| (p.line, p.record));
+    problems.truncate(PREVIEW_PROBLEMS);
+    Ok(ImportPlan {
+        steps,
+        preview: ImportPreview {
+            read,
+            new: preview_counts.0,
+            updated: preview_counts.1,
+            unchanged: preview_counts.2,
+            repeated,
+            skipped,
+            problems,
+            rows,
+            encoding,
+        },
+    })
+}
 
+impl Store {
     /// Writes a planned import in one transaction, after a backup of the
     /// store. Cancelling (through `progress`) writes nothing.
     pub fn apply_import(

@@ -13,7 +13,7 @@ use serde_json::{Map, Value as Json};
 use super::{Progress, step};
 use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::rows::{self, TABLES};
+use crate::store::rows::{self, Row, TABLES};
 use crate::store::search::DeferredIndex;
 use crate::store::{SCHEMA_VERSION, Store, customers, undo_log};
 
@@ -27,6 +27,69 @@ struct Snapshot {
     format_version: u32,
     schema_version: i64,
     tables: Map<String, Json>,
+}
+
+/// A snapshot as a restore writes it: every table one this version
+/// knows, parents first, each row an object of the table's own columns.
+pub(crate) struct CheckedSnapshot {
+    schema_version: i64,
+    tables: Vec<(&'static str, Vec<Row>)>,
+}
+
+/// Reads a snapshot and checks everything a restore checks before it
+/// touches the store: that it is a Kizuna snapshot of a version this one
+/// reads, of a schema no newer than this one, and that every table and
+/// column is one this version knows. `columns` gives a table's stored
+/// columns (the store's schema). Whether the rows hold together (types,
+/// references) is left to SQLite when they are written.
+pub(crate) fn read(
+    json: &[u8],
+    mut columns: impl FnMut(&str) -> Result<Vec<String>>,
+) -> Result<CheckedSnapshot> {
+    let snapshot: Snapshot = serde_json::from_slice(json)
+        .map_err(|e| Error::NotKizunaFile(format!("not a Kizuna JSON export: {e}")))?;
+    if snapshot.format != FORMAT || snapshot.format_version != FORMAT_VERSION {
+        return Err(Error::NotKizunaFile("not a Kizuna JSON export".to_owned()));
+    }
+    if snapshot.schema_version > SCHEMA_VERSION {
+        return Err(Error::NewerDatabase {
+            found: snapshot.schema_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let mut given = snapshot.tables;
+    let mut tables = Vec::new();
+    for table in TABLES {
+        let known = columns(table)?;
+        let table_rows = match given.remove(*table) {
+            Some(Json::Array(table_rows)) => table_rows,
+            Some(_) => return Err(Error::NotKizunaFile(format!("{table} is not a list"))),
+            None => continue,
+        };
+        let mut checked = Vec::with_capacity(table_rows.len());
+        for row in table_rows {
+            let Json::Object(object) = row else {
+                return Err(Error::NotKizunaFile(format!(
+                    "a row of {table} is not an object"
+                )));
+            };
+            if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
+                return Err(Error::NotKizunaFile(format!(
+                    "{table} has an unknown column {unknown}"
+                )));
+            }
+            checked.push(object);
+        }
+        tables.push((*table, checked));
+    }
+    // What is left is no table this version knows.
+    if let Some(unknown) = given.keys().next() {
+        return Err(Error::NotKizunaFile(format!("unknown table {unknown}")));
+    }
+    Ok(CheckedSnapshot {
+        schema_version: snapshot.schema_version,
+        tables,
+    })
 }
 
 /// What a restore put back.
@@ -85,49 +148,10 @@ impl Store {
         progress: Progress<'_>,
     ) -> Result<RestoredCounts> {
         let mut progress = progress;
-        let snapshot: Snapshot = serde_json::from_slice(json)
-            .map_err(|e| Error::NotKizunaFile(format!("not a Kizuna JSON export: {e}")))?;
-        if snapshot.format != FORMAT || snapshot.format_version != FORMAT_VERSION {
-            return Err(Error::NotKizunaFile("not a Kizuna JSON export".to_owned()));
-        }
-        if snapshot.schema_version > SCHEMA_VERSION {
-            return Err(Error::NewerDatabase {
-                found: snapshot.schema_version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        // Every table and column must be one this version knows.
-        let mut plan: Vec<(&str, &Vec<Json>)> = Vec::new();
-        for table in TABLES {
-            let known = rows::columns(self.conn(), table)?;
-            let table_rows = match snapshot.tables.get(*table) {
-                Some(Json::Array(table_rows)) => table_rows,
-                Some(_) => return Err(Error::NotKizunaFile(format!("{table} is not a list"))),
-                None => continue,
-            };
-            for row in table_rows {
-                let Json::Object(object) = row else {
-                    return Err(Error::NotKizunaFile(format!(
-                        "a row of {table} is not an object"
-                    )));
-                };
-                if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
-                    return Err(Error::NotKizunaFile(format!(
-                        "{table} has an unknown column {unknown}"
-                    )));
-                }
-            }
-            plan.push((table, table_rows));
-        }
-        if let Some(unknown) = snapshot
-            .tables
-            .keys()
-            .find(|k| !TABLES.contains(&k.as_str()))
-        {
-            return Err(Error::NotKizunaFile(format!("unknown table {unknown}")));
-        }
+        let snapshot = read(json, |table| rows::columns(self.conn(), table))?;
         let backup = self.backup_before("restore", clock)?;
-        let total: u64 = plan
+        let total: u64 = snapshot
+            .tables
             .iter()
             .map(|(_, table_rows)| table_rows.len() as u64)
             .sum::<u64>()
@@ -137,10 +161,9 @@ impl Store {
         rows::clear_recorded(&tx)?;
         // What could be undone was done to the content replaced.
         undo_log::clear(&tx)?;
-        for (table, table_rows) in &plan {
-            for row in table_rows.iter() {
-                let Json::Object(object) = row else { continue };
-                rows::insert(&tx, table, object)?;
+        for (table, table_rows) in &snapshot.tables {
+            for row in table_rows {
+                rows::insert(&tx, table, row)?;
                 done += 1;
                 if done.is_multiple_of(1024) {
                     step(&mut progress, done, total)?;
@@ -187,5 +210,61 @@ impl Store {
             purchases: counts.2,
             backup: backup.map(|p| p.display().to_string()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A schema of two tables, as the store would give it.
+    fn columns(table: &str) -> Result<Vec<String>> {
+        let names: &[&str] = match table {
+            "tags" => &["id", "name"],
+            "customers" => &["id", "family_name"],
+            _ => &[],
+        };
+        Ok(names.iter().map(|c| (*c).to_owned()).collect())
+    }
+
+    fn snapshot(tables: &str) -> Vec<u8> {
+        format!(
+            "{{\"format\":\"{FORMAT}\",\"format_version\":{FORMAT_VERSION},\"schema_version\":{SCHEMA_VERSION},\"tables\":{tables}}}"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_snapshot_is_checked_without_a_store_and_comes_out_parents_first() {
+        let json = snapshot(
+            r#"{"customers":[{"id":1,"family_name":"山田"}],"tags":[{"id":2,"name":"a"}]}"#,
+        );
+        let checked = read(&json, columns).expect("a good snapshot");
+        let order: Vec<&str> = checked.tables.iter().map(|(t, _)| *t).collect();
+        assert_eq!(order, ["tags", "customers"]);
+        assert_eq!(checked.tables[1].1[0]["family_name"], "山田");
+    }
+
+    #[test]
+    fn what_this_version_does_not_know_is_refused_before_anything_is_written() {
+        for (tables, why) in [
+            (r#"{"tags":[{"id":1,"colour":"red"}]}"#, "unknown column"),
+            (r#"{"tags":[[1,"a"]]}"#, "not an object"),
+            (r#"{"tags":{"id":1}}"#, "not a list"),
+            (r#"{"tags":[],"passwords":[]}"#, "unknown table"),
+        ] {
+            match read(&snapshot(tables), columns) {
+                Err(Error::NotKizunaFile(message)) => assert!(message.contains(why), "{message}"),
+                _ => panic!("{tables} was taken"),
+            }
+        }
+        let newer = format!(
+            "{{\"format\":\"{FORMAT}\",\"format_version\":{FORMAT_VERSION},\"schema_version\":{},\"tables\":{{}}}}",
+            SCHEMA_VERSION + 1
+        );
+        assert!(matches!(
+            read(newer.as_bytes(), columns),
+            Err(Error::NewerDatabase { .. })
+        ));
     }
 }

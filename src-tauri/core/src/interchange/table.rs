@@ -159,9 +159,13 @@ const _: () = assert!(
 /// Header words folded so "E-mail Address", "e-mail address" and
 /// "Ｅ－ｍａｉｌ　Address" compare equal.
 fn fold(header: &str) -> String {
-    header
-        .nfkc()
-        .collect::<String>()
+    // NFKC leaves ASCII as it is, and most headers are ASCII.
+    let normalized: std::borrow::Cow<'_, str> = if header.is_ascii() {
+        header.into()
+    } else {
+        header.nfkc().collect::<String>().into()
+    };
+    normalized
         .to_lowercase()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -295,20 +299,18 @@ fn japanese_mapping(h: &str, ja: bool) -> Option<ColumnMapping> {
             )
         })
         .collect();
-    let reading = |s: &str| {
-        [
-            "よみ",
-            "ふりがな",
-            "フリガナ",
-            "よみがな",
-            "ヨミ",
-            "カナ",
-            "かな",
-            "読み",
-        ]
-        .iter()
-        .any(|w| s.contains(w))
-    };
+    let is_reading = [
+        "よみ",
+        "ふりがな",
+        "フリガナ",
+        "よみがな",
+        "ヨミ",
+        "カナ",
+        "かな",
+        "読み",
+    ]
+    .iter()
+    .any(|w| h.contains(w));
     let l = |ja_label: &str, en_label: &str| if ja { ja_label } else { en_label }.to_owned();
     let m = match h.as_str() {
         "姓" | "苗字" | "名字" => ColumnMapping::new(T::FamilyName),
@@ -316,16 +318,16 @@ fn japanese_mapping(h: &str, ja: bool) -> Option<ColumnMapping> {
         "氏名" | "名前" | "お名前" | "宛名" => ColumnMapping::new(T::FullName),
         "せい" | "セイ" => ColumnMapping::new(T::FamilyNameReading),
         "めい" | "メイ" => ColumnMapping::new(T::GivenNameReading),
-        s if reading(s) && (s.contains('姓') || s.contains("せい") || s.contains("セイ")) => {
+        s if is_reading && (s.contains('姓') || s.contains("せい") || s.contains("セイ")) => {
             ColumnMapping::new(T::FamilyNameReading)
         }
-        s if reading(s)
+        s if is_reading
             && (s.contains('名') || s.contains("めい") || s.contains("メイ"))
             && !s.contains("氏名") =>
         {
             ColumnMapping::new(T::GivenNameReading)
         }
-        s if reading(s) => ColumnMapping::new(T::FullNameReading),
+        _ if is_reading => ColumnMapping::new(T::FullNameReading),
         "会社名" | "会社" | "勤務先" | "所属" | "店名" | "屋号" => {
             ColumnMapping::new(T::Company)
         }
@@ -365,15 +367,15 @@ fn japanese_mapping(h: &str, ja: bool) -> Option<ColumnMapping> {
     Some(m)
 }
 
-fn mapping_of(preset: CsvPreset, header: &str, language: DraftLanguage) -> Option<ColumnMapping> {
-    let h = fold(header);
+/// A header's meaning under a preset; `h` is folded.
+fn mapping_of(preset: CsvPreset, h: &str, language: DraftLanguage) -> Option<ColumnMapping> {
     let ja = language == DraftLanguage::Ja;
     match preset {
-        CsvPreset::Google => google_mapping(&h, false),
-        CsvPreset::GoogleLegacy => google_mapping(&h, true),
-        CsvPreset::Outlook => outlook_mapping(&h, ja),
-        CsvPreset::Linkedin => linkedin_mapping(&h),
-        CsvPreset::Japanese => japanese_mapping(&h, ja),
+        CsvPreset::Google => google_mapping(h, false),
+        CsvPreset::GoogleLegacy => google_mapping(h, true),
+        CsvPreset::Outlook => outlook_mapping(h, ja),
+        CsvPreset::Linkedin => linkedin_mapping(h),
+        CsvPreset::Japanese => japanese_mapping(h, ja),
         CsvPreset::Custom => None,
     }
 }
@@ -390,20 +392,20 @@ pub fn mapping_for(
             if h.trim().is_empty() {
                 ColumnMapping::new(ColumnTarget::Skip)
             } else {
-                mapping_of(preset, h, language)
+                mapping_of(preset, &fold(h), language)
                     .unwrap_or_else(|| ColumnMapping::new(ColumnTarget::Keep))
             }
         })
         .collect()
 }
 
-/// How well a preset knows a header row: the number of columns it maps,
-/// with marks for headers only that layout writes.
-fn score(preset: CsvPreset, headers: &[String]) -> usize {
-    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+/// How well a preset knows a header row (folded): the number of columns
+/// it maps, with marks for headers only that layout writes.
+fn score(preset: CsvPreset, folded: &[String]) -> usize {
+    // An empty header means nothing under any preset.
     let known = folded
         .iter()
-        .filter(|h| mapping_of(preset, h, DraftLanguage::Ja).is_some())
+        .filter(|h| !h.is_empty() && mapping_of(preset, h, DraftLanguage::Ja).is_some())
         .count();
     let has = |name: &str| folded.iter().any(|h| h == name);
     let bonus = match preset {
@@ -427,10 +429,16 @@ const RECOGNISED: [CsvPreset; 5] = [
     CsvPreset::Japanese,
 ];
 
+/// Each cell of a row folded once, for every preset to score.
+fn folded(cells: &[String]) -> Vec<String> {
+    cells.iter().map(|c| fold(c)).collect()
+}
+
 fn guess_preset(headers: &[String]) -> CsvPreset {
+    let headers = folded(headers);
     RECOGNISED
         .into_iter()
-        .map(|p| (score(p, headers), p))
+        .map(|p| (score(p, &headers), p))
         .filter(|(s, _)| *s >= 4)
         .max_by_key(|(s, _)| *s)
         .map_or(CsvPreset::Custom, |(_, p)| p)
@@ -496,9 +504,10 @@ fn header_index(rows: &[(u32, Vec<String>)]) -> Result<usize> {
         .enumerate()
         .filter(|(_, (_, cells))| cells.len() <= MAX_COLUMNS)
         .map(|(i, (_, cells))| {
+            let cells = folded(cells);
             let best = RECOGNISED
                 .into_iter()
-                .map(|p| score(p, cells))
+                .map(|p| score(p, &cells))
                 .max()
                 .unwrap_or(0);
             (best, std::cmp::Reverse(i))
@@ -520,14 +529,40 @@ fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|c| c.trim().is_empty())
 }
 
-/// Reads a sheet's layout for the mapping screen.
-pub fn inspect(bytes: &[u8], encoding: TextEncoding, language: DraftLanguage) -> Result<CsvSheet> {
+/// A sheet's rows as read from its bytes, with the one that looks like
+/// the header row: what inspecting a sheet and reading its contacts share.
+pub(crate) struct Rows {
+    pub encoding: TextEncoding,
+    /// Each record with the line it starts on.
+    rows: Vec<(u32, Vec<String>)>,
+    header: usize,
+}
+
+/// Decodes a sheet and splits it into records.
+pub(crate) fn rows_of(bytes: &[u8], encoding: TextEncoding) -> Result<Rows> {
     let decoded = decode(bytes, encoding);
     let rows = records(&decoded.text)?;
+    let header = header_index(&rows)?;
+    Ok(Rows {
+        encoding: decoded.encoding,
+        rows,
+        header,
+    })
+}
+
+/// Reads a sheet's layout for the mapping screen.
+pub fn inspect(bytes: &[u8], encoding: TextEncoding, language: DraftLanguage) -> Result<CsvSheet> {
+    layout(&rows_of(bytes, encoding)?, language)
+}
+
+/// A sheet's layout: its header row, a few samples, the preset it looks
+/// like and the column meanings that preset gives.
+pub(crate) fn layout(sheet: &Rows, language: DraftLanguage) -> Result<CsvSheet> {
+    let rows = &sheet.rows;
     if rows.is_empty() {
         return Err(Error::UnreadableFile("the file is empty".to_owned()));
     }
-    let at = header_index(&rows)?;
+    let at = sheet.header;
     let (header_line, headers) = rows[at].clone();
     let data: Vec<&Vec<String>> = rows[at + 1..]
         .iter()
@@ -536,7 +571,7 @@ pub fn inspect(bytes: &[u8], encoding: TextEncoding, language: DraftLanguage) ->
         .collect();
     let preset = guess_preset(&headers);
     Ok(CsvSheet {
-        encoding: decoded.encoding,
+        encoding: sheet.encoding,
         header_line,
         mapping: mapping_for(preset, &headers, language),
         samples: data
@@ -816,15 +851,26 @@ pub fn read(
     options: &CsvOptions,
     progress: Progress<'_>,
 ) -> Result<(ReadFile, TextEncoding)> {
+    let sheet = rows_of(bytes, options.encoding)?;
+    let file = contacts(&sheet, &options.mapping, progress)?;
+    Ok((file, sheet.encoding))
+}
+
+/// Each data row below the header row as a contact, the columns meaning
+/// what `mapping` says.
+pub(crate) fn contacts(
+    sheet: &Rows,
+    mapping: &[ColumnMapping],
+    progress: Progress<'_>,
+) -> Result<ReadFile> {
     let mut progress = progress;
-    let decoded = decode(bytes, options.encoding);
-    let rows = records(&decoded.text)?;
+    let rows = &sheet.rows;
     let mut file = ReadFile::default();
     if rows.is_empty() {
-        return Ok((file, decoded.encoding));
+        return Ok(file);
     }
-    let at = header_index(&rows)?;
-    let headers = rows[at].1.clone();
+    let at = sheet.header;
+    let headers = &rows[at].1;
     let data = &rows[at + 1..];
     let total = data.len() as u64;
     let mut record = 0u32;
@@ -846,13 +892,7 @@ pub fn read(
             profile: CustomerProfile::default(),
         };
         let mut uid = None;
-        contact(
-            &headers,
-            &options.mapping,
-            cells,
-            &mut incoming.profile,
-            &mut uid,
-        );
+        contact(headers, mapping, cells, &mut incoming.profile, &mut uid);
         incoming.uid = uid;
         if cells.len() > headers.len()
             && cells[headers.len()..].iter().any(|c| !c.trim().is_empty())
@@ -875,7 +915,7 @@ pub fn read(
         file.contacts.push(incoming);
     }
     step(&mut progress, total, total)?;
-    Ok((file, decoded.encoding))
+    Ok(file)
 }
 
 /// The columns every row of an export starts with.
