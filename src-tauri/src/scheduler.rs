@@ -157,7 +157,7 @@ fn show(app: &AppHandle, notice: &Notice) {
         .notification()
         .builder()
         .title(&notice.title)
-        .body(&notice.body);
+        .body(escape_markup(&notice.body));
     if let Some(customer) = notice.customer_id {
         // A click on it opens this customer (see `open_from_notification`).
         builder = builder.extra(CUSTOMER_KEY, customer);
@@ -173,6 +173,32 @@ fn show(app: &AppHandle, notice: &Notice) {
 }
 
 const CUSTOMER_KEY: &str = "customer_id";
+
+/// Notification servers may render a body's markup (`<b>`, `<a href>`,
+/// `<img>`); a customer's name or note must reach the screen as text.
+fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markup_in_a_body_reaches_the_screen_as_text() {
+        assert_eq!(
+            super::escape_markup("<b>Tom & Jerry</b> 様"),
+            "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; 様"
+        );
+    }
+}
 
 /// The event that tells the interface how many reminders are due.
 pub const DUE_COUNT_EVENT: &str = "kizuna://due-count";

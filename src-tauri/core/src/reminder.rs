@@ -213,12 +213,22 @@ impl Store {
                 language,
                 clock,
             )?;
-            vec![delivery::digest(&named, total, keys, language)]
+            let digest = delivery::digest(&named, total, keys, language);
+            vec![if settings.private_notifications {
+                delivery::private(digest, total, language)
+            } else {
+                digest
+            }]
         } else {
             let mut notices = Vec::with_capacity(fresh.len());
             for (announcement, d) in fresh {
                 for r in build(conn, vec![d], &settings, language, clock)? {
-                    notices.push(delivery::notice(&r, announcement.clone()));
+                    let notice = delivery::notice(&r, announcement.clone());
+                    notices.push(if settings.private_notifications {
+                        delivery::private(notice, 1, language)
+                    } else {
+                        notice
+                    });
                 }
             }
             notices

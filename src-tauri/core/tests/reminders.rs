@@ -705,6 +705,29 @@ fn a_customer_added_late_in_the_evening_whose_birthday_is_today_is_announced_at_
 }
 
 #[test]
+fn private_notifications_name_no_one_yet_still_open_the_customer() {
+    let mut store = fixtures::quiet_store();
+    store
+        .save_settings(&Settings {
+            quiet_start: "00:00".to_owned(),
+            quiet_end: "00:00".to_owned(),
+            private_notifications: true,
+            ..fixtures::quiet_settings()
+        })
+        .expect("private");
+    let evening = at(&fixtures::clock_on(2026, 11, 23), 22, 50);
+    let id = customer(&mut store, &evening, "阿部", born(11, 23, None));
+    let tick = store
+        .scheduler_tick(DraftLanguage::Ja, &evening)
+        .expect("tick");
+    assert_eq!(tick.notices.len(), 1);
+    let notice = &tick.notices[0];
+    assert!(!notice.title.contains("阿部") && !notice.body.contains("阿部"));
+    assert!(!notice.body.contains("誕生日"), "no word of the draft");
+    assert_eq!(notice.customer_id, Some(id));
+}
+
+#[test]
 fn nothing_is_announced_in_the_quiet_hours_and_the_scheduler_wakes_when_they_end() {
     let mut store = fixtures::quiet_store();
     let evening = at(&fixtures::clock_on(2026, 11, 23), 22, 50);

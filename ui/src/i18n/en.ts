@@ -790,4 +790,5 @@ export const en: Messages = {
   'files.chooseRestore': "Choose a file to restore",
   'files.chooseExport': "Choose where to export",
   'files.chooseFolder': "Choose the backup folder",
+  'settings.privateNotifications': "Keep customers' names and drafts out of notifications (lock screen, screen sharing)",
 };

@@ -804,4 +804,5 @@ export const ja = {
   'files.chooseRestore': "復元するファイルを選ぶ",
   'files.chooseExport': "書き出す場所を選ぶ",
   'files.chooseFolder': "バックアップの保存先を選ぶ",
+  'settings.privateNotifications': "通知にお客さまの名前や文面を出さない（ロック画面・画面共有のとき）",
 } as const;

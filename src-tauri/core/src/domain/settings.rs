@@ -70,6 +70,10 @@ pub struct Settings {
     pub templates: std::collections::BTreeMap<String, String>,
     /// Start Kizuna (in the tray) when the user logs in.
     pub start_at_login: bool,
+    /// Notifications name no customer and quote no draft: what a lock
+    /// screen or a shared screen shows tells nothing about anyone.
+    #[serde(default)]
+    pub private_notifications: bool,
     /// Take a backup every day (and every week), kept 7 and 4 deep.
     pub automatic_backups: bool,
     /// Where backups go; empty is `backups/` in the data folder.
@@ -99,6 +103,7 @@ impl Default for Settings {
             cadence_days: [0, 90, 60, 45, 30, 30],
             templates: std::collections::BTreeMap::new(),
             start_at_login: false,
+            private_notifications: false,
             automatic_backups: true,
             backup_folder: String::new(),
         }

@@ -223,6 +223,11 @@ templates: { [key in string]: string },
  */
 start_at_login: boolean, 
 /**
+ * Notifications name no customer and quote no draft: what a lock
+ * screen or a shared screen shows tells nothing about anyone.
+ */
+private_notifications: boolean, 
+/**
  * Take a backup every day (and every week), kept 7 and 4 deep.
  */
 automatic_backups: boolean, 

@@ -107,6 +107,34 @@ pub fn digest(
     }
 }
 
+/// The same notice without a name or a word of the draft, for a screen
+/// others may see: it still opens the customer when clicked.
+pub fn private(notice: Notice, count: usize, language: DraftLanguage) -> Notice {
+    let (title, body) = match language {
+        DraftLanguage::Ja if count > 1 => (
+            format!("今日のリマインダーが{count}件あります"),
+            "絆を開いて確かめてください".to_owned(),
+        ),
+        DraftLanguage::Ja => (
+            "パーソナルタッチの時間です".to_owned(),
+            "絆を開いて確かめてください".to_owned(),
+        ),
+        DraftLanguage::En if count > 1 => (
+            format!("{count} reminders for today"),
+            "Open Kizuna to see them".to_owned(),
+        ),
+        DraftLanguage::En => (
+            "Time for a personal touch".to_owned(),
+            "Open Kizuna to see it".to_owned(),
+        ),
+    };
+    Notice {
+        title,
+        body,
+        ..notice
+    }
+}
+
 /// Whether this many fresh reminders are announced as one digest.
 pub fn is_digest(fresh: usize, settings: &Settings) -> bool {
     fresh > settings.digest_threshold as usize
