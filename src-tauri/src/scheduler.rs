@@ -189,17 +189,6 @@ fn escape_markup(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn markup_in_a_body_reaches_the_screen_as_text() {
-        assert_eq!(
-            super::escape_markup("<b>Tom & Jerry</b> 様"),
-            "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; 様"
-        );
-    }
-}
-
 /// The event that tells the interface how many reminders are due.
 pub const DUE_COUNT_EVENT: &str = "kizuna://due-count";
 
@@ -228,5 +217,16 @@ pub fn open_from_notification(app: &AppHandle) {
     });
     if let Err(e) = registered {
         tracing::warn!(error = %e, "notification clicks will not open customers");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markup_in_a_body_reaches_the_screen_as_text() {
+        assert_eq!(
+            super::escape_markup("<b>Tom & Jerry</b> 様"),
+            "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; 様"
+        );
     }
 }
