@@ -135,7 +135,11 @@ impl Kizuna {
     /// Starts the app on `data_dir` and opens the customer book.
     pub async fn launch_with_env(data_dir: &Path, env: &[(&str, &str)]) -> TestResult<Self> {
         let app = Self::launch_home(data_dir, env).await?;
-        if app.all("[data-testid=startup-error]").await?.is_empty() {
+        if app
+            .all("[data-testid=startup-error], [data-testid=unlock]")
+            .await?
+            .is_empty()
+        {
             app.click("[data-testid=nav-customers]").await?;
             app.wait_for("[data-testid=customer-list], [data-testid=list-empty]")
                 .await?;
@@ -172,7 +176,7 @@ impl Kizuna {
             driver,
             _server: server,
         };
-        app.wait_for("[data-testid=today-view], [data-testid=startup-error]")
+        app.wait_for("[data-testid=today-view], [data-testid=startup-error], [data-testid=unlock]")
             .await?;
         Ok(app)
     }
