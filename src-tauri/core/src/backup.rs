@@ -187,7 +187,7 @@ pub fn inspect(path: &Path, key: &StoreKey, scratch: &Path) -> Result<BackupCont
 /// release's unencrypted one, encrypted on the way), holding exactly the
 /// schema of a Kizuna store at its version, which this version can open.
 pub fn stage(path: &Path, key: &StoreKey, scratch: &Path) -> Result<StagedBackup> {
-    let size = crate::fs::check_regular(path, MAX_BACKUP_BYTES)?;
+    let size = crate::fs::regular_file_size(path, MAX_BACKUP_BYTES)?;
     let info = info_of(path).unwrap_or_else(|| BackupInfo {
         path: path.display().to_string(),
         file_name: path

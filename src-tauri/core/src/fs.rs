@@ -2,7 +2,7 @@
 //! can enter, files only they can read), written whole or not at all, and
 //! read only when they are ordinary files of a sensible size.
 
-use std::io::{Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -49,45 +49,68 @@ pub fn temp_file_beside(near: &Path) -> Result<tempfile::NamedTempFile> {
 /// Writes `bytes` to `path` whole or not at all: a private temporary file,
 /// flushed to disk, renamed over the target.
 pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut temp = temp_file_beside(path)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| Error::Io(e.error))?;
-    Ok(())
+    write_atomically(path, |out| Ok(out.write_all(bytes)?)).map(|_| ())
 }
 
-/// Refuses what is not an ordinary file (a folder, a device such as
-/// /dev/zero, a FIFO that would block forever) and files over `limit`.
-pub fn check_regular(path: &Path, limit: u64) -> Result<u64> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(Error::UnreadableFile(format!(
-            "{} is not an ordinary file",
-            path.display()
-        )));
-    }
-    if meta.len() > limit {
-        return Err(Error::FileTooLarge {
-            size: meta.len(),
-            limit,
-        });
-    }
-    Ok(meta.len())
+/// The size of the regular file at `path`, if it holds at most `limit`:
+/// a folder, a device such as /dev/zero or a FIFO (which would block
+/// forever) is refused before it is opened.
+pub fn regular_file_size(path: &Path, limit: u64) -> Result<u64> {
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| Error::UnreadableFile(format!("{}: {e}", path.display())))?;
+    regular_size(path, &metadata, limit)
 }
 
-/// Reads a small file whole, after [`check_regular`]; never more than
-/// `limit` bytes even if it grows meanwhile.
-pub fn read_small(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    check_regular(path, limit)?;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(Error::FileTooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
+/// The bytes of the regular file at `path`, if it holds at most `limit`.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let unreadable = |e: std::io::Error| Error::UnreadableFile(format!("{}: {e}", path.display()));
+    // Asked before opening: opening a pipe waits for a writer, maybe forever.
+    let size = regular_size(path, &std::fs::metadata(path).map_err(unreadable)?, limit)?;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // And of what was opened, in case the name was given to another file since.
+    regular_size(path, &file.metadata().map_err(unreadable)?, limit)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(Error::FileTooLarge { size: read, limit });
     }
     Ok(bytes)
+}
+
+fn regular_size(path: &Path, metadata: &std::fs::Metadata, limit: u64) -> Result<u64> {
+    if !metadata.is_file() {
+        return Err(Error::NotAFile(path.display().to_string()));
+    }
+    if metadata.len() > limit {
+        return Err(Error::FileTooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+    Ok(metadata.len())
+}
+
+/// Writes a file through `write`, all or nothing, and returns its size.
+pub fn write_atomically(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<u64> {
+    // Readable by the user only: it holds customer data.
+    let mut partial = temp_file_beside(target)?;
+    {
+        let mut out = BufWriter::new(partial.as_file_mut());
+        write(&mut out)?;
+        out.flush()?;
+    }
+    // On disk before it takes the target's name, so a crash leaves either
+    // the old file or the whole new one (a USB stick pulled out, say).
+    partial.as_file().sync_all()?;
+    let size = partial.as_file().metadata()?.len();
+    partial
+        .persist(target)
+        .map_err(|failed| Error::Io(failed.error))?;
+    Ok(size)
 }

@@ -424,7 +424,7 @@ impl PassphraseLock {
         passphrase: &str,
     ) -> Result<(PassphraseLock, StoreKey, Option<StoreKey>)> {
         let path = Self::path_in(data_dir);
-        let text = crate::fs::read_small(&path, 64 * 1024)?;
+        let text = crate::fs::read_regular(&path, 64 * 1024)?;
         let file: LockFile = serde_json::from_slice(&text)
             .map_err(|_| Error::CorruptDatabase("the key lock file is damaged".to_owned()))?;
         // A tampered file must not make the app spend gigabytes.

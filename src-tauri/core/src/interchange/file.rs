@@ -14,10 +14,10 @@
 //! replaced too, never written through. A failed or cancelled export
 //! removes only that temporary file and leaves the target as it was.
 
-use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+pub use crate::fs::{read_regular, write_atomically};
 
 /// The largest file an import reads: a phone's or Google's export of tens
 /// of thousands of contacts is a few tens of megabytes, and reading,
@@ -29,70 +29,10 @@ pub fn read_import(path: &Path) -> Result<Vec<u8>> {
     read_regular(path, MAX_IMPORT_BYTES)
 }
 
-/// The bytes of the regular file at `path`, if it holds at most `limit`.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    let unreadable = |e: std::io::Error| Error::UnreadableFile(format!("{}: {e}", path.display()));
-    // Asked before opening: opening a pipe waits for a writer, maybe forever.
-    let size = regular_size(path, &std::fs::metadata(path).map_err(unreadable)?, limit)?;
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    // And of what was opened, in case the name was given to another file since.
-    regular_size(path, &file.metadata().map_err(unreadable)?, limit)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    let read = bytes.len() as u64;
-    if read > limit {
-        return Err(Error::FileTooLarge { size: read, limit });
-    }
-    Ok(bytes)
-}
-
-fn regular_size(path: &Path, metadata: &std::fs::Metadata, limit: u64) -> Result<u64> {
-    if !metadata.is_file() {
-        return Err(Error::NotAFile(path.display().to_string()));
-    }
-    if metadata.len() > limit {
-        return Err(Error::FileTooLarge {
-            size: metadata.len(),
-            limit,
-        });
-    }
-    Ok(metadata.len())
-}
-
-/// Writes a file through `write`, all or nothing, and returns its size.
-pub fn write_atomically(
-    target: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<u64> {
-    let folder = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    // Readable by the user only (tempfile's mode): it holds customer data.
-    let mut partial = tempfile::Builder::new()
-        .prefix(".kizuna-export-")
-        .suffix(".partial")
-        .tempfile_in(folder)?;
-    {
-        let mut out = BufWriter::new(partial.as_file_mut());
-        write(&mut out)?;
-        out.flush()?;
-    }
-    // On disk before it takes the target's name, so a crash leaves either
-    // the old file or the whole new one (a USB stick pulled out, say).
-    partial.as_file().sync_all()?;
-    let size = partial.as_file().metadata()?.len();
-    partial
-        .persist(target)
-        .map_err(|failed| Error::Io(failed.error))?;
-    Ok(size)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn names(folder: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(folder)
