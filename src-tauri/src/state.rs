@@ -188,21 +188,19 @@ impl AppState {
     /// Opens the store with a key the user unlocked, finishing a key
     /// change that was cut short.
     pub fn open_with(&self, unlocked: Unlocked, next: Option<StoreKey>) -> kizuna_core::Result<()> {
-        let (store, key) = match next {
+        let mut unlocked = unlocked;
+        let store = match next {
             Some(next) => {
                 let store = finish_key_change(&self.data_dir, &unlocked.key, &next)?;
-                (store, next)
+                // The lock file is sealed again only when a change finished.
+                if let Some(lock) = unlocked.lock.as_mut() {
+                    lock.promote(&next)?;
+                }
+                unlocked.key = next;
+                store
             }
-            None => (
-                Store::open_in_dir(&self.data_dir, &unlocked.key)?.0,
-                unlocked.key.clone(),
-            ),
+            None => Store::open_in_dir(&self.data_dir, &unlocked.key)?.0,
         };
-        let mut unlocked = unlocked;
-        if let Some(lock) = unlocked.lock.as_mut() {
-            lock.promote(&key)?;
-        }
-        unlocked.key = key;
         self.install(store, unlocked);
         Ok(())
     }
@@ -217,10 +215,7 @@ fn finish_key_change(
     let (store, _) = Store::open_finishing_change(data_dir, key, next)?;
     let keychain = Keychain::for_data_dir(data_dir);
     if keychain.get().ok().flatten().is_some() {
-        keychain
-            .put(next)
-            .and_then(|()| keychain.forget_next())
-            .map_err(|p| kizuna_core::Error::Keychain(p.to_string()))?;
+        keychain.promote(next)?;
     }
     tracing::info!("a key change cut short was finished");
     Ok(store)

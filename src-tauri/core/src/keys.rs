@@ -270,11 +270,23 @@ impl Keychain {
         }
     }
 
+    /// Makes the parked key of a finished key change the key.
+    pub fn promote(&self, key: &StoreKey) -> std::result::Result<(), KeychainProblem> {
+        self.put(key)?;
+        self.forget_next()
+    }
+
     pub fn forget_next(&self) -> std::result::Result<(), KeychainProblem> {
         match self.entry(true)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(problem(e)),
         }
+    }
+}
+
+impl From<KeychainProblem> for Error {
+    fn from(problem: KeychainProblem) -> Self {
+        Error::Keychain(problem.to_string())
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::keys::{Keychain, PassphraseLock, Protection, StoreKey};
 
 /// Why the store cannot be opened without the user: what the window asks for.
@@ -116,6 +116,6 @@ pub fn keep_recovered_key(
     }
     match Keychain::for_data_dir(data_dir).put(key) {
         Ok(()) => Ok((Protection::Keychain, None)),
-        Err(problem) => Err(Error::Keychain(problem.to_string())),
+        Err(problem) => Err(problem.into()),
     }
 }

@@ -143,19 +143,15 @@ pub async fn change_recovery_key(app: AppHandle) -> CommandResult<String> {
             .ok_or_else(|| CommandError::from(Error::Keychain("the store is locked".to_owned())))?;
         let new = StoreKey::generate()?;
         let keychain = Keychain::for_data_dir(&state.data_dir);
-        let keychain_error = |p: keys::KeychainProblem| Error::Keychain(p.to_string());
         // Parked first: a change cut short is finished at the next start.
         match unlocked.lock.as_mut() {
             Some(lock) => lock.put_next(&new)?,
-            None => keychain.put_next(&new).map_err(keychain_error)?,
+            None => keychain.put_next(&new).map_err(Error::from)?,
         }
         store.change_key(&new)?;
         match unlocked.lock.as_mut() {
             Some(lock) => lock.promote(&new)?,
-            None => keychain
-                .put(&new)
-                .and_then(|()| keychain.forget_next())
-                .map_err(keychain_error)?,
+            None => keychain.promote(&new).map_err(Error::from)?,
         }
         unlocked.key = new.clone();
         Ok(new.recovery_key())
