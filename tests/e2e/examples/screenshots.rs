@@ -169,6 +169,16 @@ async fn main() -> TestResult {
     data.scroll_into_view().await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     app.driver.screenshot(&out.join("data-ja.png")).await?;
+
+    // The recovery key, shown until it is typed back.
+    let security = app.wait_for("[data-testid=security-settings]").await?;
+    security.scroll_into_view().await?;
+    app.click("[data-testid=recovery-show]").await?;
+    app.wait_for("[data-testid=recovery-key]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver
+        .screenshot(&out.join("recovery-key-ja.png"))
+        .await?;
     app.quit().await?;
 
     let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
@@ -198,6 +208,21 @@ async fn main() -> TestResult {
     app.wait_for("[data-testid=welcome]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     app.driver.screenshot(&out.join("welcome-ja.png")).await?;
+    app.quit().await?;
+
+    // A book whose key this computer's keychain lacks: the unlock screen,
+    // in the system's language (the book's own settings are locked in it;
+    // this machine's is English).
+    let elsewhere = data_dir()?;
+    drop(Store::open_in_dir(
+        elsewhere.path(),
+        &kizuna_core::keys::StoreKey::generate()?,
+    )?);
+    let app = Kizuna::launch_home(elsewhere.path(), &[]).await?;
+    app.wait_for("[data-testid=unlock][data-lock=recovery_key]")
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.driver.screenshot(&out.join("unlock-en.png")).await?;
     app.quit().await?;
     println!("screenshots written to {}", out.display());
     Ok(())
