@@ -1,7 +1,8 @@
 //! The fuzzers' regression corpus: every input that once found a problem,
 //! and seeds for each format, run through the paths the fuzz targets drive
 //! (`src-tauri/core/fuzz`) and through the whole import or restore into a
-//! store in memory. None may panic.
+//! store in memory, or checked as a backup before a restore. None may
+//! panic.
 
 use std::path::{Path, PathBuf};
 
@@ -74,4 +75,54 @@ fn no_snapshot_in_the_corpus_makes_the_restore_panic() {
         }
     }
     assert_eq!(restored, 3);
+}
+
+/// Only the sound store among the backups passes the checks: a crafted
+/// view or trigger, a newer or missing version, a cut or damaged file are
+/// each refused.
+#[test]
+fn only_a_sound_store_in_the_corpus_passes_as_a_backup() {
+    for (path, bytes) in corpus("backup") {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let outcome = std::panic::catch_unwind(|| fuzzing::backup(&bytes));
+        let checked = outcome
+            .unwrap_or_else(|_| panic!("{name} panicked"))
+            .expect("the scratch folder");
+        if name.starts_with("kizuna-") {
+            let contents = checked.unwrap_or_else(|e| panic!("{name} refused: {e}"));
+            assert_eq!(contents.customers, 1, "{name}");
+        } else {
+            assert!(checked.is_err(), "{name} passed as a backup");
+        }
+    }
+}
+
+/// A backup encrypted with the store's key passes; the same file with one
+/// byte changed does not.
+#[test]
+fn an_encrypted_backup_passes_and_a_damaged_copy_does_not() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut store, _) = Store::open_in_dir(dir.path(), &fuzzing::backup_key()).expect("store");
+    let clock = Clock::new(
+        chrono::DateTime::from_timestamp(1_796_268_569, 0).expect("time"),
+        chrono_tz::Asia::Tokyo,
+    );
+    let person = kizuna_core::domain::customer::CustomerProfile {
+        family_name: "Seedling".to_owned(),
+        ..Default::default()
+    };
+    store.create_customer(person, &clock).expect("customer");
+    let taken = store
+        .back_up(kizuna_core::backup::BackupKind::Manual, &clock)
+        .expect("backup");
+    let mut bytes = std::fs::read(&taken.path).expect("backup bytes");
+    let checked = fuzzing::backup(&bytes).expect("scratch");
+    assert_eq!(checked.expect("the backup passes").customers, 1);
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x5a;
+    assert!(fuzzing::backup(&bytes).expect("scratch").is_err());
 }

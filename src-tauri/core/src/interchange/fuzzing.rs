@@ -5,9 +5,10 @@
 //! costs microseconds rather than a store's worth of SQL: a vCard file read
 //! and previewed as an import, a CSV file decoded, its layout and column
 //! meanings guessed, then read and previewed with them, and a JSON snapshot
-//! checked as a restore checks it before writing. The `…_into_store` paths
-//! also match and write an import to a store in memory; the regression
-//! corpus runs those too.
+//! checked as a restore checks it before writing, a file checked as a
+//! backup is before a restore. The `…_into_store` paths also match and
+//! write an import to a store in memory; the regression corpus runs those
+//! too.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -89,6 +90,30 @@ fn schema() -> &'static HashMap<&'static str, Vec<String>> {
             .iter()
             .filter_map(|table| Some((*table, rows::columns(store.conn(), table).ok()?)))
             .collect()
+    })
+}
+
+/// The key the backup target's store would have: an earlier release's
+/// unencrypted backup is encrypted under it on the way, as in a restore.
+pub fn backup_key() -> crate::keys::StoreKey {
+    crate::keys::StoreKey::from_bytes([7; 32])
+}
+
+thread_local! {
+    // One private folder for every input of a run: the file to check is
+    // written there, and the checks stage their copies beside it.
+    static SCRATCH: Option<tempfile::TempDir> = tempfile::tempdir().ok();
+}
+
+/// Any bytes as a backup file: copied somewhere private, opened as an
+/// unencrypted or an encrypted store, its schema compared with Kizuna's at
+/// its version, its integrity checked, its rows counted.
+pub fn backup(bytes: &[u8]) -> Option<crate::Result<crate::backup::BackupContents>> {
+    SCRATCH.with(|scratch| {
+        let scratch = scratch.as_ref()?.path();
+        let file = scratch.join("backup.sqlite3");
+        std::fs::write(&file, bytes).ok()?;
+        Some(crate::backup::inspect(&file, &backup_key(), scratch))
     })
 }
 
