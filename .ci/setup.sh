@@ -21,7 +21,10 @@ if $for_tests; then
   # A virtual display, the WebDriver for WebKitGTK, a session bus, a real
   # notification daemon and a real keyring for the end-to-end tests, and
   # xdotool to answer the native file dialogs.
-  packages+=(xvfb webkit2gtk-driver dbus-x11 dunst libnotify-bin gnome-keyring xdotool)
+  # lintian and dpkg-dev check and build the .deb; the updater installs a
+  # newer one through sudo, as on a desktop.
+  packages+=(xvfb webkit2gtk-driver dbus-x11 dunst libnotify-bin gnome-keyring xdotool
+    lintian dpkg-dev sudo)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -3,7 +3,7 @@
 # dependencies' licences and sources, the core's tests on real SQLite files,
 # the interface's checks and unit tests, and the end-to-end suite driving the
 # real app under Xvfb, with a real notification daemon and a real keyring
-# (gnome-keyring) on the session bus.
+# (gnome-keyring) on the session bus, and the .deb package installed and used.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/.ci/setup.sh" --for-tests
@@ -46,5 +46,10 @@ cargo build -p kizuna --locked "${features[@]}"
 xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
   dbus-run-session -- bash tests/keyring-session.sh \
   cargo test -p kizuna-e2e --locked -- --test-threads=1
+
+step "Package: the .deb built, checked with lintian, installed, used and removed"
+xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
+  dbus-run-session -- bash tests/keyring-session.sh \
+  bash tests/package.sh
 
 step "All tests passed"

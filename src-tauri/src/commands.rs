@@ -13,3 +13,4 @@ pub mod security;
 pub mod settings;
 pub mod touchpoints;
 pub mod undo;
+pub mod updates;

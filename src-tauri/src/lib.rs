@@ -9,10 +9,11 @@ mod logging;
 mod scheduler;
 mod state;
 mod tray;
+mod updates;
 
 use commands::{
     app, backups, customers, interchange, purchases, relationship, reminders, security, settings,
-    touchpoints, undo,
+    touchpoints, undo, updates as update_commands,
 };
 use tauri::{Manager, WindowEvent};
 
@@ -28,7 +29,39 @@ fn data_dir_from_args() -> Option<std::path::PathBuf> {
     args.next().map(std::path::PathBuf::from)
 }
 
+/// `--help` and `--version` answer on the terminal without opening a
+/// window, as a packaged program's do.
+fn answer_on_terminal() -> bool {
+    let Some(first) = std::env::args().nth(1) else {
+        return false;
+    };
+    // A closed pipe (`kizuna --help | head -1`) is not worth a panic.
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = match first.as_str() {
+        "--version" | "-V" => writeln!(out, "kizuna {}", env!("CARGO_PKG_VERSION")),
+        "--help" | "-h" => writeln!(
+            out,
+            "Kizuna (絆) {}: a relationship manager for independent salespeople.\n\n\
+             Usage: kizuna [--data-dir DIR] [--hidden]\n\n  \
+             --data-dir DIR  open the book in DIR instead of the default data folder\n  \
+             --hidden        start in the tray, without the window\n  \
+             --help          show this and exit\n  \
+             --version       show the version and exit\n\n\
+             The data folder is $KIZUNA_DATA_DIR when set, else {}.\n\
+             See kizuna(1).",
+            env!("CARGO_PKG_VERSION"),
+            kizuna_core::paths::default_data_dir().display()
+        ),
+        _ => return false,
+    };
+    true
+}
+
 pub fn run() {
+    if answer_on_terminal() {
+        return;
+    }
     let data_dir = data_dir_from_args().unwrap_or_else(kizuna_core::paths::data_dir);
     let log = logging::start(&data_dir);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Kizuna starting");
@@ -42,6 +75,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![HIDDEN_ARG]),
@@ -50,6 +84,7 @@ pub fn run() {
         .manage(log)
         .manage(jobs::Jobs::default())
         .manage(grants::Grants::default())
+        .manage(updates::Updates::default())
         .setup(move |app| {
             let handle = app.handle().clone();
             let has_tray = match tray::build(&handle) {
@@ -67,6 +102,7 @@ pub fn run() {
                 let _ = window.hide();
             }
             scheduler::open_from_notification(&handle);
+            updates::start(handle.clone());
             scheduler::start(handle, changes);
             Ok(())
         })
@@ -145,6 +181,10 @@ pub fn run() {
             security::change_recovery_key,
             app::choose_file,
             settings::choose_backup_folder,
+            update_commands::check_for_update,
+            update_commands::found_update,
+            update_commands::install_update,
+            update_commands::restart_app,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

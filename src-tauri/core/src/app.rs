@@ -25,6 +25,26 @@ pub struct AppInfo {
     pub recovery_key_confirmed: bool,
 }
 
+/// A newer release the update server offers, signed by the release key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AvailableUpdate {
+    pub version: String,
+    /// The version running now.
+    pub current_version: String,
+    /// What is new, as the release notes say it.
+    pub notes: String,
+    /// When it was published (Unix seconds), if the server says.
+    pub published_at: Option<i64>,
+}
+
+/// How far the download of an update has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UpdateProgress {
+    pub downloaded: u64,
+    /// The whole size, when the server says it.
+    pub total: Option<u64>,
+}
+
 /// What a long job is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -51,6 +51,8 @@ pub fn typescript() -> String {
         settings::CustomerizationGoal,
         settings::Settings,
         app::AppInfo,
+        app::AvailableUpdate,
+        app::UpdateProgress,
         crate::unlock::Lock,
         crate::keys::Protection,
         touchpoint::TouchpointKind,

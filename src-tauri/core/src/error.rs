@@ -107,6 +107,17 @@ pub enum ErrorCode {
     Keychain,
     /// A file the user did not choose in a dialog of Kizuna's.
     PathNotGranted,
+    /// The update server could not be reached (offline, or it is down).
+    UpdateUnreachable,
+    /// The update server answered with something that is not an update
+    /// (a web page, a broken manifest).
+    UpdateNotAnUpdate,
+    /// The downloaded update is not what Kizuna's release key signed
+    /// (tampered with, cut short, or signed by someone else); not installed.
+    UpdateSignature,
+    /// The update was verified but could not be installed (no permission, a
+    /// full disk); the installed version is unchanged.
+    UpdateInstallFailed,
 }
 
 #[derive(Debug, thiserror::Error)]

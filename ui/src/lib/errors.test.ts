@@ -30,3 +30,19 @@ describe('a file an import refused', () => {
     );
   });
 });
+
+describe('an update that was refused', () => {
+  it('says why, and that the installed version keeps working', () => {
+    locale.lang = 'ja';
+    const signature = errorText({ code: 'update_signature', message: 'minisign: …', fields: [], limit: null });
+    expect(signature).toContain('署名と一致しません');
+    expect(signature).toContain('今のバージョンはそのまま使えます');
+    locale.lang = 'en';
+    expect(errorText({ code: 'update_unreachable', message: 'connect error', fields: [], limit: null })).toBe(
+      'The update server could not be reached. Are you online? Nothing was changed.',
+    );
+    expect(errorText({ code: 'update_not_an_update', message: 'decode', fields: [], limit: null })).toContain(
+      'did not answer with an update',
+    );
+  });
+});

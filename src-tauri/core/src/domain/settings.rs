@@ -74,6 +74,9 @@ pub struct Settings {
     /// screen or a shared screen shows tells nothing about anyone.
     #[serde(default)]
     pub private_notifications: bool,
+    /// Ask the release server once a day whether a newer signed version
+    /// exists (installed only on the user's word).
+    pub check_for_updates: bool,
     /// Take a backup every day (and every week), kept 7 and 4 deep.
     pub automatic_backups: bool,
     /// Where backups go; empty is `backups/` in the data folder.
@@ -104,6 +107,7 @@ impl Default for Settings {
             templates: std::collections::BTreeMap::new(),
             start_at_login: false,
             private_notifications: false,
+            check_for_updates: true,
             automatic_backups: true,
             backup_folder: String::new(),
         }

@@ -1,7 +1,7 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted" | "update_unreachable" | "update_not_an_update" | "update_signature" | "update_install_failed";
 
 export type FieldErrorCode = "required" | "too_long" | "too_short" | "mismatch" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day" | "too_many";
 
@@ -228,6 +228,11 @@ start_at_login: boolean,
  */
 private_notifications: boolean, 
 /**
+ * Ask the release server once a day whether a newer signed version
+ * exists (installed only on the user's word).
+ */
+check_for_updates: boolean, 
+/**
  * Take a backup every day (and every week), kept 7 and 4 deep.
  */
 automatic_backups: boolean, 
@@ -266,6 +271,26 @@ protection: Protection | null,
  * The user has confirmed writing down the current recovery key.
  */
 recovery_key_confirmed: boolean, };
+
+export type AvailableUpdate = { version: string, 
+/**
+ * The version running now.
+ */
+current_version: string, 
+/**
+ * What is new, as the release notes say it.
+ */
+notes: string, 
+/**
+ * When it was published (Unix seconds), if the server says.
+ */
+published_at: number | null, };
+
+export type UpdateProgress = { downloaded: number, 
+/**
+ * The whole size, when the server says it.
+ */
+total: number | null, };
 
 export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
 

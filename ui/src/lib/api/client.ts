@@ -4,6 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  AvailableUpdate,
   BackupContents,
   BackupInfo,
   ColumnMapping,
@@ -118,6 +119,13 @@ export const api = {
   pendingRecoveryKey: () => call<string | null>('pending_recovery_key'),
   confirmRecoveryKey: (typed: string) => call<null>('confirm_recovery_key', { typed }),
   changeRecoveryKey: () => call<string>('change_recovery_key'),
+  /** Asks the update server now; null when this is the newest version. */
+  checkForUpdate: () => call<AvailableUpdate | null>('check_for_update'),
+  /** What the daily check found, if anything. */
+  foundUpdate: () => call<AvailableUpdate | null>('found_update'),
+  /** Downloads, verifies and installs the update found (progress on kizuna://update-progress). */
+  installUpdate: () => call<null>('install_update'),
+  restartApp: () => call<null>('restart_app'),
   /** A native file dialog opened by the shell; only what it returns can be read or written. */
   chooseFile: (request: FileRequest) => call<string | null>('choose_file', { request }),
   chooseBackupFolder: (title: string) => call<Settings>('choose_backup_folder', { title }),

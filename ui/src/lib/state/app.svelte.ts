@@ -1,6 +1,6 @@
 // App-wide UI state: which view is open, which customer is selected, the
 // customer being edited, and short-lived notices.
-import type { AppInfo, Customer, CustomerQuery, Purchase, Settings, Touchpoint } from '../api/bindings';
+import type { AppInfo, AvailableUpdate, Customer, CustomerQuery, Purchase, Settings, Touchpoint } from '../api/bindings';
 
 export type View = 'today' | 'customers' | 'dashboard' | 'settings';
 export type CustomerTab = 'timeline' | 'profile' | 'referrals' | 'stages';
@@ -49,6 +49,10 @@ export const app = $state<{
   showingRecoveryKey: boolean;
   /** …showing this key, just made (else the one still to be confirmed). */
   newRecoveryKey: string | null;
+  /** A newer signed version the update server offers. */
+  update: AvailableUpdate | null;
+  /** The update dialog is open. */
+  showingUpdate: boolean;
 }>({
   view: 'today',
   info: null,
@@ -68,6 +72,8 @@ export const app = $state<{
   focusCards: false,
   showingRecoveryKey: false,
   newRecoveryKey: null,
+  update: null,
+  showingUpdate: false,
 });
 
 /** Opens a customer's page (from a reminder or a notification). */
