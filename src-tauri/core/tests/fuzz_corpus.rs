@@ -82,7 +82,10 @@ fn no_snapshot_in_the_corpus_makes_the_restore_panic() {
 /// each refused.
 #[test]
 fn only_a_sound_store_in_the_corpus_passes_as_a_backup() {
-    for (path, bytes) in corpus("backup") {
+    let files = corpus("backup");
+    assert!(files.len() >= 8, "the seeds are in the corpus: {}", files.len());
+    let mut sound = 0;
+    for (path, bytes) in files {
         let name = path
             .file_name()
             .expect("name")
@@ -95,10 +98,12 @@ fn only_a_sound_store_in_the_corpus_passes_as_a_backup() {
         if name.starts_with("kizuna-") {
             let contents = checked.unwrap_or_else(|e| panic!("{name} refused: {e}"));
             assert_eq!(contents.customers, 1, "{name}");
+            sound += 1;
         } else {
             assert!(checked.is_err(), "{name} passed as a backup");
         }
     }
+    assert_eq!(sound, 1, "one sound store among the seeds");
 }
 
 /// A backup encrypted with the store's key passes; the same file with one
