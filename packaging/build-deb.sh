@@ -11,8 +11,13 @@
 # The binary is stripped in a staging target folder (the build's own file is
 # left alone), its shared-library dependencies are computed by Debian's
 # dpkg-shlibdeps rather than listed by hand, and the bundler is pointed at
-# the staging folder. --config adds a Tauri configuration overlay (JSON),
-# e.g. a newer version for the updater test. Prints the package's path.
+# the staging folder. The bundler compresses with gzip; the package is
+# rebuilt with xz, as Debian's own are (a third smaller). With
+# TAURI_SIGNING_PRIVATE_KEY set (the key or its file) and
+# TAURI_SIGNING_PRIVATE_KEY_PASSWORD, the final package is signed for the
+# updater (`<package>.sig`, naming its version). --config adds a Tauri
+# configuration overlay (JSON), e.g. a newer version for the updater test.
+# Prints the package's path.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,7 +50,7 @@ strip --strip-unneeded -o "$staging/target/$profile/kizuna" "$binary"
 # dpkg-shlibdeps reads the package's name from a debian/control.
 mkdir -p "$staging/debian"
 printf 'Source: kizuna\n\nPackage: kizuna\nArchitecture: any\n' >"$staging/debian/control"
-shlibs="$(cd "$staging" && dpkg-shlibdeps -O "target/$profile/kizuna" 2>/dev/null)"
+shlibs="$(cd "$staging" && dpkg-shlibdeps -O "target/$profile/kizuna")"
 shlibs="${shlibs#shlibs:Depends=}"
 
 # Debian wants the manual page and the changelog compressed, at the
@@ -78,12 +83,25 @@ bundle_flags=(--bundles deb --config "$config" --ci)
 [[ "$profile" == debug ]] && bundle_flags+=(--debug)
 CARGO_TARGET_DIR="$staging/target" ui/node_modules/.bin/tauri bundle "${bundle_flags[@]}" >&2
 
-# Named as Debian names packages: kizuna_<version>_<arch>.deb (the bundler
-# uses the product name, Kizuna_…).
-mkdir -p "$out"
 built="$(find "$staging/target/$profile/bundle/deb" -name '*.deb' | head -n1)"
-name="$(basename "$built")"
-name="${name,}"
-cp "$built" "$out/$name"
-[[ -f "$built.sig" ]] && cp "$built.sig" "$out/$name.sig"
-echo "$out/$name"
+[[ -n "$built" ]] || { echo "the bundler made no .deb" >&2; exit 1; }
+
+# Rebuilt with xz and named as Debian names packages: kizuna_<version>_<arch>.deb
+# (the bundler uses the product name, Kizuna_…).
+mkdir -p "$out"
+dpkg-deb --raw-extract "$built" "$staging/tree"
+version="$(dpkg-deb --field "$built" Version)"
+package="$out/kizuna_${version}_$(dpkg-deb --field "$built" Architecture).deb"
+dpkg-deb -Zxz -z9 --root-owner-group --build "$staging/tree" "$package" >/dev/null
+
+if [[ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]]; then
+  key=(--private-key "$TAURI_SIGNING_PRIVATE_KEY")
+  [[ -f "$TAURI_SIGNING_PRIVATE_KEY" ]] && key=(--private-key-path "$TAURI_SIGNING_PRIVATE_KEY")
+  rm -f "$package.sig"
+  # Given as arguments: the same variables would also be read as options.
+  env -u TAURI_SIGNING_PRIVATE_KEY -u TAURI_SIGNING_PRIVATE_KEY_PASSWORD \
+    ui/node_modules/.bin/tauri signer sign "${key[@]}" \
+    --password "${TAURI_SIGNING_PRIVATE_KEY_PASSWORD:-}" --app-version "$version" "$package" >&2
+  [[ -s "$package.sig" ]] || { echo "the package was not signed" >&2; exit 1; }
+fi
+echo "$package"

@@ -26,11 +26,15 @@ if (!values.version || !values['base-url'] || positionals.length === 0) {
   process.exit(2);
 }
 
-/** The platform keys a package serves, from its file name. */
+/**
+ * The platform keys a package serves, from its file name. An installed
+ * package knows its own kind (the bundler marks the binary), so a .deb is
+ * offered to .deb installs only — never to an AppImage or a build from source.
+ */
 function platformsOf(file) {
-  if (file.endsWith('.deb')) return ['linux-x86_64-deb', 'linux-x86_64'];
+  if (file.endsWith('.deb')) return ['linux-x86_64-deb'];
   if (file.endsWith('.msi')) return ['windows-x86_64-msi'];
-  if (file.endsWith('-setup.exe')) return ['windows-x86_64-nsis', 'windows-x86_64'];
+  if (file.endsWith('-setup.exe')) return ['windows-x86_64-nsis'];
   // A universal macOS app serves both architectures.
   if (file.endsWith('.app.tar.gz')) {
     return ['darwin-aarch64-app', 'darwin-aarch64', 'darwin-x86_64-app', 'darwin-x86_64'];

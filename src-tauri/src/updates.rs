@@ -1,12 +1,15 @@
 //! Updates: a newer release, signed with Kizuna's release key, offered and
 //! installed on the user's word. The server is asked at most once a day
 //! (a setting, on by default), silently — an offline laptop hears nothing —
-//! and whenever the user asks. A download is verified against the public
-//! key in the configuration before anything is installed; a package that
-//! does not match is refused and the installed version keeps running.
+//! and whenever the user asks. Only a packaged Kizuna checks by itself: a
+//! build from source has no package to replace. A download is verified
+//! against the public key in the configuration (and must name the version
+//! it claims to be) before anything is installed; a package that does not
+//! match is refused and the installed version keeps running.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use kizuna_core::app::{AvailableUpdate, UpdateProgress};
@@ -28,6 +31,9 @@ const CHECK_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 const FIRST_CHECK_AFTER: Duration = Duration::from_secs(3);
 /// How often the background task looks whether a check is due.
 const LOOK_EVERY: Duration = Duration::from_secs(60 * 60);
+/// How often it looks while the book is still locked (the settings, which
+/// may forbid checking, are in it).
+const LOOK_WHILE_LOCKED: Duration = Duration::from_secs(60);
 /// When the last check was made (Unix seconds), in the data folder.
 const CHECKED_FILE: &str = "update-checked";
 
@@ -35,10 +41,15 @@ const CHECKED_FILE: &str = "update-checked";
 #[derive(Default)]
 pub struct Updates {
     found: Mutex<Option<Update>>,
+    /// The version installed while this one runs: not offered again.
+    installed: Mutex<Option<String>>,
+    installing: AtomicBool,
 }
 
 impl Updates {
     fn keep(&self, update: Option<Update>) -> Option<AvailableUpdate> {
+        let installed = self.installed.lock().unwrap_or_else(|p| p.into_inner());
+        let update = update.filter(|u| installed.as_deref() != Some(u.version.as_str()));
         let offered = update.as_ref().map(offered);
         *self.found.lock().unwrap_or_else(|p| p.into_inner()) = update;
         offered
@@ -53,9 +64,31 @@ impl Updates {
             .map(offered)
     }
 
-    fn take(&self) -> Option<Update> {
+    /// The update to install; it stays offered until it is installed, so
+    /// a refused download can be tried again.
+    fn to_install(&self) -> Option<Update> {
         self.found.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
+
+    fn installed(&self, version: &str) {
+        *self.installed.lock().unwrap_or_else(|p| p.into_inner()) = Some(version.to_owned());
+        *self.found.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+/// Clears the install flag however an install ends.
+struct Installing<'a>(&'a AtomicBool);
+
+impl Drop for Installing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Whether this copy was installed from a package (the bundler marks the
+/// binary), which is what an update replaces.
+fn packaged() -> bool {
+    tauri::utils::platform::bundle_type().is_some()
 }
 
 fn offered(update: &Update) -> AvailableUpdate {
@@ -99,9 +132,16 @@ pub async fn check(app: &AppHandle) -> Result<Option<AvailableUpdate>, CommandEr
 
 /// Downloads the update found, verifies its signature, installs it.
 pub async fn install(app: &AppHandle) -> Result<(), CommandError> {
-    let Some(update) = app.state::<Updates>().take() else {
+    let updates = app.state::<Updates>();
+    let Some(update) = updates.to_install() else {
         return Err(CommandError::internal("no update was found to install"));
     };
+    if updates.installing.swap(true, Ordering::SeqCst) {
+        return Err(CommandError::internal(
+            "the update is already being installed",
+        ));
+    }
+    let _installing = Installing(&updates.installing);
     let mut downloaded: u64 = 0;
     let progress = app.clone();
     let bytes = update
@@ -118,7 +158,7 @@ pub async fn install(app: &AppHandle) -> Result<(), CommandError> {
         .install(bytes)
         .map_err(|e| refused(e, Stage::Install))?;
     tracing::info!(version = %update.version, "update installed");
-    app.state::<Updates>().keep(None);
+    updates.installed(&update.version);
     Ok(())
 }
 
@@ -139,8 +179,7 @@ fn refused(e: UpdaterError, stage: Stage) -> CommandError {
             | UpdaterError::Base64(_)
             | UpdaterError::SignatureUtf8(_)
             | UpdaterError::SignedVersionMismatch { .. }
-            | UpdaterError::MissingSignedVersion
-            | UpdaterError::InvalidUpdaterFormat,
+            | UpdaterError::MissingSignedVersion,
             _,
         ) => ErrorCode::UpdateSignature,
         (UpdaterError::Reqwest(r), Stage::Check) if r.is_decode() => ErrorCode::UpdateNotAnUpdate,
@@ -181,31 +220,41 @@ fn check_due(data_dir: &Path) -> bool {
     }
 }
 
-/// Whether the user lets Kizuna ask; a locked book asks nothing yet.
-fn allowed(app: &AppHandle) -> bool {
+/// Whether the user lets Kizuna ask; `None` while the book is locked.
+fn allowed(app: &AppHandle) -> Option<bool> {
     let state = app.state::<AppState>();
-    let Ok(store) = state.store() else {
-        return false;
-    };
-    store.settings().is_ok_and(|s| s.check_for_updates)
+    let store = state.store().ok()?;
+    Some(store.settings().is_ok_and(|s| s.check_for_updates))
 }
 
-/// The daily check in the background: silent on any failure.
+/// The daily check in the background of a packaged Kizuna: silent on any
+/// failure.
 pub fn start(app: AppHandle) {
+    if !packaged() {
+        tracing::info!("built from source: no daily update check");
+        return;
+    }
     let spawned = std::thread::Builder::new()
         .name("kizuna-updates".to_owned())
         .spawn(move || {
             std::thread::sleep(FIRST_CHECK_AFTER);
             loop {
-                if allowed(&app) && check_due(&app.state::<AppState>().data_dir) {
-                    match tauri::async_runtime::block_on(check(&app)) {
-                        Ok(Some(update)) => {
-                            tracing::info!(version = %update.version, "a newer version is available");
-                            let _ = app.emit(AVAILABLE_EVENT, update);
-                        }
-                        Ok(None) => {}
-                        Err(e) => tracing::info!(error = %e.0.message, "no update check today"),
+                match allowed(&app) {
+                    None => {
+                        std::thread::sleep(LOOK_WHILE_LOCKED);
+                        continue;
                     }
+                    Some(true) if check_due(&app.state::<AppState>().data_dir) => {
+                        match tauri::async_runtime::block_on(check(&app)) {
+                            Ok(Some(update)) => {
+                                tracing::info!(version = %update.version, "a newer version is available");
+                                let _ = app.emit(AVAILABLE_EVENT, update);
+                            }
+                            Ok(None) => {}
+                            Err(e) => tracing::info!(error = %e.0.message, "no update check today"),
+                        }
+                    }
+                    Some(_) => {}
                 }
                 std::thread::sleep(LOOK_EVERY);
             }

@@ -83,7 +83,11 @@ fn no_snapshot_in_the_corpus_makes_the_restore_panic() {
 #[test]
 fn only_a_sound_store_in_the_corpus_passes_as_a_backup() {
     let files = corpus("backup");
-    assert!(files.len() >= 8, "the seeds are in the corpus: {}", files.len());
+    assert!(
+        files.len() >= 8,
+        "the seeds are in the corpus: {}",
+        files.len()
+    );
     let mut sound = 0;
     for (path, bytes) in files {
         let name = path

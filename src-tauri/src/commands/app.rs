@@ -62,7 +62,7 @@ pub async fn open_own_book(app: tauri::AppHandle) -> CommandResult<()> {
 }
 
 /// Starts Kizuna again on `dir` (or the usual folder) and ends this one.
-fn reopen(app: &tauri::AppHandle, dir: Option<std::path::PathBuf>) {
+pub(crate) fn reopen(app: &tauri::AppHandle, dir: Option<std::path::PathBuf>) {
     let mut env = app.env();
     env.args_os.truncate(1);
     if let Some(dir) = dir {

@@ -4,6 +4,7 @@ use kizuna_core::app::AvailableUpdate;
 use tauri::{AppHandle, State};
 
 use crate::error::CommandResult;
+use crate::state::AppState;
 use crate::updates::{self, Updates};
 
 /// Asks the update server now; `None` when this is the newest version.
@@ -25,8 +26,9 @@ pub async fn install_update(app: AppHandle) -> CommandResult<()> {
     updates::install(&app).await
 }
 
-/// Starts the installed version in place of this one.
+/// Starts the installed version in place of this one on the same book,
+/// with the window shown (not in the tray, even after a start at login).
 #[tauri::command]
-pub fn restart_app(app: AppHandle) {
-    app.restart();
+pub fn restart_app(app: AppHandle, state: State<'_, AppState>) {
+    crate::commands::app::reopen(&app, Some(state.data_dir.clone()));
 }

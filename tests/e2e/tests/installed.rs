@@ -310,6 +310,7 @@ async fn a_signed_update_is_offered_refused_when_damaged_and_installed_on_the_us
     app.click("[data-testid=update-show]").await?;
     app.wait_contains("[data-testid=update-notes]", "テスト用の更新")
         .await?;
+    app.screenshot("update-offered").await?;
 
     // A package cut short and altered on the way is refused, and nothing
     // is installed.
