@@ -600,6 +600,20 @@ impl Drop for Dunst {
     }
 }
 
+/// Settings under which every reminder is due from midnight and no hour is
+/// quiet, so a test sees its notices whatever time it runs.
+pub fn due_at_any_hour(
+    language: kizuna_core::settings::Language,
+) -> kizuna_core::settings::Settings {
+    kizuna_core::settings::Settings {
+        language,
+        reminder_time: "00:00".to_owned(),
+        quiet_start: "00:00".to_owned(),
+        quiet_end: "00:00".to_owned(),
+        ..kizuna_core::settings::Settings::default()
+    }
+}
+
 /// A data folder for one test, removed afterwards.
 pub fn data_dir() -> TestResult<tempfile::TempDir> {
     Ok(tempfile::Builder::new().prefix("kizuna-e2e-").tempdir()?)

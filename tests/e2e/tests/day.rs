@@ -36,12 +36,8 @@ fn born_today(
 fn seed(dir: &Path, language: Language, people: Vec<CustomerProfile>) -> TestResult {
     let (mut store, _) = kizuna_e2e::open_store(dir)?;
     store.save_settings(&Settings {
-        language,
-        reminder_time: "00:00".to_owned(),
-        quiet_start: "00:00".to_owned(),
-        quiet_end: "00:00".to_owned(),
         notifications: false,
-        ..Settings::default()
+        ..kizuna_e2e::due_at_any_hour(language)
     })?;
     let clock = Clock::system(chrono_tz::Asia::Tokyo);
     for person in people {

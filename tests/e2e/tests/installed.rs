@@ -21,6 +21,30 @@ fn data_folder(home: &Path) -> PathBuf {
         .join(kizuna_core::paths::APP_IDENTIFIER)
 }
 
+/// The environment of an app started in `home` as a desktop session
+/// starts it, with no data folder named (its own default under the home),
+/// and `more`.
+fn home_env(home: &Path, more: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("HOME".to_owned(), home.display().to_string()),
+        (
+            "XDG_DATA_HOME".to_owned(),
+            home.join(".local/share").display().to_string(),
+        ),
+        (
+            "XDG_CONFIG_HOME".to_owned(),
+            home.join(".config").display().to_string(),
+        ),
+        ("KIZUNA_DATA_DIR".to_owned(), String::new()),
+    ];
+    env.extend(more.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    env
+}
+
+fn borrowed(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
 #[tokio::test]
 #[ignore = "run by tests/package.sh against the installed package"]
 async fn the_installed_app_starts_keeps_a_customer_notifies_and_starts_at_login() -> TestResult {
@@ -37,13 +61,7 @@ async fn the_installed_app_starts_keeps_a_customer_notifies_and_starts_at_login(
         // A customer whose birthday is today, in a book the app will find
         // on its own: the first thing it does is notify.
         let (mut store, _) = kizuna_e2e::open_store(&data)?;
-        store.save_settings(&Settings {
-            language: Language::Ja,
-            reminder_time: "00:00".to_owned(),
-            quiet_start: "00:00".to_owned(),
-            quiet_end: "00:00".to_owned(),
-            ..Settings::default()
-        })?;
+        store.save_settings(&kizuna_e2e::due_at_any_hour(Language::Ja))?;
         let clock = Clock::system(chrono_tz::Asia::Tokyo);
         let today = clock.today();
         store.create_customer(
@@ -57,17 +75,8 @@ async fn the_installed_app_starts_keeps_a_customer_notifies_and_starts_at_login(
         )?;
     }
     let dunst = Dunst::start()?;
-    let home_text = home.display().to_string();
-    let share = home.join(".local/share").display().to_string();
-    let config = home.join(".config").display().to_string();
-    let env = [
-        ("HOME", home_text.as_str()),
-        ("XDG_DATA_HOME", share.as_str()),
-        ("XDG_CONFIG_HOME", config.as_str()),
-        // No folder named: the app's own default under the home.
-        ("KIZUNA_DATA_DIR", ""),
-    ];
-    let app = Kizuna::launch_home(&home, &env).await?;
+    let env = home_env(&home, &[]);
+    let app = Kizuna::launch_home(&home, &borrowed(&env)).await?;
 
     // Today lists the birthday, and the notification came through dunst.
     app.wait_text("[data-testid=today-count-today]", "1")
@@ -290,18 +299,14 @@ async fn a_signed_update_is_offered_refused_when_damaged_and_installed_on_the_us
     }
     let mut server = UpdateServer::start(&updates)?;
     let endpoint = format!("{}/latest.json", server.url);
-    let home_text = home.path().display().to_string();
-    let share = home.path().join(".local/share").display().to_string();
-    let config = home.path().join(".config").display().to_string();
-    let env = [
-        ("HOME", home_text.as_str()),
-        ("XDG_DATA_HOME", share.as_str()),
-        ("XDG_CONFIG_HOME", config.as_str()),
-        ("KIZUNA_DATA_DIR", ""),
-        ("KIZUNA_UPDATE_ENDPOINT", endpoint.as_str()),
-        ("KIZUNA_UPDATE_PUBKEY", public_key.trim()),
-    ];
-    let app = Kizuna::launch_home(home.path(), &env).await?;
+    let env = home_env(
+        home.path(),
+        &[
+            ("KIZUNA_UPDATE_ENDPOINT", endpoint.as_str()),
+            ("KIZUNA_UPDATE_PUBKEY", public_key.trim()),
+        ],
+    );
+    let app = Kizuna::launch_home(home.path(), &borrowed(&env)).await?;
 
     // The daily check finds 0.1.1 by itself; the banner offers it with
     // its notes.

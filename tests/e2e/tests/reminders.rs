@@ -28,14 +28,7 @@ fn person(family: &str, given: &str) -> CustomerProfile {
 /// one whose birthday is weeks away (nothing due).
 fn seed(dir: &Path) -> TestResult {
     let (mut store, _) = kizuna_e2e::open_store(dir)?;
-    store.save_settings(&Settings {
-        language: Language::Ja,
-        // Due from midnight and never quiet, whatever time the test runs.
-        reminder_time: "00:00".to_owned(),
-        quiet_start: "00:00".to_owned(),
-        quiet_end: "00:00".to_owned(),
-        ..Settings::default()
-    })?;
+    store.save_settings(&kizuna_e2e::due_at_any_hour(Language::Ja))?;
     let clock = Clock::system(chrono_tz::Asia::Tokyo);
     let today = clock.today();
     store.create_customer(

@@ -27,12 +27,8 @@ fn tokyo() -> Clock {
 /// test runs.
 fn settle(store: &mut Store) -> TestResult {
     store.save_settings(&Settings {
-        language: Language::Ja,
         time_zone: "Asia/Tokyo".to_owned(),
-        reminder_time: "00:00".to_owned(),
-        quiet_start: "00:00".to_owned(),
-        quiet_end: "00:00".to_owned(),
-        ..Settings::default()
+        ..kizuna_e2e::due_at_any_hour(Language::Ja)
     })?;
     Ok(())
 }
