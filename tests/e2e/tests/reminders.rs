@@ -11,7 +11,7 @@ use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::CustomerProfile;
 use kizuna_core::purchase::PurchaseInput;
 use kizuna_core::reminder::DEFAULT_PLAN_ID;
-use kizuna_core::settings::{Language, Settings};
+use kizuna_core::settings::Language;
 use kizuna_e2e::{Dunst, Kizuna, TestResult, data_dir};
 
 const FOLLOW_UP: &str = "鈴木 一郎 様 — ご購入から30日：満足度の確認（本マグロ 中トロ）";
