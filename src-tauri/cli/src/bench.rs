@@ -234,6 +234,16 @@ pub fn run(
         assert!(store.dashboard(&query, &clock).is_ok(), "dashboard failed");
     }));
 
+    rows.push(measure(
+        "duplicate candidates, whole book",
+        2000.0,
+        5,
+        |_| {
+            let found = store.duplicate_candidates(&mut |_, _| true);
+            assert!(found.is_ok(), "duplicate candidates failed");
+        },
+    ));
+
     rows.push(measure("one customer's timeline", 10.0, 300, |i| {
         let id = (i as i64 * 7919) % total + 1;
         assert!(store.timeline(id, &[], &clock).is_ok(), "timeline failed");

@@ -21,6 +21,7 @@ pub mod customer;
 pub mod demo;
 mod derived;
 pub mod domain;
+pub mod duplicates;
 pub mod error;
 pub mod fs;
 pub mod interchange;

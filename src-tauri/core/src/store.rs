@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod customer_months;
 pub mod customers;
 pub mod encryption;
+pub mod identities;
 pub mod measures;
 pub mod plans;
 pub mod profiles;

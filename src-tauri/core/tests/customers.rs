@@ -699,3 +699,57 @@ fn a_customer_s_place_in_the_list_is_known_for_scrolling_to_them() {
         None
     );
 }
+
+/// The book's possible duplicates, read from a real store: width, kana and
+/// kanji variants set aside, a mobile number however written; archived
+/// customers are not offered.
+#[test]
+fn possible_duplicates_are_found_across_spellings_and_archived_ones_are_not() {
+    use kizuna_core::domain::duplicates::DuplicateReason;
+    let mut store = Store::open_in_memory().expect("store");
+    let clock = fixtures::clock();
+    let older = store
+        .create_customer(
+            fixtures::with_phone(
+                fixtures::person("髙橋", "健", "たかはし", "けん"),
+                "090-1234-5678",
+            ),
+            &clock,
+        )
+        .expect("older");
+    let newer = store
+        .create_customer(
+            fixtures::with_phone(
+                fixtures::person("高橋", "健", "タカハシ", "ケン"),
+                "09012345678",
+            ),
+            &clock,
+        )
+        .expect("newer");
+    let other = store
+        .create_customer(fixtures::person("佐藤", "花子", "さとう", "はなこ"), &clock)
+        .expect("other");
+    let archived = store
+        .create_customer(fixtures::person("佐藤", "花子", "サトウ", "ハナコ"), &clock)
+        .expect("archived");
+    store
+        .archive_customer(archived.id, &clock)
+        .expect("archive");
+
+    let pairs = store.duplicate_candidates(&mut |_, _| true).expect("pairs");
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!((pairs[0].first, pairs[0].second), (older.id, newer.id));
+    assert_eq!(
+        pairs[0].reasons,
+        [
+            DuplicateReason::SameMobile,
+            DuplicateReason::SameReading,
+            DuplicateReason::SimilarName
+        ]
+    );
+    assert!(
+        pairs
+            .iter()
+            .all(|p| p.second != archived.id && p.first != other.id)
+    );
+}
