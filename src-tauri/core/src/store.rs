@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[&str] = &[
         include_str!("../migrations/0004_from_earlier_release.sql")
     ),
     include_str!("../migrations/0005_customer_words.sql"),
+    include_str!("../migrations/0006_duplicates.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same

@@ -1,7 +1,10 @@
 //! What each active customer is known by, for the duplicate finder: three
-//! reads in id order (names, phones, e-mails), zipped.
+//! reads in id order (names, phones, e-mails), zipped; and the pairs the
+//! user said are two people.
 
-use rusqlite::Connection;
+use std::collections::HashSet;
+
+use rusqlite::{Connection, params};
 
 use crate::domain::calendar::PartialDate;
 use crate::domain::duplicates::Identity;
@@ -73,5 +76,22 @@ fn attach(
             add(person, row.get(1)?);
         }
     }
+    Ok(())
+}
+
+/// The pairs the user said are two people, lower id first.
+pub(crate) fn dismissed(conn: &Connection) -> Result<HashSet<(i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT first_id, second_id FROM duplicate_dismissals")?;
+    let pairs = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(pairs.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Remembers that `first` and `second` are two people.
+pub(crate) fn dismiss(conn: &Connection, first: i64, second: i64, at: i64) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO duplicate_dismissals (first_id, second_id, dismissed_at)
+         VALUES (?1, ?2, ?3)",
+        params![first.min(second), first.max(second), at],
+    )?;
     Ok(())
 }

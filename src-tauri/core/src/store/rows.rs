@@ -34,6 +34,7 @@ pub const TABLES: &[&str] = &[
     "custom_reminders",
     "reminder_states",
     "notification_deliveries",
+    "duplicate_dismissals",
 ];
 
 /// Columns whose values are derived from other rows (`crate::derived` keeps
