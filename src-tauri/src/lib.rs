@@ -12,8 +12,8 @@ mod tray;
 mod updates;
 
 use commands::{
-    app, backups, customers, interchange, purchases, relationship, reminders, security, settings,
-    touchpoints, undo, updates as update_commands,
+    app, backups, customers, duplicates, interchange, purchases, relationship, reminders, security,
+    settings, touchpoints, undo, updates as update_commands,
 };
 use tauri::{Manager, WindowEvent};
 
@@ -85,6 +85,7 @@ pub fn run() {
         .manage(jobs::Jobs::default())
         .manage(grants::Grants::default())
         .manage(updates::Updates::default())
+        .manage(interchange::ImportBytes::default())
         .setup(move |app| {
             let handle = app.handle().clone();
             let has_tray = match tray::build(&handle) {
@@ -131,6 +132,8 @@ pub fn run() {
             customers::restore_customer,
             customers::delete_customer,
             customers::list_tags,
+            duplicates::find_duplicates,
+            duplicates::dismiss_duplicate,
             settings::get_settings,
             settings::save_settings,
             touchpoints::log_touchpoint,
@@ -163,6 +166,7 @@ pub fn run() {
             reminders::delete_follow_up_plan,
             reminders::open_contact_link,
             interchange::inspect_import,
+            interchange::close_import,
             interchange::map_columns,
             interchange::preview_import,
             interchange::apply_import,

@@ -4,10 +4,11 @@
 
 use ts_rs::{Config, TS};
 
+use crate::domain::duplicates as duplicate;
 use crate::interchange::{import, snapshot, table, text, vcard};
 use crate::{
-    app, backup, brief, calendar, customer, dates, error, interchange, ladder, measures, promise,
-    purchase, referral, reminder, settings, timeline, touchpoint, undo,
+    app, backup, brief, calendar, customer, dates, duplicates, error, interchange, ladder,
+    measures, promise, purchase, referral, reminder, settings, timeline, touchpoint, undo,
 };
 
 macro_rules! declarations {
@@ -53,6 +54,10 @@ pub fn typescript() -> String {
         app::AppInfo,
         app::AvailableUpdate,
         app::UpdateProgress,
+        duplicate::DuplicateReason,
+        duplicate::DuplicateDoubt,
+        duplicate::DuplicatePair,
+        duplicates::DuplicateList,
         crate::unlock::Lock,
         crate::keys::Protection,
         touchpoint::TouchpointKind,

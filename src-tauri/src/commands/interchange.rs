@@ -2,6 +2,7 @@
 //! as jobs (see `jobs.rs`).
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use kizuna_core::Error;
 use kizuna_core::app::JobPhase;
@@ -12,7 +13,7 @@ use kizuna_core::interchange::text::TextEncoding;
 use kizuna_core::interchange::{self, ExportFormat, ImportFile, ImportOptions};
 use kizuna_core::reminder::DraftLanguage;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 use crate::error::CommandResult;
 use crate::grants::{Grants, Purpose};
@@ -25,10 +26,40 @@ pub(super) fn read(path: &str) -> CommandResult<Vec<u8>> {
     Ok(interchange::file::read_regular(Path::new(path), u64::MAX)?)
 }
 
+/// The file being imported, read once when it is first inspected: a new
+/// encoding, the column screen and the preview all use these bytes, so
+/// what is previewed is what was inspected even if the file changes on
+/// the disk meanwhile. Forgotten when the import is written or the dialog
+/// closes.
+#[derive(Default)]
+pub struct ImportBytes(Mutex<Option<(String, Arc<Vec<u8>>)>>);
+
+impl ImportBytes {
+    /// The bytes of `path`, read now unless they already were.
+    fn of(&self, path: &str) -> kizuna_core::Result<Arc<Vec<u8>>> {
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((held_path, bytes)) = held.as_ref()
+            && held_path == path
+        {
+            return Ok(bytes.clone());
+        }
+        // The previous file's bytes go before the next one is read.
+        *held = None;
+        let bytes = Arc::new(interchange::file::read_import(Path::new(path))?);
+        *held = Some((path.to_owned(), bytes.clone()));
+        Ok(bytes)
+    }
+
+    fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 /// What a file is and, for a CSV file, its columns (read in `encoding`,
 /// or the one detected).
 #[tauri::command]
 pub async fn inspect_import(
+    app: AppHandle,
     grants: State<'_, Grants>,
     path: String,
     encoding: TextEncoding,
@@ -36,12 +67,18 @@ pub async fn inspect_import(
 ) -> CommandResult<ImportFile> {
     grants.check(&path, Purpose::Import)?;
     blocking(move || {
-        let bytes = interchange::file::read_import(Path::new(&path))?;
+        let bytes = app.state::<ImportBytes>().of(&path)?;
         Ok(interchange::inspect_file(
             &path, &bytes, encoding, language,
         )?)
     })
     .await
+}
+
+/// The import dialog closed: the file's bytes are let go.
+#[tauri::command]
+pub fn close_import(bytes: State<'_, ImportBytes>) {
+    bytes.forget();
 }
 
 /// Each column's meaning under one of the known layouts.
@@ -67,11 +104,9 @@ pub async fn preview_import(
     options: ImportOptions,
 ) -> CommandResult<ImportPreview> {
     grants.check(&path, Purpose::Import)?;
+    let files = app.clone();
     let plan = jobs::run(&app, &jobs, &state, job, move |job| {
-        // Read again rather than kept from `inspect_import`: the window may
-        // stay on the column screen for long, and holding up to the import
-        // limit in memory all that time costs more than reading it twice.
-        let bytes = interchange::file::read_import(Path::new(&path))?;
+        let bytes = files.state::<ImportBytes>().of(&path)?;
         let (file, encoding) =
             interchange::read_file(&bytes, &options, &mut job.progress(JobPhase::Reading))?;
         Ok(job.store.plan_import(
@@ -98,12 +133,14 @@ pub async fn apply_import(
     let plan = jobs
         .take_plan(job)
         .ok_or_else(|| Error::not_found("import", i64::from(job)))?;
-    jobs::run(&app, &jobs, &state, job, move |job| {
+    let summary = jobs::run(&app, &jobs, &state, job, move |job| {
         let clock = job.clock;
         let mut progress = job.progress(JobPhase::Writing);
         Ok(job.store.apply_import(plan, &clock, &mut progress)?)
     })
-    .await
+    .await?;
+    app.state::<ImportBytes>().forget();
+    Ok(summary)
 }
 
 /// Stops a job (the store is left as it was) or forgets a preview.

@@ -53,11 +53,17 @@ async fn a_japanese_excel_sheet_is_previewed_imported_and_found_unchanged_again(
     let dir = data_dir()?;
     japanese(dir.path())?;
     let app = Kizuna::launch(dir.path()).await?;
-    let sheet = test_file("address-book-excel-shift-jis.csv");
+    let original = std::fs::read(test_file("address-book-excel-shift-jis.csv"))?;
+    let files = tempfile::tempdir()?;
+    let sheet = files.path().join("address-book-excel-shift-jis.csv");
+    std::fs::write(&sheet, &original)?;
 
     import(&app, &sheet).await?;
     // The column screen has recognised the layout and its よみ columns.
     app.wait_for("[data-testid=import-columns]").await?;
+    // The file was read once, when it was chosen: what is previewed and
+    // written is what was inspected, even if the file changes meanwhile.
+    std::fs::write(&sheet, "名前\n別人 太郎\n")?;
     let preset = app.wait_for("[data-testid=import-preset]").await?;
     assert_eq!(preset.value().await?.as_deref(), Some("japanese"));
     let reading = app.wait_for("[data-testid=column-target-2]").await?;
@@ -89,6 +95,7 @@ async fn a_japanese_excel_sheet_is_previewed_imported_and_found_unchanged_again(
     assert_eq!(app.search("やまだ", 1).await?, ["山田 太郎"]);
 
     // The same sheet again changes nothing, and says so.
+    std::fs::write(&sheet, &original)?;
     import(&app, &sheet).await?;
     app.click("[data-testid=import-next]").await?;
     app.wait_text("[data-testid=import-unchanged]", "変更なし 3人")

@@ -292,6 +292,34 @@ export type UpdateProgress = { downloaded: number,
  */
 total: number | null, };
 
+export type DuplicateReason = "same_email" | "same_mobile" | "same_name" | "same_reading" | "similar_name";
+
+export type DuplicateDoubt = "different_emails" | "different_birthdays";
+
+export type DuplicatePair = { 
+/**
+ * The older record (the lower id).
+ */
+first: number, second: number, 
+/**
+ * Higher is more certain; pairs under [`MIN_SCORE`] are not listed.
+ */
+score: number, reasons: Array<DuplicateReason>, doubts: Array<DuplicateDoubt>, };
+
+export type DuplicateList = { 
+/**
+ * The most certain pairs, at most [`LISTED_PAIRS`].
+ */
+pairs: Array<DuplicatePair>, 
+/**
+ * How many pairs were found in all.
+ */
+total: number, 
+/**
+ * Everyone named in `pairs`, as the list shows them.
+ */
+people: Array<CustomerRow>, };
+
 export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
 
 export type Protection = "keychain" | "passphrase";

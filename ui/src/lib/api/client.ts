@@ -5,6 +5,7 @@ import { invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
   AvailableUpdate,
+  DuplicateList,
   BackupContents,
   BackupInfo,
   ColumnMapping,
@@ -129,6 +130,10 @@ export const api = {
   /** A native file dialog opened by the shell; only what it returns can be read or written. */
   chooseFile: (request: FileRequest) => call<string | null>('choose_file', { request }),
   chooseBackupFolder: (title: string) => call<Settings>('choose_backup_folder', { title }),
+  /** Possible duplicates in the whole book, as job `job` (progress on kizuna://progress). */
+  findDuplicates: (job: number) => call<DuplicateList>('find_duplicates', { job }),
+  /** "Not the same person": never offered again. */
+  dismissDuplicate: (first: number, second: number) => call<null>('dismiss_duplicate', { first, second }),
   listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
   customerPosition: (query: CustomerQuery, id: number) => call<number | null>('customer_position', { query, id }),
   getCustomer: (id: number) => call<Customer>('get_customer', { id }),
@@ -189,6 +194,8 @@ export const api = {
 
   inspectImport: (path: string, encoding: TextEncoding, language: DraftLanguage) =>
     call<ImportFile>('inspect_import', { path, encoding, language }),
+  /** The import dialog closed: the shell lets the file's bytes go. */
+  closeImport: () => call<null>('close_import'),
   mapColumns: (preset: CsvPreset, headers: string[], language: DraftLanguage) =>
     call<ColumnMapping[]>('map_columns', { preset, headers, language }),
   previewImport: (job: number, path: string, options: ImportOptions) =>

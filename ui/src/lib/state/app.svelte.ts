@@ -49,6 +49,8 @@ export const app = $state<{
   showingRecoveryKey: boolean;
   /** …showing this key, just made (else the one still to be confirmed). */
   newRecoveryKey: string | null;
+  /** The Duplicates dialog is open. */
+  findingDuplicates: boolean;
   /** A newer signed version the update server offers. */
   update: AvailableUpdate | null;
   /** The update dialog is open. */
@@ -72,6 +74,7 @@ export const app = $state<{
   focusCards: false,
   showingRecoveryKey: false,
   newRecoveryKey: null,
+  findingDuplicates: false,
   update: null,
   showingUpdate: false,
 });
