@@ -98,6 +98,13 @@ impl Capture {
             "referrals",
             "referrer_id = ?1 OR referred_id = ?1",
             &[&id],
+        )?;
+        // "Not the same person" about them, whichever side they are on.
+        self.rows(
+            tx,
+            "duplicate_dismissals",
+            "first_id = ?1 OR second_id = ?1",
+            &[&id],
         )
     }
 

@@ -752,4 +752,29 @@ fn possible_duplicates_are_found_across_spellings_and_archived_ones_are_not() {
             .iter()
             .all(|p| p.second != archived.id && p.first != other.id)
     );
+
+    // "Not the same person": the pair is never offered again, whichever
+    // way round it is named.
+    store
+        .dismiss_duplicate(newer.id, older.id, &clock)
+        .expect("dismiss");
+    assert!(
+        store
+            .duplicate_candidates(&mut |_, _| true)
+            .expect("pairs")
+            .is_empty()
+    );
+    // Deleting one of them and undoing it brings the mark back with them.
+    let undo = store.delete_customer(newer.id, &clock).expect("delete");
+    store.undo(undo, &clock).expect("undo");
+    assert_eq!(store.customer(newer.id).expect("back").id, newer.id);
+    assert!(
+        store
+            .duplicate_candidates(&mut |_, _| true)
+            .expect("pairs")
+            .is_empty(),
+        "still two people after the undo"
+    );
+    assert!(store.dismiss_duplicate(older.id, older.id, &clock).is_err());
+    assert!(store.dismiss_duplicate(older.id, 999_999, &clock).is_err());
 }

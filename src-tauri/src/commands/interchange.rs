@@ -32,26 +32,44 @@ pub(super) fn read(path: &str) -> CommandResult<Vec<u8>> {
 /// the disk meanwhile. Forgotten when the import is written or the dialog
 /// closes.
 #[derive(Default)]
-pub struct ImportBytes(Mutex<Option<(String, Arc<Vec<u8>>)>>);
+pub struct ImportBytes(Mutex<Held>);
+
+#[derive(Default)]
+struct Held {
+    file: Option<(String, Arc<Vec<u8>>)>,
+    /// Moves on at every `forget`, so a read that was under way then is
+    /// not kept.
+    generation: u64,
+}
 
 impl ImportBytes {
-    /// The bytes of `path`, read now unless they already were.
+    /// The bytes of `path`, read now unless they already were. The file is
+    /// read without holding the lock: closing the dialog meanwhile does
+    /// not wait for it.
     fn of(&self, path: &str) -> kizuna_core::Result<Arc<Vec<u8>>> {
-        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((held_path, bytes)) = held.as_ref()
-            && held_path == path
-        {
-            return Ok(bytes.clone());
-        }
-        // The previous file's bytes go before the next one is read.
-        *held = None;
+        let generation = {
+            let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((held_path, bytes)) = held.file.as_ref()
+                && held_path == path
+            {
+                return Ok(bytes.clone());
+            }
+            // The previous file's bytes go before the next one is read.
+            held.file = None;
+            held.generation
+        };
         let bytes = Arc::new(interchange::file::read_import(Path::new(path))?);
-        *held = Some((path.to_owned(), bytes.clone()));
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if held.generation == generation {
+            held.file = Some((path.to_owned(), bytes.clone()));
+        }
         Ok(bytes)
     }
 
     fn forget(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        held.file = None;
+        held.generation += 1;
     }
 }
 
@@ -75,10 +93,12 @@ pub async fn inspect_import(
     .await
 }
 
-/// The import dialog closed: the file's bytes are let go.
+/// The import dialog closed or went back to choosing a file: the file's
+/// bytes are let go, and the next step reads it afresh.
 #[tauri::command]
-pub fn close_import(bytes: State<'_, ImportBytes>) {
+pub async fn close_import(bytes: State<'_, ImportBytes>) -> CommandResult<()> {
     bytes.forget();
+    Ok(())
 }
 
 /// Each column's meaning under one of the known layouts.
@@ -138,9 +158,10 @@ pub async fn apply_import(
         let mut progress = job.progress(JobPhase::Writing);
         Ok(job.store.apply_import(plan, &clock, &mut progress)?)
     })
-    .await?;
+    .await;
+    // Written or not, the dialog starts again from the file.
     app.state::<ImportBytes>().forget();
-    Ok(summary)
+    summary
 }
 
 /// Stops a job (the store is left as it was) or forgets a preview.
@@ -206,4 +227,24 @@ pub async fn export_customers(
         Ok(Exported { path, bytes })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_read_once_until_it_is_let_go() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("contacts.csv");
+        std::fs::write(&path, "名前\n山田 太郎\n").expect("write");
+        let path = path.display().to_string();
+        let held = ImportBytes::default();
+        let first = held.of(&path).expect("read");
+        std::fs::write(&path, "名前\n別人\n").expect("rewrite");
+        assert_eq!(held.of(&path).expect("held"), first, "the bytes inspected");
+        held.forget();
+        let again = held.of(&path).expect("read again");
+        assert_eq!(again.as_slice(), "名前\n別人\n".as_bytes());
+    }
 }

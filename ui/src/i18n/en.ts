@@ -834,4 +834,5 @@ export const en: Messages = {
   'duplicates.differentBirthdays': 'Different birthdays',
   'duplicates.notSame': 'Not the same person',
   'duplicates.dismissed': 'Noted: they will not be offered as duplicates again.',
+  'duplicates.shown': 'The {count} most certain are shown; the next come as these are settled.',
 };

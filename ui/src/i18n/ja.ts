@@ -848,4 +848,5 @@ export const ja = {
   'duplicates.differentBirthdays': '誕生日が違う',
   'duplicates.notSame': '別人です',
   'duplicates.dismissed': '別人として記録しました。この組はもう表示しません。',
+  'duplicates.shown': '確かなものから{count}組を表示しています。片付けると次の組が表示されます。',
 } as const;

@@ -73,11 +73,13 @@ pub struct DuplicatePair {
 /// two weaker ones.
 pub const MIN_SCORE: i32 = 40;
 
-/// Above this many customers sharing a phone, it is not evidence.
-const SHARED_LINE: usize = 3;
+/// A phone number or e-mail address is evidence only when at most this many
+/// customers have it: one shared by three or more is a switchboard, an
+/// office's or a household's.
+const MOST_SHARING: usize = 2;
 
-/// Above this many customers sharing a name or reading, every pair of them
-/// is not worth listing on the name alone (田中 ひろし, common readings).
+/// A name or reading that more customers than this share is not worth
+/// listing every pair of on the name alone (田中 ひろし, common readings).
 const COMMON_NAME: usize = 12;
 
 fn weight(reason: DuplicateReason) -> i32 {
@@ -116,25 +118,23 @@ const VARIANTS: &[(char, char)] = &[
     ('曽', '曾'),
 ];
 
-/// Company forms that say nothing about who a company is.
-const COMPANY_FORMS: &[&str] = &[
-    "株式会社",
-    "有限会社",
-    "合同会社",
-    "(株)",
-    "(有)",
-    "㈱",
-    "㈲",
-    "co.,ltd.",
-    "co.ltd.",
-    "co.,ltd",
-    "ltd.",
+/// Japanese company forms, written before or after the name, which say
+/// nothing about who a company is (㈱ becomes (株) under NFKC).
+const COMPANY_FORMS: &[&str] = &["株式会社", "有限会社", "合同会社", "(株)", "(有)", "(同)"];
+
+/// Latin company forms, as whole words only (not the "inc" of Lincoln).
+const COMPANY_WORDS: &[&str] = &[
+    "co",
     "ltd",
-    "inc.",
     "inc",
-    "corp.",
+    "corp",
     "corporation",
     "llc",
+    "kk",
+    "k.k",
+    "gk",
+    "g.k",
+    "limited",
 ];
 
 /// A name as compared: NFKC, lower case, kana as hiragana, no spaces.
@@ -161,22 +161,32 @@ pub fn variant_key(text: &str) -> String {
 /// A company's name without its legal form: 株式会社みやび and (株)みやび
 /// and Miyabi Co., Ltd. compare as みやび and miyabi.
 pub fn company_key(text: &str) -> String {
-    let mut key = name_key(text);
+    let mut folded = kana::fold(text);
     for form in COMPANY_FORMS {
-        key = key.replace(&name_key(form), "");
+        folded = folded.replace(form, " ");
     }
-    key.trim_matches(|c: char| c == ',' || c == '.').to_owned()
+    folded
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|word| word.trim_matches('.'))
+        .filter(|word| !COMPANY_WORDS.contains(word))
+        .collect()
 }
 
 /// The name a customer is compared by: their own, or for a record of a
-/// company only, the company without its form.
+/// company only, the company without its form. A single character (a
+/// family name alone, 林) names too many people to count: none.
 fn person_key(identity: &Identity, key: fn(&str) -> String) -> String {
     let name = format!("{}{}", identity.family_name, identity.given_name);
     let own = key(&name);
-    if own.is_empty() {
-        company_key(&identity.company)
+    let chosen = if own.is_empty() {
+        key(&company_key(&identity.company))
     } else {
         own
+    };
+    if chosen.chars().count() < 2 {
+        String::new()
+    } else {
+        chosen
     }
 }
 
@@ -290,9 +300,12 @@ pub fn candidates(
             }
         }
     };
-    note(&mut by_email.pairs(SHARED_LINE), DuplicateReason::SameEmail);
     note(
-        &mut by_mobile.pairs(SHARED_LINE - 1),
+        &mut by_email.pairs(MOST_SHARING),
+        DuplicateReason::SameEmail,
+    );
+    note(
+        &mut by_mobile.pairs(MOST_SHARING),
         DuplicateReason::SameMobile,
     );
     note(&mut by_name.pairs(COMMON_NAME), DuplicateReason::SameName);
@@ -395,6 +408,9 @@ mod tests {
         assert_eq!(variant_key("山﨑"), variant_key("山崎"));
         assert_eq!(company_key("株式会社みやび"), company_key("(株) みやび"));
         assert_eq!(company_key("Miyabi Co., Ltd."), "miyabi");
+        assert_eq!(company_key("Lincoln Inc."), "lincoln");
+        assert_eq!(company_key("Wellcome Limited"), "wellcome");
+        assert_eq!(company_key("㈱ Prince"), "prince");
     }
 
     #[test]
@@ -417,6 +433,21 @@ mod tests {
             phone(person(3, "鈴木", "次郎"), "090-1111-2222"),
         ];
         assert!(found(&people).is_empty(), "{:?}", found(&people));
+    }
+
+    #[test]
+    fn an_address_three_share_is_no_evidence_and_one_letter_names_are_not_compared() {
+        let office = [
+            email(person(1, "Ito", "Ken"), "info@shop.example"),
+            email(person(2, "Ono", "Aya"), "info@shop.example"),
+            email(person(3, "Abe", "Jun"), "INFO@shop.example"),
+        ];
+        assert!(found(&office).is_empty());
+        let surnames = [
+            reading(person(1, "林", ""), "は", ""),
+            reading(person(2, "林", ""), "は", ""),
+        ];
+        assert!(found(&surnames).is_empty());
     }
 
     #[test]
@@ -455,6 +486,19 @@ mod tests {
             pairs.is_empty(),
             "name only, with different e-mails: {pairs:?}"
         );
+        let with_a_number = [
+            phone(
+                email(person(1, "佐藤", "花子"), "hanako@a.example"),
+                "080-2222-3333",
+            ),
+            phone(
+                email(person(2, "佐藤", "花子"), "hanako@b.example"),
+                "080-2222-3333",
+            ),
+        ];
+        let pairs = found(&with_a_number);
+        assert_eq!(pairs[0].doubts, [DuplicateDoubt::DifferentEmails]);
+        assert_eq!(pairs[0].score, 50 + 30 - 30);
         let mut a = reading(
             phone(person(1, "佐藤", "花子"), "080-2222-3333"),
             "さとう",

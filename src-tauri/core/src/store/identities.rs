@@ -13,6 +13,10 @@ use crate::error::Result;
 /// Every active (not archived) customer's names, phones, e-mails and
 /// birthday, in id order.
 pub(crate) fn active(conn: &Connection) -> Result<Vec<Identity>> {
+    // One snapshot for the three reads, so a customer archived meanwhile
+    // is not half in.
+    let read = conn.unchecked_transaction()?;
+    let conn: &Connection = &read;
     let mut people: Vec<Identity> = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT id, family_name, given_name, family_name_reading, given_name_reading, company,
@@ -20,6 +24,7 @@ pub(crate) fn active(conn: &Connection) -> Result<Vec<Identity>> {
          FROM customers WHERE archived = 0 ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
+        let year: Option<i32> = r.get(6)?;
         let month: Option<u32> = r.get(7)?;
         let day: Option<u32> = r.get(8)?;
         Ok(Identity {
@@ -31,7 +36,7 @@ pub(crate) fn active(conn: &Connection) -> Result<Vec<Identity>> {
             company: r.get(5)?,
             birthday: month
                 .zip(day)
-                .map(|(month, day)| PartialDate::new(r.get(6).ok().flatten(), month, day)),
+                .map(|(month, day)| PartialDate::new(year, month, day)),
             ..Identity::default()
         })
     })?;
