@@ -13,6 +13,7 @@ pub mod duplicates;
 pub mod kana;
 pub mod ladder;
 pub mod measures;
+pub mod merge;
 pub mod promise;
 pub mod purchase;
 pub mod referral;
