@@ -201,17 +201,7 @@ fn mobiles(identity: &Identity) -> Vec<String> {
     let mut out: Vec<String> = identity
         .phones
         .iter()
-        .filter(|p| kana::is_mobile(p))
-        .map(|p| {
-            // +81 90… and 090… are one number.
-            let digits = kana::digits(p);
-            match digits.strip_prefix("81") {
-                Some(rest) if p.trim_start().starts_with(['+', '＋']) => {
-                    format!("0{}", rest.trim_start_matches('0'))
-                }
-                _ => digits,
-            }
-        })
+        .filter_map(|p| kana::mobile_number(p))
         .collect();
     out.sort();
     out.dedup();

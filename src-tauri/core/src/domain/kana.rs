@@ -69,20 +69,25 @@ pub fn phone_number(text: &str) -> String {
 /// Whether a Japanese number is a mobile one: 070, 080 or 090, also written
 /// internationally (+81 90…).
 pub fn is_mobile(number: &str) -> bool {
+    mobile_number(number).is_some()
+}
+
+/// A Japanese mobile number as its 11 national digits (`09012345678`),
+/// however it was written (`090-1234-5678`, `+81 90 1234 5678`); `None`
+/// for any other number.
+pub fn mobile_number(number: &str) -> Option<String> {
     let digits = digits(number);
     let national = if number.trim_start().starts_with('+') || number.trim_start().starts_with('＋')
     {
-        match digits.strip_prefix("81") {
-            Some(rest) => format!("0{}", rest.trim_start_matches('0')),
-            None => return false,
-        }
+        format!("0{}", digits.strip_prefix("81")?.trim_start_matches('0'))
     } else {
         digits
     };
-    national.len() == 11
+    (national.len() == 11
         && ["070", "080", "090"]
             .iter()
-            .any(|p| national.starts_with(p))
+            .any(|p| national.starts_with(p)))
+    .then_some(national)
 }
 
 /// The label a number keeps: a mobile number filed under a generic or home
