@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "list_tags",
     "find_duplicates",
     "dismiss_duplicate",
+    "merge_preview",
+    "merge_customers",
     "get_settings",
     "save_settings",
     "log_touchpoint",

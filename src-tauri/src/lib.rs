@@ -134,6 +134,8 @@ pub fn run() {
             customers::list_tags,
             duplicates::find_duplicates,
             duplicates::dismiss_duplicate,
+            duplicates::merge_preview,
+            duplicates::merge_customers,
             settings::get_settings,
             settings::save_settings,
             touchpoints::log_touchpoint,

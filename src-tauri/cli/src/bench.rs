@@ -377,6 +377,33 @@ pub fn run(
         );
     }));
 
+    // Two records of one person made one: the other's touchpoints,
+    // purchases, states and introductions moved, the profile rewritten,
+    // the other deleted, all captured for undo. The copy of the book taken
+    // before the first merge of an hour falls in the unmeasured first run.
+    let mut active = (1..=total)
+        .rev()
+        .filter(|id| store.customer(*id).is_ok_and(|c| !c.archived));
+    let pairs: Vec<(i64, i64)> = std::iter::from_fn(|| Some((active.next()?, active.next()?)))
+        .take(if wanted("merge") { 51 } else { 0 })
+        .collect();
+    if pairs.len() == 51 {
+        rows.push(measure("merge two customers", 50.0, 50, |i| {
+            let (kept, other) = pairs[i];
+            let request = kizuna_core::merge::MergeRequest {
+                kept,
+                other,
+                take_other: Vec::new(),
+                kept_updated_at: store.customer(kept).expect("kept").updated_at,
+                other_updated_at: store.customer(other).expect("other").updated_at,
+            };
+            assert!(
+                store.merge_customers(&request, &clock).is_ok(),
+                "merge failed"
+            );
+        }));
+    }
+
     println!(
         "Kizuna benchmark: {total} customers, {touchpoints} touchpoints, {purchases} purchases"
     );

@@ -37,16 +37,18 @@ pub enum BackupKind {
     BeforeImport,
     BeforeRestore,
     BeforeMigration,
+    BeforeMerge,
 }
 
 impl BackupKind {
-    const ALL: [BackupKind; 6] = [
+    const ALL: [BackupKind; 7] = [
         BackupKind::Daily,
         BackupKind::Weekly,
         BackupKind::Manual,
         BackupKind::BeforeImport,
         BackupKind::BeforeRestore,
         BackupKind::BeforeMigration,
+        BackupKind::BeforeMerge,
     ];
 
     fn word(self) -> &'static str {
@@ -57,6 +59,7 @@ impl BackupKind {
             BackupKind::BeforeImport => "before-import",
             BackupKind::BeforeRestore => "before-restore",
             BackupKind::BeforeMigration => "before-migration",
+            BackupKind::BeforeMerge => "before-merge",
         }
     }
 
@@ -66,7 +69,10 @@ impl BackupKind {
             BackupKind::Daily => 7,
             BackupKind::Weekly => 4,
             BackupKind::Manual => 10,
-            BackupKind::BeforeImport | BackupKind::BeforeRestore | BackupKind::BeforeMigration => 5,
+            BackupKind::BeforeImport
+            | BackupKind::BeforeRestore
+            | BackupKind::BeforeMigration
+            | BackupKind::BeforeMerge => 5,
         }
     }
 }
@@ -94,6 +100,9 @@ pub struct BackupContents {
     /// The newest change in it (Unix seconds), if any.
     pub last_change_at: Option<i64>,
 }
+
+/// How long a copy taken before a merge serves the merges after it.
+const MERGE_BACKUP_SERVES: i64 = 3600;
 
 const PREFIX: &str = "kizuna-";
 const SUFFIX: &str = ".sqlite3";
@@ -448,6 +457,27 @@ impl Store {
             _ => BackupKind::BeforeImport,
         };
         Ok(Some(PathBuf::from(self.back_up(kind, clock)?.path)))
+    }
+
+    /// A copy before merging customers, unless one was taken before a
+    /// merge in the last hour: tidying up a book is many merges in a row,
+    /// each undoable on its own, and a copy of 100,000 customers takes
+    /// seconds. `None` for an in-memory store or when the recent copy
+    /// serves.
+    pub(crate) fn backup_before_merge(&self, clock: &Clock) -> Result<Option<PathBuf>> {
+        let Some(folder) = self.backup_folder()? else {
+            return Ok(None);
+        };
+        let recent = list(&folder)?.into_iter().any(|b| {
+            b.kind == BackupKind::BeforeMerge
+                && (0..MERGE_BACKUP_SERVES).contains(&(clock.timestamp() - b.taken_at))
+        });
+        if recent {
+            return Ok(None);
+        }
+        Ok(Some(PathBuf::from(
+            self.back_up(BackupKind::BeforeMerge, clock)?.path,
+        )))
     }
 
     /// Which automatic backups are missing: today's daily one and this

@@ -118,6 +118,13 @@ pub enum ErrorCode {
     /// The update was verified but could not be installed (no permission, a
     /// full disk); the installed version is unchanged.
     UpdateInstallFailed,
+    /// A customer merged into themself; nothing was changed.
+    MergeIntoSelf,
+    /// An archived customer cannot be merged until restored.
+    MergeArchived,
+    /// A record was changed (in another window) since it was shown;
+    /// nothing was changed.
+    ChangedSinceShown,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +193,15 @@ pub enum Error {
 
     #[error("only files chosen in Kizuna's own file dialogs can be opened")]
     PathNotGranted,
+
+    #[error("a customer cannot be merged into themself; nothing was changed")]
+    MergeIntoSelf,
+
+    #[error("archived customers cannot be merged; restore them first; nothing was changed")]
+    MergeArchived,
+
+    #[error("it was changed since it was shown; nothing was changed")]
+    ChangedSinceShown,
 }
 
 fn describe_fields(fields: &[FieldError]) -> String {
@@ -220,6 +236,9 @@ impl Error {
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::Keychain(_) => ErrorCode::Keychain,
             Error::PathNotGranted => ErrorCode::PathNotGranted,
+            Error::MergeIntoSelf => ErrorCode::MergeIntoSelf,
+            Error::MergeArchived => ErrorCode::MergeArchived,
+            Error::ChangedSinceShown => ErrorCode::ChangedSinceShown,
         }
     }
 

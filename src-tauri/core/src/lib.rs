@@ -28,6 +28,7 @@ pub mod interchange;
 pub mod keys;
 pub mod ladder;
 pub mod measures;
+pub mod merge;
 pub mod paths;
 pub mod promise;
 pub mod purchase;

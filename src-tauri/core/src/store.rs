@@ -14,6 +14,7 @@ pub mod customers;
 pub mod encryption;
 pub mod identities;
 pub mod measures;
+pub mod merging;
 pub mod plans;
 pub mod profiles;
 pub mod promises;
@@ -57,6 +58,7 @@ pub const MIGRATIONS: &[&str] = &[
     ),
     include_str!("../migrations/0005_customer_words.sql"),
     include_str!("../migrations/0006_duplicates.sql"),
+    include_str!("../migrations/0007_merge.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same

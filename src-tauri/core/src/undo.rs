@@ -99,13 +99,30 @@ impl Capture {
             "referrer_id = ?1 OR referred_id = ?1",
             &[&id],
         )?;
-        // "Not the same person" about them, whichever side they are on.
-        self.rows(
-            tx,
-            "duplicate_dismissals",
-            "first_id = ?1 OR second_id = ?1",
-            &[&id],
-        )
+        // What was said or found about them as a possible duplicate,
+        // whichever side they are on.
+        for table in ["duplicate_dismissals", "duplicate_leads"] {
+            self.rows(tx, table, "first_id = ?1 OR second_id = ?1", &[&id])?;
+        }
+        Ok(())
+    }
+
+    /// Rows matching `condition` that the action created: those not
+    /// captured before it wrote, noted as absent before. Called after the
+    /// writes, for rows whose keys are not known in advance (a list
+    /// rewritten, a state re-keyed).
+    pub fn appeared(
+        &mut self,
+        tx: &Tx<'_>,
+        table: &'static str,
+        condition: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<()> {
+        for row in rows::select(tx, table, condition, params)? {
+            let key = rows::key_of(tx, table, &row)?;
+            self.push(table, key, None);
+        }
+        Ok(())
     }
 
     /// What was done about these occurrences, and their announcements: for
@@ -262,6 +279,9 @@ fn put_back(tx: &mut Tx<'_>, changes: &[RowChange]) -> Result<()> {
                 rows::update(tx, &change.table, before)?;
                 note_row(&mut tx.changed, &change.table, before);
                 note_row(&mut tx.changed, &change.table, after);
+                if change.table == "customers" {
+                    restored_customers.extend(number(before, "id"));
+                }
             }
             (None, None) => {}
         }

@@ -3,6 +3,7 @@
 
 use kizuna_core::app::JobPhase;
 use kizuna_core::duplicates::DuplicateList;
+use kizuna_core::merge::{MergeOutcome, MergePreview, MergeRequest};
 use tauri::{AppHandle, State};
 
 use crate::error::CommandResult;
@@ -35,4 +36,27 @@ pub async fn dismiss_duplicate(
     let mut store = state.store()?;
     let clock = clock(&store)?;
     Ok(store.dismiss_duplicate(first, second, &clock)?)
+}
+
+/// Two records side by side before merging, `kept` being the one that stays.
+#[tauri::command]
+pub async fn merge_preview(
+    state: State<'_, AppState>,
+    kept: i64,
+    other: i64,
+) -> CommandResult<MergePreview> {
+    let store = state.store()?;
+    Ok(store.merge_preview(kept, other)?)
+}
+
+/// Merges one record into the other as the user chose, after a backup;
+/// undoable.
+#[tauri::command]
+pub async fn merge_customers(
+    state: State<'_, AppState>,
+    request: MergeRequest,
+) -> CommandResult<MergeOutcome> {
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    Ok(store.merge_customers(&request, &clock)?)
 }

@@ -690,6 +690,8 @@ fn incoming_key(incoming: &Incoming) -> NameKey {
 #[derive(Default)]
 struct Known {
     by_uid: HashMap<String, i64>,
+    /// E-mail addresses of records merged away, in lower case.
+    by_email_alias: HashMap<String, i64>,
     by_email: HashMap<String, Vec<(i64, NameKey)>>,
     by_phone: HashMap<String, Vec<(i64, NameKey)>>,
     by_name: HashMap<String, Vec<i64>>,
@@ -726,6 +728,9 @@ impl Known {
             }
         }
         known.by_uid.extend(contacts::by_uid(conn, &uids)?);
+        known
+            .by_email_alias
+            .extend(contacts::by_email_alias(conn, &emails)?);
         for (address, id, family, given, company) in contacts::by_email(conn, &emails)? {
             let list = known.by_email.entry(lower(&address)).or_default();
             if !list.iter().any(|(other, _)| *other == id) {
@@ -753,6 +758,14 @@ impl Known {
             return Some(*id);
         }
         let p = &incoming.profile;
+        // An address the user already said is this person's, by merging.
+        if let Some(id) = p
+            .emails
+            .iter()
+            .find_map(|e| self.by_email_alias.get(&lower(&e.address)))
+        {
+            return Some(*id);
+        }
         let by_email = p
             .emails
             .iter()

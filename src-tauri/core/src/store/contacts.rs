@@ -21,16 +21,39 @@ fn found(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-/// `(uid, id)` of the customers holding these UIDs.
+/// `(uid, id)` of the customers holding these UIDs, or holding them as
+/// aliases of a record merged into theirs.
 pub(crate) fn by_uid(conn: &Connection, uids: &[String]) -> Result<Vec<(String, i64)>> {
     if uids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(conn
         .prepare_cached(
-            "SELECT c.uid, c.id FROM rarray(?1) k CROSS JOIN customers c ON c.uid = k.value",
+            "SELECT c.uid, c.id FROM rarray(?1) k CROSS JOIN customers c ON c.uid = k.value
+             UNION ALL
+             SELECT a.value, a.customer_id FROM rarray(?1) k
+              CROSS JOIN customer_aliases a ON a.kind = 'uid' AND a.value = k.value",
         )?
         .query_map([array(uids)], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// `(address in lower case, id)` of the customers these e-mail addresses
+/// lead to as aliases of a record merged into theirs.
+pub(crate) fn by_email_alias(
+    conn: &Connection,
+    addresses: &[String],
+) -> Result<Vec<(String, i64)>> {
+    if addresses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lowered: Vec<String> = addresses.iter().map(|a| a.trim().to_lowercase()).collect();
+    Ok(conn
+        .prepare_cached(
+            "SELECT a.value, a.customer_id FROM rarray(?1) k
+              CROSS JOIN customer_aliases a ON a.kind = 'email' AND a.value = k.value",
+        )?
+        .query_map([array(&lowered)], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 

@@ -35,6 +35,8 @@ pub const TABLES: &[&str] = &[
     "reminder_states",
     "notification_deliveries",
     "duplicate_dismissals",
+    "duplicate_leads",
+    "customer_aliases",
 ];
 
 /// Columns whose values are derived from other rows (`crate::derived` keeps

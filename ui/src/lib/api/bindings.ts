@@ -1,7 +1,7 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted" | "update_unreachable" | "update_not_an_update" | "update_signature" | "update_install_failed";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted" | "update_unreachable" | "update_not_an_update" | "update_signature" | "update_install_failed" | "merge_into_self" | "merge_archived" | "changed_since_shown";
 
 export type FieldErrorCode = "required" | "too_long" | "too_short" | "mismatch" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day" | "too_many";
 
@@ -319,6 +319,52 @@ total: number,
  * Everyone named in `pairs`, as the list shows them.
  */
 people: Array<CustomerRow>, };
+
+export type MergeField = "name" | "reading" | "company" | "title" | "birthday" | "likes" | "notes" | "met_how" | "met_on" | "source" | "referred_by" | "preferred_channel" | "quiet_until" | "cadence_days" | "honorific" | "message_language" | "topic" | "stage";
+
+export type MergePreview = { kept: Customer, other: Customer, 
+/**
+ * The fields both fill differently, for the user to choose.
+ */
+conflicts: Array<MergeField>, 
+/**
+ * The profile that results if every conflict keeps the staying
+ * record's value.
+ */
+merged: CustomerProfile, 
+/**
+ * What moves from the other record.
+ */
+touchpoints: number, purchases: number, introductions: number, };
+
+export type MergeRequest = { 
+/**
+ * The record that stays.
+ */
+kept: number, 
+/**
+ * The record merged into it, which goes.
+ */
+other: number, 
+/**
+ * The conflicting fields whose value is taken from `other`.
+ */
+take_other: Array<MergeField>, 
+/**
+ * When each was last changed as the side-by-side showed them: a record
+ * changed since (in another window) is not merged.
+ */
+kept_updated_at: number, other_updated_at: number, };
+
+export type MergeOutcome = { 
+/**
+ * The record that stayed, as it is now.
+ */
+customer: Customer, undo: Undo, 
+/**
+ * The copy of the store taken before merging, if one was taken now.
+ */
+backup: string | null, };
 
 export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
 
@@ -862,7 +908,7 @@ export type RestoredCounts = { customers: number, touchpoints: number, purchases
  */
 backup: string | null, };
 
-export type BackupKind = "daily" | "weekly" | "manual" | "before_import" | "before_restore" | "before_migration";
+export type BackupKind = "daily" | "weekly" | "manual" | "before_import" | "before_restore" | "before_migration" | "before_merge";
 
 export type BackupInfo = { path: string, file_name: string, kind: BackupKind, 
 /**

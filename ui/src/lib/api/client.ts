@@ -6,6 +6,9 @@ import type {
   AppInfo,
   AvailableUpdate,
   DuplicateList,
+  MergeOutcome,
+  MergePreview,
+  MergeRequest,
   BackupContents,
   BackupInfo,
   ColumnMapping,
@@ -134,6 +137,10 @@ export const api = {
   findDuplicates: (job: number) => call<DuplicateList>('find_duplicates', { job }),
   /** "Not the same person": never offered again. */
   dismissDuplicate: (first: number, second: number) => call<null>('dismiss_duplicate', { first, second }),
+  /** Two records side by side; `kept` is the one that stays. */
+  mergePreview: (kept: number, other: number) => call<MergePreview>('merge_preview', { kept, other }),
+  /** Merges `request.other` into `request.kept` (after a backup); undoable. */
+  mergeCustomers: (request: MergeRequest) => call<MergeOutcome>('merge_customers', { request }),
   listCustomers: (query: CustomerQuery) => call<CustomerPage>('list_customers', { query }),
   customerPosition: (query: CustomerQuery, id: number) => call<number | null>('customer_position', { query, id }),
   getCustomer: (id: number) => call<Customer>('get_customer', { id }),
