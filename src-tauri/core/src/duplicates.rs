@@ -35,8 +35,9 @@ impl Store {
         step(&mut progress, 0, 2)?;
         let people = identities::active(self.conn())?;
         let dismissed = identities::dismissed(self.conn())?;
+        let leads = identities::leads(self.conn())?;
         step(&mut progress, 1, 2)?;
-        let pairs = duplicates::candidates(&people, &dismissed);
+        let pairs = duplicates::candidates(&people, &dismissed, &leads);
         step(&mut progress, 2, 2)?;
         Ok(pairs)
     }

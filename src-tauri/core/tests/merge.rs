@@ -475,3 +475,91 @@ fn a_copy_of_the_book_is_taken_before_the_first_merge_of_the_hour() {
     assert_eq!(second.backup, None, "the copy of 20 minutes ago serves");
     assert_eq!(before_merges(&store), 1);
 }
+
+#[test]
+fn an_import_unsure_who_a_contact_is_adds_it_and_leaves_the_pairs_to_the_duplicates_view() {
+    use kizuna_core::domain::duplicates::DuplicateReason;
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2026, 11, 23);
+    // One person twice already: by e-mail on one record, by mobile on the other.
+    let by_mail = add(
+        &mut store,
+        fixtures::with_email(fixtures::person("高橋", "健", "", ""), "ken@example.jp"),
+        &clock,
+    )
+    .id;
+    let by_mobile = add(
+        &mut store,
+        fixtures::with_phone(fixtures::person("高橋", "健", "", ""), "090-1111-2222"),
+        &clock,
+    )
+    .id;
+    // A mobile number under another name, and a shop's landline.
+    let mobile_owner = add(
+        &mut store,
+        fixtures::with_phone(fixtures::person("山田", "花子", "", ""), "080-3333-4444"),
+        &clock,
+    )
+    .id;
+    add(
+        &mut store,
+        fixtures::with_phone(fixtures::person("割烹", "みやび", "", ""), "03-1234-5678"),
+        &clock,
+    );
+    let cards = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:高橋;健;;;\r\nFN:高橋 健\r\nEMAIL:ken@example.jp\r\nTEL;TYPE=CELL:09011112222\r\nEND:VCARD\r\n\
+                 BEGIN:VCARD\r\nVERSION:3.0\r\nN:佐藤;一郎;;;\r\nFN:佐藤 一郎\r\nTEL;TYPE=CELL:080-3333-4444\r\nEND:VCARD\r\n\
+                 BEGIN:VCARD\r\nVERSION:3.0\r\nN:鈴木;誠;;;\r\nFN:鈴木 誠\r\nTEL:03-1234-5678\r\nEND:VCARD\r\n";
+    let plan = store
+        .plan_import(read_vcf(cards), TextEncoding::Utf8, &clock, &mut |_, _| {
+            true
+        })
+        .expect("plan");
+    let preview = plan.preview.clone();
+    assert_eq!((preview.new, preview.updated), (3, 0), "{preview:?}");
+    assert_eq!(preview.to_review, 2, "{preview:?}");
+    let flagged: Vec<&str> = preview
+        .rows
+        .iter()
+        .filter(|r| r.to_review)
+        .map(|r| r.display_name.as_str())
+        .collect();
+    assert_eq!(flagged, ["高橋 健", "佐藤 一郎"]);
+    let summary = store
+        .apply_import(plan, &clock, &mut |_, _| true)
+        .expect("import");
+    assert_eq!(summary.to_review, 2);
+
+    let ids: Vec<i64> = store
+        .export_profiles(None)
+        .expect("profiles")
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let (ken, ichiro) = (ids[4], ids[5]);
+    let pairs = store.duplicate_candidates(&mut |_, _| true).expect("pairs");
+    let lead = |a: i64, b: i64| {
+        pairs.iter().any(|p| {
+            [p.first, p.second] == [a.min(b), a.max(b)]
+                && p.reasons.contains(&DuplicateReason::ImportLead)
+        })
+    };
+    assert!(lead(ken, by_mail) && lead(ken, by_mobile), "{pairs:?}");
+    assert!(lead(ichiro, mobile_owner), "{pairs:?}");
+    assert!(
+        !pairs
+            .iter()
+            .any(|p| p.reasons.contains(&DuplicateReason::ImportLead)
+                && ![ken, ichiro].contains(&p.second)),
+        "a shared landline is no lead: {pairs:?}"
+    );
+    // Told apart, the lead is gone for good.
+    store
+        .dismiss_duplicate(ichiro, mobile_owner, &clock)
+        .expect("told apart");
+    let pairs = store.duplicate_candidates(&mut |_, _| true).expect("pairs");
+    assert!(
+        !pairs
+            .iter()
+            .any(|p| [p.first, p.second] == [mobile_owner, ichiro])
+    );
+}

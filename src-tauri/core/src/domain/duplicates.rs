@@ -45,6 +45,10 @@ pub enum DuplicateReason {
     SameReading,
     /// The same name only once kanji variants are folded (髙/高): weak.
     SimilarName,
+    /// An import could not tell them apart (a contact that matched several
+    /// customers, or one only weakly) and added it as new: always listed
+    /// until settled.
+    ImportLead,
 }
 
 /// Why two customers may be two people after all.
@@ -89,6 +93,7 @@ fn weight(reason: DuplicateReason) -> i32 {
         DuplicateReason::SameName => 30,
         DuplicateReason::SameReading => 30,
         DuplicateReason::SimilarName => 10,
+        DuplicateReason::ImportLead => MIN_SCORE,
     }
 }
 
@@ -256,6 +261,7 @@ impl Groups {
 pub fn candidates(
     people: &[Identity],
     dismissed: &std::collections::HashSet<(i64, i64)>,
+    leads: &std::collections::HashSet<(i64, i64)>,
 ) -> Vec<DuplicatePair> {
     let mut by_email = Groups::new();
     let mut by_mobile = Groups::new();
@@ -307,6 +313,12 @@ pub fn candidates(
         &mut by_variant.pairs(COMMON_NAME),
         DuplicateReason::SimilarName,
     );
+    // `people` is in id order; a lead naming someone archived is left out.
+    let at = |id: i64| people.binary_search_by_key(&id, |p| p.id).ok();
+    note(
+        &mut leads.iter().filter_map(|(a, b)| at(*a).zip(at(*b))),
+        DuplicateReason::ImportLead,
+    );
 
     let mut out: Vec<DuplicatePair> = evidence
         .into_iter()
@@ -335,7 +347,8 @@ pub fn candidates(
             }
             let score = reasons.iter().map(|r| weight(*r)).sum::<i32>()
                 - doubts.iter().map(|d| penalty(*d)).sum::<i32>();
-            (score >= MIN_SCORE).then_some(DuplicatePair {
+            let lead = reasons.contains(&DuplicateReason::ImportLead);
+            (score >= MIN_SCORE || lead).then_some(DuplicatePair {
                 first: key.0,
                 second: key.1,
                 score,
@@ -385,7 +398,7 @@ mod tests {
     }
 
     fn found(people: &[Identity]) -> Vec<DuplicatePair> {
-        candidates(people, &HashSet::new())
+        candidates(people, &HashSet::new(), &HashSet::new())
     }
 
     #[test]
@@ -536,7 +549,7 @@ mod tests {
         );
         assert!(pairs[0].score > pairs[1].score);
         let dismissed = HashSet::from([(1, 2)]);
-        let pairs = candidates(&people, &dismissed);
+        let pairs = candidates(&people, &dismissed, &HashSet::new());
         assert_eq!(pairs.len(), 1);
         assert_eq!((pairs[0].first, pairs[0].second), (3, 5));
     }
@@ -552,5 +565,18 @@ mod tests {
             pairs[0].reasons,
             [DuplicateReason::SameMobile, DuplicateReason::SameName]
         );
+    }
+
+    #[test]
+    fn a_pair_an_import_could_not_tell_apart_is_listed_until_told_apart() {
+        let people = [person(1, "佐藤", "一郎"), person(2, "山田", "花子")];
+        let leads = HashSet::from([(1, 2)]);
+        let pairs = candidates(&people, &HashSet::new(), &leads);
+        assert_eq!(pairs.len(), 1, "listed on the import's word alone");
+        assert_eq!(pairs[0].reasons, vec![DuplicateReason::ImportLead]);
+        let told_apart = HashSet::from([(1, 2)]);
+        assert!(candidates(&people, &told_apart, &leads).is_empty());
+        // Someone archived since is not in `people`: the lead waits.
+        assert!(candidates(&people[..1], &HashSet::new(), &leads).is_empty());
     }
 }

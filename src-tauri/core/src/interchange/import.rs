@@ -23,7 +23,7 @@ use crate::domain::ladder::Stage;
 use crate::domain::search::{Documents, documents};
 use crate::error::{FieldError, FieldErrorCode, Result};
 use crate::store::search::DeferredIndex;
-use crate::store::{Store, contacts, customers, referrals};
+use crate::store::{Store, contacts, customers, identities, referrals};
 
 /// What the import will do with a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -60,6 +60,9 @@ pub struct PreviewRow {
     pub display_name: String,
     pub action: ImportAction,
     pub changes: Vec<ChangedPart>,
+    /// Added as new though it may be a customer already in the book
+    /// (several match, or one only weakly): listed in the Duplicates view.
+    pub to_review: bool,
 }
 
 /// What an import will do, before anything is written.
@@ -72,6 +75,9 @@ pub struct ImportPreview {
     pub unchanged: u32,
     /// Contacts that appear again further down the file, merged into the first.
     pub repeated: u32,
+    /// New contacts that may be customers already in the book, left to the
+    /// Duplicates view (see [`PreviewRow::to_review`]).
+    pub to_review: u32,
     /// Cards or rows that cannot be imported (see `problems`).
     pub skipped: u32,
     /// Every problem, in file order (values kept aside included).
@@ -93,6 +99,8 @@ enum Step {
         uid: Option<String>,
         profile: CustomerProfile,
         referred_by_uid: Option<String>,
+        /// Customers it may be, for the Duplicates view.
+        leads: Vec<i64>,
     },
     Update {
         id: i64,
@@ -115,6 +123,8 @@ pub struct ImportSummary {
     pub updated: u32,
     pub unchanged: u32,
     pub skipped: u32,
+    /// New customers left to the Duplicates view with those they may be.
+    pub to_review: u32,
     /// The copy of the store taken just before.
     pub backup: Option<String>,
 }
@@ -749,13 +759,15 @@ impl Known {
         Ok(known)
     }
 
-    /// The customer a contact is already in the book as, if any: the same
-    /// UID; else the same e-mail address or phone number and a name that
-    /// agrees; else, for a contact with neither, the only customer of the
-    /// same name.
-    fn find(&self, incoming: &Incoming, key: &NameKey) -> Option<i64> {
+    /// The customer a contact is already in the book as: the same UID (or
+    /// one merged into them); else the same e-mail address or phone number
+    /// and a name that agrees; else, for a contact with neither, the only
+    /// customer of the same name. Several such customers, or only a shared
+    /// e-mail address or mobile number under another name, leave the
+    /// import unsure.
+    fn find(&self, incoming: &Incoming, key: &NameKey) -> Matched {
         if let Some(id) = incoming.uid.as_ref().and_then(|uid| self.by_uid.get(uid)) {
-            return Some(*id);
+            return Matched::Customer(*id);
         }
         let p = &incoming.profile;
         // An address the user already said is this person's, by merging.
@@ -764,7 +776,7 @@ impl Known {
             .iter()
             .find_map(|e| self.by_email_alias.get(&lower(&e.address)))
         {
-            return Some(*id);
+            return Matched::Customer(*id);
         }
         let by_email = p
             .emails
@@ -774,24 +786,65 @@ impl Known {
             .phones
             .iter()
             .filter_map(|ph| phone_key(&ph.number).and_then(|d| self.by_phone.get(&d)));
-        if let Some((id, _)) = by_email
+        let mut agreeing: Vec<i64> = Vec::new();
+        for (id, _) in by_email
             .chain(by_phone)
             .flat_map(|list| list.iter())
-            .find(|(_, name)| same_person(key, name))
+            .filter(|(_, name)| same_person(key, name))
         {
-            return Some(*id);
+            if !agreeing.contains(id) {
+                agreeing.push(*id);
+            }
+        }
+        match agreeing.len() {
+            0 => {}
+            1 => return Matched::Customer(agreeing[0]),
+            _ => return Matched::Unsure(agreeing),
         }
         if reachable(p) {
-            return None;
+            // A landline is shared by a household or a shop; an e-mail
+            // address or a mobile number is one person's.
+            let mut weak: Vec<i64> = Vec::new();
+            let personal = p
+                .emails
+                .iter()
+                .filter_map(|e| self.by_email.get(&lower(&e.address)))
+                .chain(p.phones.iter().filter_map(|ph| {
+                    kana::mobile_number(&ph.number)
+                        .and_then(|_| phone_key(&ph.number))
+                        .and_then(|d| self.by_phone.get(&d))
+                }));
+            for (id, _) in personal.flat_map(|list| list.iter()) {
+                if !weak.contains(id) {
+                    weak.push(*id);
+                }
+            }
+            return if weak.is_empty() {
+                Matched::Nobody
+            } else {
+                Matched::Unsure(weak)
+            };
         }
         match self
             .by_name
             .get(&full_name(&p.family_name, &p.given_name, &p.company))
+            .map(Vec::as_slice)
         {
-            Some(ids) if ids.len() == 1 => ids.first().copied(),
-            _ => None,
+            Some([id]) => Matched::Customer(*id),
+            Some(ids) if ids.len() > 1 => Matched::Unsure(ids.to_vec()),
+            _ => Matched::Nobody,
         }
     }
+}
+
+/// What the book says about a contact.
+enum Matched {
+    /// The customer it is.
+    Customer(i64),
+    /// Customers it may be: several match, or one only weakly. It is added
+    /// as new and each pair is left to the Duplicates view.
+    Unsure(Vec<i64>),
+    Nobody,
 }
 
 /// Earlier contacts of the same file, by what a later one may repeat.
@@ -923,6 +976,8 @@ fn plan(
     /// the customer they are already in the book as.
     struct Pending {
         existing: Option<i64>,
+        /// Customers it may be, when the import is unsure.
+        leads: Vec<i64>,
         contacts: Vec<Incoming>,
     }
     let mut pending: Vec<Pending> = Vec::with_capacity(admitted.len());
@@ -930,7 +985,11 @@ fn plan(
     let mut by_existing: HashMap<i64, usize> = HashMap::new();
     for incoming in admitted {
         let key = incoming_key(&incoming);
-        let existing = known.find(&incoming, &key);
+        let (existing, leads) = match known.find(&incoming, &key) {
+            Matched::Customer(id) => (Some(id), Vec::new()),
+            Matched::Unsure(ids) => (None, ids),
+            Matched::Nobody => (None, Vec::new()),
+        };
         // The same contact twice (in the file, or matching the same
         // customer): the second merges into the first.
         let earlier = seen
@@ -952,6 +1011,7 @@ fn plan(
         }
         pending.push(Pending {
             existing,
+            leads,
             contacts: vec![incoming],
         });
     }
@@ -980,6 +1040,7 @@ fn plan(
         let Some(first) = contacts.next() else {
             continue;
         };
+        let to_review = !p.leads.is_empty();
         let row = |incoming: &Incoming, action, changes| PreviewRow {
             record: incoming.record,
             display_name: kana::display_name(
@@ -989,6 +1050,7 @@ fn plan(
             ),
             action,
             changes,
+            to_review,
         };
         let existing = p
             .existing
@@ -1011,6 +1073,7 @@ fn plan(
                     uid: first.uid,
                     profile,
                     referred_by_uid: first.referred_by_uid,
+                    leads: p.leads,
                 });
             }
             Some((id, existing)) => {
@@ -1058,6 +1121,13 @@ fn plan(
         count(ImportAction::Update),
         count(ImportAction::Unchanged),
     );
+    let to_review = u32::try_from(
+        steps
+            .iter()
+            .filter(|s| matches!(s, Step::New { leads, .. } if !leads.is_empty()))
+            .count(),
+    )
+    .unwrap_or(u32::MAX);
     rows.extend(quiet_rows);
     rows.truncate(PREVIEW_ROWS);
     problems.sort_by_key(|p| (p.line, p.record));
@@ -1070,6 +1140,7 @@ fn plan(
             updated: preview_counts.1,
             unchanged: preview_counts.2,
             repeated,
+            to_review,
             skipped,
             problems,
             rows,
@@ -1181,6 +1252,14 @@ impl Store {
         )
         .unwrap_or(u32::MAX);
         let updated = u32::try_from(plan.steps.len()).unwrap_or(u32::MAX) - created;
+        let at = clock.timestamp();
+        for (s, id) in plan.steps.iter().zip(&ids) {
+            if let Step::New { leads, .. } = s {
+                for lead in leads {
+                    identities::add_lead(&tx, *id, *lead, at)?;
+                }
+            }
+        }
         let mut index = DeferredIndex::default();
         for (id, (names, doc)) in ids.into_iter().zip(documents) {
             index.push(id, names, doc);
@@ -1208,6 +1287,7 @@ impl Store {
             updated,
             unchanged: plan.preview.unchanged,
             skipped: plan.preview.skipped,
+            to_review: plan.preview.to_review,
             backup: backup.map(|p| p.display().to_string()),
         })
     }

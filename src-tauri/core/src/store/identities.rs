@@ -100,3 +100,22 @@ pub(crate) fn dismiss(conn: &Connection, first: i64, second: i64, at: i64) -> Re
     )?;
     Ok(())
 }
+
+/// Pairs an import could not tell apart, lower id first.
+pub(crate) fn leads(conn: &Connection) -> Result<HashSet<(i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT first_id, second_id FROM duplicate_leads")?;
+    let pairs = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(pairs.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Remembers that an import could not tell `new` from `existing`.
+pub(crate) fn add_lead(conn: &Connection, new: i64, existing: i64, at: i64) -> Result<()> {
+    if new == existing {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO duplicate_leads (first_id, second_id, found_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![new.min(existing), new.max(existing), at])?;
+    Ok(())
+}

@@ -292,7 +292,7 @@ export type UpdateProgress = { downloaded: number,
  */
 total: number | null, };
 
-export type DuplicateReason = "same_email" | "same_mobile" | "same_name" | "same_reading" | "similar_name";
+export type DuplicateReason = "same_email" | "same_mobile" | "same_name" | "same_reading" | "similar_name" | "import_lead";
 
 export type DuplicateDoubt = "different_emails" | "different_birthdays";
 
@@ -840,7 +840,12 @@ export type ImportAction = "new" | "update" | "unchanged";
 
 export type ChangedPart = "name" | "reading" | "company" | "phones" | "emails" | "addresses" | "birthday" | "dates" | "family" | "notes" | "tags" | "extras" | "relationship";
 
-export type PreviewRow = { record: number, display_name: string, action: ImportAction, changes: Array<ChangedPart>, };
+export type PreviewRow = { record: number, display_name: string, action: ImportAction, changes: Array<ChangedPart>, 
+/**
+ * Added as new though it may be a customer already in the book
+ * (several match, or one only weakly): listed in the Duplicates view.
+ */
+to_review: boolean, };
 
 export type ImportPreview = { 
 /**
@@ -851,6 +856,11 @@ read: number, new: number, updated: number, unchanged: number,
  * Contacts that appear again further down the file, merged into the first.
  */
 repeated: number, 
+/**
+ * New contacts that may be customers already in the book, left to the
+ * Duplicates view (see [`PreviewRow::to_review`]).
+ */
+to_review: number, 
 /**
  * Cards or rows that cannot be imported (see `problems`).
  */
@@ -869,6 +879,10 @@ rows: Array<PreviewRow>,
 encoding: TextEncoding, };
 
 export type ImportSummary = { created: number, updated: number, unchanged: number, skipped: number, 
+/**
+ * New customers left to the Duplicates view with those they may be.
+ */
+to_review: number, 
 /**
  * The copy of the store taken just before.
  */
