@@ -866,4 +866,6 @@ export const en: Messages = {
   'toast.importedToReview': "Added {created}, updated {updated}. Check {count} among the possible duplicates.",
   'duplicates.open': "See possible duplicates",
   'duplicates.importLead': "Not told apart at import",
+  'undo.nothing': "There is nothing to undo",
+  'shortcuts.undo': "Undo the latest action (a deletion, a merge…)",
 };

@@ -880,4 +880,6 @@ export const ja = {
   'toast.importedToReview': "{created}人を追加し、{updated}人を更新しました。{count}人は重複の候補で確認してください",
   'duplicates.open': "重複の候補を見る",
   'duplicates.importLead': "取り込み時に見分けられなかった",
+  'undo.nothing': "元に戻せる操作はありません",
+  'shortcuts.undo': "直前の操作を元に戻す（削除・統合など）",
 } as const;
