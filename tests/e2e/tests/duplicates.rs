@@ -172,7 +172,8 @@ async fn a_person_imported_twice_is_merged_into_the_older_record_and_undo_parts_
     app.wait_chosen("[data-testid=import-path]", "sheet.vcf")
         .await?;
     app.click("[data-testid=import-next]").await?;
-    app.wait_text("[data-testid=import-new]", "新規 1人").await?;
+    app.wait_text("[data-testid=import-new]", "新規 1人")
+        .await?;
     app.wait_contains("[data-testid=import-to-review]", "1件は、すでに台帳にいる")
         .await?;
     app.wait_for("[data-testid=import-row-review]").await?;
@@ -190,11 +191,17 @@ async fn a_person_imported_twice_is_merged_into_the_older_record_and_undo_parts_
     }
     assert_eq!(
         reasons,
-        ["同じ携帯番号", "異体字違いの名前", "取り込み時に見分けられなかった"],
+        [
+            "同じ携帯番号",
+            "異体字違いの名前",
+            "取り込み時に見分けられなかった"
+        ],
         "the reasons, in words"
     );
-    app.click("[data-testid=duplicates-dialog] .actions .button").await?;
-    app.wait_gone("[data-testid=duplicates-dialog][open]").await?;
+    app.click("[data-testid=duplicates-dialog] .actions .button")
+        .await?;
+    app.wait_gone("[data-testid=duplicates-dialog][open]")
+        .await?;
 
     // A visit logged on the new record, before anyone notices.
     app.quick_log_for("みやび").await?;
@@ -211,31 +218,44 @@ async fn a_person_imported_twice_is_merged_into_the_older_record_and_undo_parts_
     open_duplicates(&app).await?;
     app.click("[data-testid=duplicate-merge]").await?;
     app.wait_for("[data-testid=merge-panel]").await?;
-    app.wait_contains("[data-testid=merge-moves]", "接点 1件").await?;
+    app.wait_contains("[data-testid=merge-moves]", "接点 1件")
+        .await?;
     let keep = app.all("[data-testid=merge-keep]").await?;
     assert_eq!(keep.len(), 2);
     assert_eq!(keep[0].prop("checked").await?.as_deref(), Some("true"));
-    let name = app.wait_for("[data-testid=merge-row][data-field=name]").await?;
+    let name = app
+        .wait_for("[data-testid=merge-row][data-field=name]")
+        .await?;
     assert_eq!(
-        name.attr("class").await?.unwrap_or_default().contains("conflict"),
+        name.attr("class")
+            .await?
+            .unwrap_or_default()
+            .contains("conflict"),
         true,
         "高橋 and 髙橋 are for the user to choose"
     );
     app.screenshot("merge-ja").await?;
     app.click("[data-testid=merge-confirm]").await?;
-    app.wait_contains("[data-testid=toast]", "「髙橋 健」を「高橋 健」に統合しました")
-        .await?;
+    app.wait_contains(
+        "[data-testid=toast]",
+        "「髙橋 健」を「高橋 健」に統合しました",
+    )
+    .await?;
     app.wait_for("[data-testid=duplicates-none]").await?;
-    app.click("[data-testid=duplicates-dialog] .actions .button").await?;
-    app.wait_gone("[data-testid=duplicates-dialog][open]").await?;
+    app.click("[data-testid=duplicates-dialog] .actions .button")
+        .await?;
+    app.wait_gone("[data-testid=duplicates-dialog][open]")
+        .await?;
 
     // One customer, one timeline holding both histories.
     app.click("[data-testid=nav-customers]").await?;
     assert_eq!(app.search("健", 1).await?, ["高橋 健"]);
     app.click("[data-testid=customer-row]").await?;
     app.wait_for("[data-testid=timeline-entry]").await?;
-    app.wait_contains("[data-testid=timeline]", "試食会").await?;
-    app.wait_contains("[data-testid=timeline]", "初回訪問").await?;
+    app.wait_contains("[data-testid=timeline]", "試食会")
+        .await?;
+    app.wait_contains("[data-testid=timeline]", "初回訪問")
+        .await?;
     app.wait_contains("[data-testid=customer-detail]", "割烹 みやび")
         .await?;
 
@@ -249,7 +269,8 @@ async fn a_person_imported_twice_is_merged_into_the_older_record_and_undo_parts_
         .key_up(kizuna_e2e::thirtyfour::Key::Control)
         .perform()
         .await?;
-    app.wait_contains("[data-testid=toast]", "元に戻しました").await?;
+    app.wait_contains("[data-testid=toast]", "元に戻しました")
+        .await?;
     app.search("健", 2).await?;
     app.quit().await
 }

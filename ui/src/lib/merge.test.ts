@@ -8,7 +8,7 @@ function customer(changes: Partial<Customer['profile']>, referrer: string | null
   return {
     id: 1,
     uid: 'u',
-    display_name: '',
+    display_name: changes.family_name === undefined ? '' : `${changes.family_name} ${changes.given_name ?? ''}`.trim(),
     display_reading: '',
     profile: { ...blankProfile(), ...changes },
     referrer: referrer === null ? null : { id: 9, display_name: referrer, archived: false },

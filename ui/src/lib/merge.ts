@@ -59,7 +59,8 @@ export function fieldText(customer: Customer, field: MergeField): string {
   const p = customer.profile;
   switch (field) {
     case 'name':
-      return joined(p.family_name, p.given_name);
+      // As the record is shown elsewhere (Ken Takahashi, 高橋 健).
+      return joined(p.family_name, p.given_name) === '' ? '' : customer.display_name;
     case 'reading':
       return joined(p.family_name_reading, p.given_name_reading);
     case 'company':

@@ -112,7 +112,14 @@ fn same(a: &CustomerProfile, b: &CustomerProfile, field: MergeField) -> bool {
         }
         MergeField::Company => kana::fold(&a.company) == kana::fold(&b.company),
         MergeField::Title => kana::fold(&a.title) == kana::fold(&b.title),
-        MergeField::Birthday => a.birthday == b.birthday,
+        // 5月3日 and 1970年5月3日 are one birthday, one told more fully.
+        MergeField::Birthday => match (a.birthday, b.birthday) {
+            (Some(x), Some(y)) => {
+                (x.month, x.day) == (y.month, y.day)
+                    && (x.year == y.year || x.year.is_none() || y.year.is_none())
+            }
+            (x, y) => x == y,
+        },
         MergeField::Likes => a.likes.trim() == b.likes.trim(),
         MergeField::Notes => a.notes.trim() == b.notes.trim(),
         MergeField::MetHow => a.met_how.trim() == b.met_how.trim(),
@@ -208,6 +215,12 @@ pub fn merged(
         }
     }
     out.do_not_contact = kept.do_not_contact || other.do_not_contact;
+    if let (Some(mine), Some(theirs)) = (&mut out.birthday, other.birthday)
+        && mine.year.is_none()
+        && (mine.month, mine.day) == (theirs.month, theirs.day)
+    {
+        mine.year = theirs.year;
+    }
     unite(&mut out.phones, &other.phones, |p| kana::digits(&p.number));
     unite(&mut out.emails, &other.emails, |e| {
         e.address.trim().to_lowercase()
@@ -326,5 +339,24 @@ mod tests {
         assert_eq!(one.tags, ["年賀状", "お中元"]);
         assert_eq!(one.family_members.len(), 1);
         assert!(one.do_not_contact);
+    }
+
+    #[test]
+    fn a_birthday_without_its_year_takes_the_year_the_other_record_knows() {
+        let mut kept = profile("高橋", "健");
+        kept.birthday = Some(PartialDate::new(None, 5, 3));
+        let mut other = profile("高橋", "健");
+        other.birthday = Some(PartialDate::new(Some(1970), 5, 3));
+        assert!(conflicts(&kept, &other).is_empty());
+        assert_eq!(
+            merged(&kept, &other, &[]).birthday,
+            Some(PartialDate::new(Some(1970), 5, 3))
+        );
+        other.birthday = Some(PartialDate::new(Some(1970), 5, 4));
+        assert_eq!(conflicts(&kept, &other), vec![MergeField::Birthday]);
+        assert_eq!(
+            merged(&kept, &other, &[]).birthday,
+            Some(PartialDate::new(None, 5, 3))
+        );
     }
 }
