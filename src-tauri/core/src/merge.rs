@@ -150,7 +150,7 @@ impl Store {
         merging::drop_between(&mut tx, kept, other)?;
         merging::move_introductions(&mut tx, other, kept)?;
         if let Some(referrer) = profile.referred_by
-            && merging::would_circle(&tx, kept, referrer)?
+            && customers::would_circle(&tx, kept, referrer)?
         {
             profile.referred_by = None;
         }

@@ -54,9 +54,22 @@ impl Capture {
         condition: &str,
         params: &[&dyn rusqlite::ToSql],
     ) -> Result<()> {
+        self.select(tx, table, condition, params, true)
+    }
+
+    /// Notes the rows matching `condition`, as they are now (`now`) or as
+    /// absent before the action.
+    fn select(
+        &mut self,
+        tx: &Tx<'_>,
+        table: &'static str,
+        condition: &str,
+        params: &[&dyn rusqlite::ToSql],
+        now: bool,
+    ) -> Result<()> {
         for row in rows::select(tx, table, condition, params)? {
             let key = rows::key_of(tx, table, &row)?;
-            self.push(table, key, Some(row));
+            self.push(table, key, now.then_some(row));
         }
         Ok(())
     }
@@ -118,11 +131,7 @@ impl Capture {
         condition: &str,
         params: &[&dyn rusqlite::ToSql],
     ) -> Result<()> {
-        for row in rows::select(tx, table, condition, params)? {
-            let key = rows::key_of(tx, table, &row)?;
-            self.push(table, key, None);
-        }
-        Ok(())
+        self.select(tx, table, condition, params, false)
     }
 
     /// What was done about these occurrences, and their announcements: for

@@ -26,6 +26,20 @@ fn person(family: &str, given: &str, reading: (&str, &str), mobile: &str) -> Cus
     }
 }
 
+/// The reasons a listed pair gives, in words.
+async fn reasons_of(pair: &kizuna_e2e::thirtyfour::WebElement) -> TestResult<Vec<String>> {
+    let mut reasons = Vec::new();
+    for chip in pair
+        .find_all(kizuna_e2e::thirtyfour::By::Css(
+            "[data-testid=duplicate-reason]",
+        ))
+        .await?
+    {
+        reasons.push(chip.prop("textContent").await?.unwrap_or_default());
+    }
+    Ok(reasons)
+}
+
 async fn open_duplicates(app: &Kizuna) -> TestResult {
     app.click("[data-testid=nav-settings]").await?;
     app.wait_for("[data-testid=data-settings]").await?;
@@ -84,15 +98,7 @@ async fn a_person_entered_twice_is_found_with_its_reasons_and_two_people_are_lef
         .await?;
     // The most certain first: the same mobile number written two ways.
     let first = app.wait_for("[data-testid=duplicate-pair]").await?;
-    let mut reasons = Vec::new();
-    for chip in first
-        .find_all(kizuna_e2e::thirtyfour::By::Css(
-            "[data-testid=duplicate-reason]",
-        ))
-        .await?
-    {
-        reasons.push(chip.prop("textContent").await?.unwrap_or_default());
-    }
+    let reasons = reasons_of(&first).await?;
     assert_eq!(
         reasons,
         ["同じ携帯番号", "同じよみ", "異体字違いの名前"],
@@ -180,15 +186,7 @@ async fn a_person_imported_twice_is_merged_into_the_older_record_and_undo_parts_
     app.click("[data-testid=import-apply]").await?;
     app.click("[data-testid=toast-action]").await?;
     let pair = app.wait_for("[data-testid=duplicate-pair]").await?;
-    let mut reasons = Vec::new();
-    for chip in pair
-        .find_all(kizuna_e2e::thirtyfour::By::Css(
-            "[data-testid=duplicate-reason]",
-        ))
-        .await?
-    {
-        reasons.push(chip.prop("textContent").await?.unwrap_or_default());
-    }
+    let reasons = reasons_of(&pair).await?;
     assert_eq!(
         reasons,
         [

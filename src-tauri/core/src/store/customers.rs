@@ -67,14 +67,7 @@ pub(crate) fn delete(tx: &mut Tx<'_>, id: i64) -> Result<bool> {
         .collect::<rusqlite::Result<_>>()?;
     // Their touchpoints and purchases go with them: the quarter hours they
     // were counted in are counted again.
-    let touches: Vec<i64> = tx
-        .prepare_cached("SELECT occurred_at FROM touchpoints WHERE customer_id = ?1")?
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let purchases: Vec<i64> = tx
-        .prepare_cached("SELECT purchased_at FROM purchases WHERE customer_id = ?1")?
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let (touches, purchases) = history_times(tx, id)?;
     for at in touches {
         tx.changed.touch(id, at);
     }
@@ -93,6 +86,21 @@ pub(crate) fn delete(tx: &mut Tx<'_>, id: i64) -> Result<bool> {
         tx.changed.referral(referred, None);
     }
     Ok(deleted > 0)
+}
+
+/// When each of a customer's touchpoints and purchases happened: what a
+/// change to their history recounts.
+pub(crate) fn history_times(conn: &Connection, id: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+    let times = |sql: &str| -> Result<Vec<i64>> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    Ok((
+        times("SELECT occurred_at FROM touchpoints WHERE customer_id = ?1")?,
+        times("SELECT purchased_at FROM purchases WHERE customer_id = ?1")?,
+    ))
 }
 
 /// Replaces a stored customer's profile with a validated one; shared by the
@@ -423,22 +431,27 @@ pub(crate) fn check_referrer(
     if !exists {
         return Err(Error::field("referred_by", FieldErrorCode::UnknownCustomer));
     }
-    if let Some(id) = id {
-        let cycle: bool = conn.query_row(
-            "WITH RECURSIVE up(cid) AS (
-                 SELECT ?1
-                 UNION
-                 SELECT r.referrer_id FROM referrals r JOIN up ON r.referred_id = up.cid
-             )
-             SELECT EXISTS (SELECT 1 FROM up WHERE cid = ?2)",
-            params![referrer, id],
-            |r| r.get(0),
-        )?;
-        if cycle {
-            return Err(Error::field("referred_by", FieldErrorCode::ReferralCycle));
-        }
+    if let Some(id) = id
+        && would_circle(conn, id, referrer)?
+    {
+        return Err(Error::field("referred_by", FieldErrorCode::ReferralCycle));
     }
     Ok(())
+}
+
+/// Whether `referrer` was introduced, directly or through others, by `id`:
+/// naming them as `id`'s referrer would close a circle.
+pub(crate) fn would_circle(conn: &Connection, id: i64, referrer: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "WITH RECURSIVE up(cid) AS (
+             SELECT ?1
+             UNION
+             SELECT r.referrer_id FROM referrals r JOIN up ON r.referred_id = up.cid
+         )
+         SELECT EXISTS (SELECT 1 FROM up WHERE cid = ?2)",
+        params![referrer, id],
+        |r| r.get(0),
+    )?)
 }
 
 /// Records who introduced `id` (or that nobody did). How far the

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::rows;
-use super::{Tx, reminder_states};
+use super::{Tx, customers, reminder_states};
 use crate::domain::reminder::OccurrenceKey;
 use crate::error::Result;
 
@@ -41,14 +41,7 @@ pub(crate) fn history_counts(conn: &Connection, other: i64) -> Result<(u32, u32,
 /// already has (a suggestion dismissed by both) stays behind and goes with
 /// `other`.
 pub(crate) fn move_history(tx: &mut Tx<'_>, other: i64, kept: i64) -> Result<()> {
-    let touches: Vec<i64> = tx
-        .prepare_cached("SELECT occurred_at FROM touchpoints WHERE customer_id = ?1")?
-        .query_map([other], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let purchases: Vec<i64> = tx
-        .prepare_cached("SELECT purchased_at FROM purchases WHERE customer_id = ?1")?
-        .query_map([other], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let (touches, purchases) = customers::history_times(tx, other)?;
     for table in rows::TABLES {
         if PROFILE_TABLES.contains(table)
             || !rows::columns(tx, table)?.iter().any(|c| c == "customer_id")
@@ -190,21 +183,6 @@ pub(crate) fn move_introductions(tx: &mut Tx<'_>, other: i64, kept: i64) -> Resu
         tx.changed.referral(referred, Some(kept));
     }
     Ok(())
-}
-
-/// Whether `referrer` was introduced, directly or through others, by `id`:
-/// naming them as `id`'s referrer would close a circle.
-pub(crate) fn would_circle(conn: &Connection, id: i64, referrer: i64) -> Result<bool> {
-    Ok(conn.query_row(
-        "WITH RECURSIVE up(cid) AS (
-             SELECT ?1
-             UNION
-             SELECT r.referrer_id FROM referrals r JOIN up ON r.referred_id = up.cid
-         )
-         SELECT EXISTS (SELECT 1 FROM up WHERE cid = ?2)",
-        params![referrer, id],
-        |r| r.get(0),
-    )?)
 }
 
 /// What was said about `other` as a possible duplicate now holds for
