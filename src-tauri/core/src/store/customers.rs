@@ -519,15 +519,18 @@ pub(crate) fn record_stage_change(
     Ok(())
 }
 
+/// The tables a profile's lists are kept in, rewritten with the profile.
+pub(crate) const PROFILE_LISTS: &[&str] = &[
+    "customer_phones",
+    "customer_emails",
+    "customer_addresses",
+    "important_dates",
+    "family_members",
+    "customer_tags",
+];
+
 fn delete_children(conn: &Connection, id: i64) -> Result<()> {
-    for table in [
-        "customer_phones",
-        "customer_emails",
-        "customer_addresses",
-        "important_dates",
-        "family_members",
-        "customer_tags",
-    ] {
+    for table in PROFILE_LISTS {
         // Table names come from the fixed list above, never from input.
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE customer_id = ?1"))?
             .execute([id])?;

@@ -9,17 +9,11 @@ use super::{Tx, customers, reminder_states};
 use crate::domain::reminder::OccurrenceKey;
 use crate::error::Result;
 
-/// The profile tables: rewritten from the merged profile, not moved.
-const PROFILE_TABLES: &[&str] = &[
-    "customers",
-    "customer_phones",
-    "customer_emails",
-    "customer_addresses",
-    "important_dates",
-    "family_members",
-    "customer_tags",
-    "customer_aliases",
-];
+/// Whether `table` is part of the profile: rewritten from the merged
+/// profile (or, for aliases, kept by [`keep_aliases`]), not moved.
+fn part_of_profile(table: &str) -> bool {
+    matches!(table, "customers" | "customer_aliases") || customers::PROFILE_LISTS.contains(&table)
+}
 
 /// How much of `other`'s history a merge moves, for the side-by-side.
 pub(crate) fn history_counts(conn: &Connection, other: i64) -> Result<(u32, u32, u32)> {
@@ -43,9 +37,7 @@ pub(crate) fn history_counts(conn: &Connection, other: i64) -> Result<(u32, u32,
 pub(crate) fn move_history(tx: &mut Tx<'_>, other: i64, kept: i64) -> Result<()> {
     let (touches, purchases) = customers::history_times(tx, other)?;
     for table in rows::TABLES {
-        if PROFILE_TABLES.contains(table)
-            || !rows::columns(tx, table)?.iter().any(|c| c == "customer_id")
-        {
+        if part_of_profile(table) || !rows::columns(tx, table)?.iter().any(|c| c == "customer_id") {
             continue;
         }
         // Table names come from the fixed list, never from input.
