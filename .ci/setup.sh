@@ -23,8 +23,9 @@ if $for_tests; then
   # xdotool to answer the native file dialogs.
   # lintian and dpkg-dev check and build the .deb; the updater installs a
   # newer one through sudo, as on a desktop.
+  # python3-venv holds Radicale, the CardDAV/CalDAV server of the sync tests.
   packages+=(xvfb webkit2gtk-driver dbus-x11 dunst libnotify-bin gnome-keyring xdotool
-    lintian dpkg-dev sudo)
+    lintian dpkg-dev sudo python3 python3-venv)
 fi
 missing=()
 for package in "${packages[@]}"; do
@@ -73,4 +74,18 @@ fi
 if $for_tests && ! command -v cargo-deny >/dev/null 2>&1; then
   say "Installing cargo-deny"
   cargo install cargo-deny --version 0.20.2 --locked --quiet
+fi
+
+# Radicale for the sync tests, from PyPI at the versions
+# tests/dav/requirements.txt pins, in a virtual environment of its own.
+if $for_tests; then
+  dav_venv="$kizuna_root/target/dav-venv"
+  dav_requirements="$kizuna_root/tests/dav/requirements.txt"
+  if [[ ! -x "$dav_venv/bin/radicale" || "$dav_requirements" -nt "$dav_venv/.installed" ]]; then
+    say "Installing Radicale for the sync tests"
+    python3 -m venv "$dav_venv"
+    "$dav_venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$dav_requirements"
+    touch "$dav_venv/.installed"
+  fi
+  export KIZUNA_RADICALE="$dav_venv/bin/radicale"
 fi

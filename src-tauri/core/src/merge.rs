@@ -11,6 +11,7 @@ use ts_rs::TS;
 use crate::customer::{Customer, CustomerProfile, validated};
 use crate::domain::clock::Clock;
 use crate::domain::merge::{self, MergeField};
+use crate::domain::reminder::OccurrenceKey;
 use crate::error::{Error, Result};
 use crate::store::rows;
 use crate::store::{Store, customers, merging, reminder_states};
@@ -98,7 +99,7 @@ impl Store {
         let conflicts = merge::conflicts(&kept.profile, &other.profile);
         let merged = merged_profile(&kept, &other, &[]);
         let (touchpoints, purchases, introductions) =
-            merging::history_counts(self.conn(), other.id)?;
+            merging::history_counts(self.conn(), other.id, kept.id)?;
         Ok(MergePreview {
             kept,
             other,
@@ -182,8 +183,26 @@ impl Store {
         for table in ["duplicate_dismissals", "duplicate_leads"] {
             capture.appeared(&tx, table, "first_id = ?1 OR second_id = ?1", &[&kept])?;
         }
-        for prefix in crate::domain::reminder::OccurrenceKey::customer_prefixes(kept) {
-            let (from, to) = crate::domain::reminder::OccurrenceKey::prefix_range(&prefix);
+        // The thanks for the introduction that brought them, which may have
+        // taken over what was done about the other record's.
+        if let Some((referral, _)) = merging::incoming(&tx, kept)? {
+            for key in [
+                OccurrenceKey::ThanksIntroduced { referral },
+                OccurrenceKey::ThanksBought { referral },
+            ] {
+                let key = key.to_string();
+                let snoozed = format!("{key}@%");
+                capture.appeared(&tx, "reminder_states", "occurrence_key = ?1", &[&key])?;
+                capture.appeared(
+                    &tx,
+                    "notification_deliveries",
+                    "occurrence_key = ?1 OR occurrence_key LIKE ?2",
+                    &[&key, &snoozed],
+                )?;
+            }
+        }
+        for prefix in OccurrenceKey::customer_prefixes(kept) {
+            let (from, to) = OccurrenceKey::prefix_range(&prefix);
             capture.appeared(
                 &tx,
                 "notification_deliveries",

@@ -267,32 +267,37 @@ impl Store {
 
 /// Puts the rows back as they were before the action.
 fn put_back(tx: &mut Tx<'_>, changes: &[RowChange]) -> Result<()> {
-    // Rows come back parents first, as they were captured; foreign keys
-    // are checked once all are back.
+    // Foreign keys are checked once all rows are back. Unique keys are
+    // checked row by row, so rows the action created go first and rows it
+    // removed come back last: a merge that moved an introduction onto the
+    // record that stays, after removing that record's own, is undone by
+    // moving it back before the removed one returns. Within each pass rows
+    // keep the order they were captured in, parents first.
     rows::defer_foreign_keys(tx)?;
     let mut restored_customers = Vec::new();
     for change in changes {
-        match (&change.before, &change.after) {
-            (None, Some(after)) => {
-                rows::delete(tx, &change.table, &change.key)?;
-                note_row(&mut tx.changed, &change.table, after);
+        if let (None, Some(after)) = (&change.before, &change.after) {
+            rows::delete(tx, &change.table, &change.key)?;
+            note_row(&mut tx.changed, &change.table, after);
+        }
+    }
+    for change in changes {
+        if let (Some(before), Some(after)) = (&change.before, &change.after) {
+            rows::update(tx, &change.table, before)?;
+            note_row(&mut tx.changed, &change.table, before);
+            note_row(&mut tx.changed, &change.table, after);
+            if change.table == "customers" {
+                restored_customers.extend(number(before, "id"));
             }
-            (Some(before), None) => {
-                rows::insert(tx, &change.table, before)?;
-                note_row(&mut tx.changed, &change.table, before);
-                if change.table == "customers" {
-                    restored_customers.extend(number(before, "id"));
-                }
+        }
+    }
+    for change in changes {
+        if let (Some(before), None) = (&change.before, &change.after) {
+            rows::insert(tx, &change.table, before)?;
+            note_row(&mut tx.changed, &change.table, before);
+            if change.table == "customers" {
+                restored_customers.extend(number(before, "id"));
             }
-            (Some(before), Some(after)) => {
-                rows::update(tx, &change.table, before)?;
-                note_row(&mut tx.changed, &change.table, before);
-                note_row(&mut tx.changed, &change.table, after);
-                if change.table == "customers" {
-                    restored_customers.extend(number(before, "id"));
-                }
-            }
-            (None, None) => {}
         }
     }
     for id in restored_customers {

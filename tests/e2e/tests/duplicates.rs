@@ -180,8 +180,11 @@ async fn a_person_imported_twice_is_merged_into_the_older_record_and_undo_parts_
     app.click("[data-testid=import-next]").await?;
     app.wait_text("[data-testid=import-new]", "新規 1人")
         .await?;
-    app.wait_contains("[data-testid=import-to-review]", "1件は、すでに台帳にいる")
-        .await?;
+    app.wait_contains(
+        "[data-testid=import-to-review]",
+        "1件は、台帳のお客さまと同じ人か見分けがつきません",
+    )
+    .await?;
     app.wait_for("[data-testid=import-row-review]").await?;
     app.click("[data-testid=import-apply]").await?;
     app.click("[data-testid=toast-action]").await?;

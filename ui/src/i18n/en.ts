@@ -861,11 +861,12 @@ export const en: Messages = {
   'error.merge_archived': "Archived customers cannot be merged; restore them first. Nothing was changed.",
   'error.changed_since_shown': "It was changed in another window after it was shown. Nothing was changed; open it again to check.",
   'backup.kind.before_merge': "Before a merge",
-  'import.toReview': "{count} contact may already be in the book but could not be told apart: it will be added as new and listed under Possible duplicates to compare.|{count} contacts may already be in the book but could not be told apart: they will be added as new and listed under Possible duplicates to compare.",
+  'import.toReview': "{count} contact could not be told apart from customers already in the book: it is imported and listed under Possible duplicates to compare.|{count} contacts could not be told apart from customers already in the book: they are imported and listed under Possible duplicates to compare.",
   'import.reviewBadge': "To check",
   'toast.importedToReview': "Added {created}, updated {updated}. Check {count} among the possible duplicates.",
   'duplicates.open': "See possible duplicates",
   'duplicates.importLead': "Not told apart at import",
   'undo.nothing': "There is nothing to undo",
   'shortcuts.undo': "Undo the latest action (a deletion, a merge…)",
+  'merge.keepThis': "Keep the record of {name}",
 };

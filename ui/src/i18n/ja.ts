@@ -875,11 +875,12 @@ export const ja = {
   'error.merge_archived': "アーカイブ済みのお客さまは統合できません。先に元に戻してください。何も変更していません。",
   'error.changed_since_shown': "表示したあとに別の画面で変更されています。何も変更していません。もう一度開いて確認してください。",
   'backup.kind.before_merge': "統合前",
-  'import.toReview': "{count}件は、すでに台帳にいるお客さまと同じ人か見分けがつきません。新規として追加し、「重複の候補」で見比べられるようにします。",
+  'import.toReview': "{count}件は、台帳のお客さまと同じ人か見分けがつきません。取り込んだうえで「重複の候補」に載せ、見比べられるようにします。",
   'import.reviewBadge': "要確認",
   'toast.importedToReview': "{created}人を追加し、{updated}人を更新しました。{count}人は重複の候補で確認してください",
   'duplicates.open': "重複の候補を見る",
   'duplicates.importLead': "取り込み時に見分けられなかった",
   'undo.nothing': "元に戻せる操作はありません",
   'shortcuts.undo': "直前の操作を元に戻す（削除・統合など）",
+  'merge.keepThis': "「{name}」の記録を残す",
 } as const;

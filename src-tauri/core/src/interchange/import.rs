@@ -60,8 +60,9 @@ pub struct PreviewRow {
     pub display_name: String,
     pub action: ImportAction,
     pub changes: Vec<ChangedPart>,
-    /// Added as new though it may be a customer already in the book
-    /// (several match, or one only weakly): listed in the Duplicates view.
+    /// The import could not tell who this is: one of several customers it
+    /// matches (the first is updated), or a customer it matches only
+    /// weakly (it is added as new). The pairs go to the Duplicates view.
     pub to_review: bool,
 }
 
@@ -75,8 +76,8 @@ pub struct ImportPreview {
     pub unchanged: u32,
     /// Contacts that appear again further down the file, merged into the first.
     pub repeated: u32,
-    /// New contacts that may be customers already in the book, left to the
-    /// Duplicates view (see [`PreviewRow::to_review`]).
+    /// Contacts the import could not tell apart from customers in the
+    /// book (see [`PreviewRow::to_review`]).
     pub to_review: u32,
     /// Cards or rows that cannot be imported (see `problems`).
     pub skipped: u32,
@@ -113,6 +114,9 @@ enum Step {
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
     steps: Vec<Step>,
+    /// Customers a contact matched together (one person in the book more
+    /// than once), for the Duplicates view.
+    leads: Vec<(i64, i64)>,
     pub preview: ImportPreview,
 }
 
@@ -123,7 +127,7 @@ pub struct ImportSummary {
     pub updated: u32,
     pub unchanged: u32,
     pub skipped: u32,
-    /// New customers left to the Duplicates view with those they may be.
+    /// Contacts left to the Duplicates view with those they may be.
     pub to_review: u32,
     /// The copy of the store taken just before.
     pub backup: Option<String>,
@@ -761,23 +765,16 @@ impl Known {
 
     /// The customer a contact is already in the book as: the same UID (or
     /// one merged into them); else the same e-mail address or phone number
-    /// and a name that agrees; else, for a contact with neither, the only
-    /// customer of the same name. Several such customers, or only a shared
-    /// e-mail address or mobile number under another name, leave the
-    /// import unsure.
+    /// and a name that agrees; else an e-mail address of a record merged
+    /// into them; else, for a contact with neither, the only customer of
+    /// the same name. Several such customers leave the import unsure which
+    /// (it takes the first); only a shared e-mail address or mobile number
+    /// under another name leaves it unsure whether.
     fn find(&self, incoming: &Incoming, key: &NameKey) -> Matched {
         if let Some(id) = incoming.uid.as_ref().and_then(|uid| self.by_uid.get(uid)) {
             return Matched::Customer(*id);
         }
         let p = &incoming.profile;
-        // An address the user already said is this person's, by merging.
-        if let Some(id) = p
-            .emails
-            .iter()
-            .find_map(|e| self.by_email_alias.get(&lower(&e.address)))
-        {
-            return Matched::Customer(*id);
-        }
         let by_email = p
             .emails
             .iter()
@@ -796,10 +793,20 @@ impl Known {
                 agreeing.push(*id);
             }
         }
-        match agreeing.len() {
-            0 => {}
-            1 => return Matched::Customer(agreeing[0]),
-            _ => return Matched::Unsure(agreeing),
+        if let Some((&first, others)) = agreeing.split_first() {
+            return if others.is_empty() {
+                Matched::Customer(first)
+            } else {
+                Matched::Several(first, others.to_vec())
+            };
+        }
+        // An address the user already said is this person's, by merging.
+        if let Some(id) = p
+            .emails
+            .iter()
+            .find_map(|e| self.by_email_alias.get(&lower(&e.address)))
+        {
+            return Matched::Customer(*id);
         }
         if reachable(p) {
             // A landline is shared by a household or a shop; an e-mail
@@ -822,7 +829,7 @@ impl Known {
             return if weak.is_empty() {
                 Matched::Nobody
             } else {
-                Matched::Unsure(weak)
+                Matched::Weakly(weak)
             };
         }
         match self
@@ -831,7 +838,7 @@ impl Known {
             .map(Vec::as_slice)
         {
             Some([id]) => Matched::Customer(*id),
-            Some(ids) if ids.len() > 1 => Matched::Unsure(ids.to_vec()),
+            Some([first, others @ ..]) => Matched::Several(*first, others.to_vec()),
             _ => Matched::Nobody,
         }
     }
@@ -841,9 +848,15 @@ impl Known {
 enum Matched {
     /// The customer it is.
     Customer(i64),
-    /// Customers it may be: several match, or one only weakly. It is added
-    /// as new and each pair is left to the Duplicates view.
-    Unsure(Vec<i64>),
+    /// Several customers it is, as far as the import can tell (one person
+    /// in the book more than once): it updates the first, and each pair of
+    /// them is left to the Duplicates view. Importing the file again
+    /// finds the same ones and adds nobody.
+    Several(i64, Vec<i64>),
+    /// Customers it may be, only by a shared e-mail address or mobile
+    /// number under another name: it is added as new, and each pair is
+    /// left to the Duplicates view.
+    Weakly(Vec<i64>),
     Nobody,
 }
 
@@ -987,7 +1000,8 @@ fn plan(
         let key = incoming_key(&incoming);
         let (existing, leads) = match known.find(&incoming, &key) {
             Matched::Customer(id) => (Some(id), Vec::new()),
-            Matched::Unsure(ids) => (None, ids),
+            Matched::Several(id, others) => (Some(id), others),
+            Matched::Weakly(ids) => (None, ids),
             Matched::Nobody => (None, Vec::new()),
         };
         // The same contact twice (in the file, or matching the same
@@ -1028,6 +1042,8 @@ fn plan(
     };
 
     let mut steps: Vec<Step> = Vec::with_capacity(pending.len());
+    let mut leads: Vec<(i64, i64)> = Vec::new();
+    let mut to_review = 0usize;
     // The row each step shows as; `Unchanged` rows are listed after.
     let mut rows: Vec<PreviewRow> = Vec::new();
     let mut quiet_rows: Vec<PreviewRow> = Vec::new();
@@ -1040,7 +1056,8 @@ fn plan(
         let Some(first) = contacts.next() else {
             continue;
         };
-        let to_review = !p.leads.is_empty();
+        let unsure = !p.leads.is_empty();
+        to_review += usize::from(unsure);
         let row = |incoming: &Incoming, action, changes| PreviewRow {
             record: incoming.record,
             display_name: kana::display_name(
@@ -1050,8 +1067,11 @@ fn plan(
             ),
             action,
             changes,
-            to_review,
+            to_review: unsure,
         };
+        if let Some(id) = p.existing {
+            leads.extend(p.leads.iter().map(|other| (id, *other)));
+        }
         let existing = p
             .existing
             .and_then(|id| profiles.remove(&id).map(|profile| (id, profile)));
@@ -1121,19 +1141,14 @@ fn plan(
         count(ImportAction::Update),
         count(ImportAction::Unchanged),
     );
-    let to_review = u32::try_from(
-        steps
-            .iter()
-            .filter(|s| matches!(s, Step::New { leads, .. } if !leads.is_empty()))
-            .count(),
-    )
-    .unwrap_or(u32::MAX);
+    let to_review = u32::try_from(to_review).unwrap_or(u32::MAX);
     rows.extend(quiet_rows);
     rows.truncate(PREVIEW_ROWS);
     problems.sort_by_key(|p| (p.line, p.record));
     problems.truncate(PREVIEW_PROBLEMS);
     Ok(ImportPlan {
         steps,
+        leads,
         preview: ImportPreview {
             read,
             new: preview_counts.0,
@@ -1259,6 +1274,9 @@ impl Store {
                     identities::add_lead(&tx, *id, *lead, at)?;
                 }
             }
+        }
+        for (first, second) in &plan.leads {
+            identities::add_lead(&tx, *first, *second, at)?;
         }
         let mut index = DeferredIndex::default();
         for (id, (names, doc)) in ids.into_iter().zip(documents) {

@@ -15,17 +15,27 @@ fn part_of_profile(table: &str) -> bool {
     matches!(table, "customers" | "customer_aliases") || customers::PROFILE_LISTS.contains(&table)
 }
 
-/// How much of `other`'s history a merge moves, for the side-by-side.
-pub(crate) fn history_counts(conn: &Connection, other: i64) -> Result<(u32, u32, u32)> {
-    let count = |sql: &str| -> Result<u32> {
+/// How much of `other`'s history a merge into `kept` moves, for the
+/// side-by-side (an introduction of one by the other does not move).
+pub(crate) fn history_counts(conn: &Connection, other: i64, kept: i64) -> Result<(u32, u32, u32)> {
+    let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<u32> {
         Ok(conn
             .prepare_cached(sql)?
-            .query_row([other], |r| r.get::<_, u32>(0))?)
+            .query_row(params, |r| r.get::<_, u32>(0))?)
     };
     Ok((
-        count("SELECT count(*) FROM touchpoints WHERE customer_id = ?1")?,
-        count("SELECT count(*) FROM purchases WHERE customer_id = ?1")?,
-        count("SELECT count(*) FROM referrals WHERE referrer_id = ?1")?,
+        count(
+            "SELECT count(*) FROM touchpoints WHERE customer_id = ?1",
+            &[&other],
+        )?,
+        count(
+            "SELECT count(*) FROM purchases WHERE customer_id = ?1",
+            &[&other],
+        )?,
+        count(
+            "SELECT count(*) FROM referrals WHERE referrer_id = ?1 AND referred_id <> ?2",
+            &[&other, &kept],
+        )?,
     ))
 }
 
@@ -154,11 +164,63 @@ pub(crate) fn settle_incoming(
                 .execute(params![referral, kept])?;
             tx.changed.referral(kept, Some(from));
         } else {
+            if let Some((staying, same)) = kept_link
+                && same == from
+            {
+                // One introduction recorded twice: what either says of it
+                // (the earlier date, the thanks, the notes) is kept.
+                join_introductions(tx, referral, staying)?;
+            }
             forget_thanks(tx, referral, other)?;
             tx.prepare_cached("DELETE FROM referrals WHERE id = ?1")?
                 .execute([referral])?;
             tx.changed.referral(other, Some(from));
         }
+    }
+    Ok(())
+}
+
+/// Folds the introduction `gone` into `staying` (the same referrer bringing
+/// the same person): the earlier date, a thanks given on either, notes
+/// from both, and what was done about and announced of thanking for it.
+fn join_introductions(tx: &mut Tx<'_>, gone: i64, staying: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE referrals SET
+             introduced_at = min(introduced_at, (SELECT introduced_at FROM referrals WHERE id = ?1)),
+             thanked_at = coalesce(thanked_at, (SELECT thanked_at FROM referrals WHERE id = ?1)),
+             notes = CASE
+                 WHEN (SELECT notes FROM referrals WHERE id = ?1) IN ('', notes) THEN notes
+                 WHEN notes = '' THEN (SELECT notes FROM referrals WHERE id = ?1)
+                 ELSE notes || char(10) || (SELECT notes FROM referrals WHERE id = ?1)
+             END
+          WHERE id = ?2",
+    )?
+    .execute(params![gone, staying])?;
+    for (from, to) in [
+        (
+            OccurrenceKey::ThanksIntroduced { referral: gone },
+            OccurrenceKey::ThanksIntroduced { referral: staying },
+        ),
+        (
+            OccurrenceKey::ThanksBought { referral: gone },
+            OccurrenceKey::ThanksBought { referral: staying },
+        ),
+    ] {
+        let (from, to) = (from.to_string(), to.to_string());
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO reminder_states
+                 (occurrence_key, customer_id, status, snoozed_until, acted_at)
+             SELECT ?2, customer_id, status, snoozed_until, acted_at
+               FROM reminder_states WHERE occurrence_key = ?1",
+        )?
+        .execute(params![from, to])?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO notification_deliveries (occurrence_key, delivered_at)
+             SELECT ?2 || substr(occurrence_key, length(?1) + 1), delivered_at
+               FROM notification_deliveries
+              WHERE occurrence_key = ?1 OR occurrence_key LIKE ?1 || '@%'",
+        )?
+        .execute(params![from, to])?;
     }
     Ok(())
 }

@@ -842,8 +842,9 @@ export type ChangedPart = "name" | "reading" | "company" | "phones" | "emails" |
 
 export type PreviewRow = { record: number, display_name: string, action: ImportAction, changes: Array<ChangedPart>, 
 /**
- * Added as new though it may be a customer already in the book
- * (several match, or one only weakly): listed in the Duplicates view.
+ * The import could not tell who this is: one of several customers it
+ * matches (the first is updated), or a customer it matches only
+ * weakly (it is added as new). The pairs go to the Duplicates view.
  */
 to_review: boolean, };
 
@@ -857,8 +858,8 @@ read: number, new: number, updated: number, unchanged: number,
  */
 repeated: number, 
 /**
- * New contacts that may be customers already in the book, left to the
- * Duplicates view (see [`PreviewRow::to_review`]).
+ * Contacts the import could not tell apart from customers in the
+ * book (see [`PreviewRow::to_review`]).
  */
 to_review: number, 
 /**
@@ -880,7 +881,7 @@ encoding: TextEncoding, };
 
 export type ImportSummary = { created: number, updated: number, unchanged: number, skipped: number, 
 /**
- * New customers left to the Duplicates view with those they may be.
+ * Contacts left to the Duplicates view with those they may be.
  */
 to_review: number, 
 /**
