@@ -12,6 +12,7 @@ pub mod relationship;
 pub mod reminders;
 pub mod security;
 pub mod settings;
+pub mod sync;
 pub mod touchpoints;
 pub mod undo;
 pub mod updates;

@@ -13,7 +13,7 @@ mod updates;
 
 use commands::{
     app, backups, customers, duplicates, interchange, purchases, relationship, reminders, security,
-    settings, touchpoints, undo, updates as update_commands,
+    settings, sync, touchpoints, undo, updates as update_commands,
 };
 use tauri::{Manager, WindowEvent};
 
@@ -136,6 +136,9 @@ pub fn run() {
             duplicates::dismiss_duplicate,
             duplicates::merge_preview,
             duplicates::merge_customers,
+            sync::test_sync_server,
+            sync::connect_sync_account,
+            sync::disconnect_sync_account,
             settings::get_settings,
             settings::save_settings,
             touchpoints::log_touchpoint,

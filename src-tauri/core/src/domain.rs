@@ -21,6 +21,7 @@ pub mod reminder;
 pub mod romaji;
 pub mod search;
 pub mod settings;
+pub mod sync;
 pub mod timeline;
 pub mod touchpoint;
 pub mod validation;

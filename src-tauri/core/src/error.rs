@@ -125,6 +125,18 @@ pub enum ErrorCode {
     /// A record was changed (in another window) since it was shown;
     /// nothing was changed.
     ChangedSinceShown,
+    /// The CardDAV/CalDAV server address cannot be used as it is.
+    DavBadAddress,
+    /// No server of that name.
+    DavNoSuchServer,
+    /// The server did not answer.
+    DavUnreachable,
+    /// The server refused the user name or password.
+    DavWrongPassword,
+    /// The server's certificate is not trusted.
+    DavCertificate,
+    /// The server answers, but not as a CardDAV server.
+    DavNotServer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -202,6 +214,13 @@ pub enum Error {
 
     #[error("it was changed since it was shown; nothing was changed")]
     ChangedSinceShown,
+
+    #[error("{}: {detail}", .problem.describe())]
+    Dav {
+        problem: crate::domain::sync::DavProblem,
+        /// What the server or the network said, for the log.
+        detail: String,
+    },
 }
 
 fn describe_fields(fields: &[FieldError]) -> String {
@@ -239,6 +258,17 @@ impl Error {
             Error::MergeIntoSelf => ErrorCode::MergeIntoSelf,
             Error::MergeArchived => ErrorCode::MergeArchived,
             Error::ChangedSinceShown => ErrorCode::ChangedSinceShown,
+            Error::Dav { problem, .. } => {
+                use crate::domain::sync::DavProblem;
+                match problem {
+                    DavProblem::BadAddress => ErrorCode::DavBadAddress,
+                    DavProblem::NoSuchServer => ErrorCode::DavNoSuchServer,
+                    DavProblem::Unreachable => ErrorCode::DavUnreachable,
+                    DavProblem::WrongPassword => ErrorCode::DavWrongPassword,
+                    DavProblem::Certificate => ErrorCode::DavCertificate,
+                    DavProblem::NotDavServer => ErrorCode::DavNotServer,
+                }
+            }
         }
     }
 

@@ -284,6 +284,51 @@ impl Keychain {
     }
 }
 
+/// The password of a data folder's sync account, in the OS keychain: never
+/// in the store, a settings file or a backup.
+pub struct SyncSecret {
+    account: String,
+}
+
+impl SyncSecret {
+    pub fn new(data_dir: &Path, server: &str, user: &str) -> SyncSecret {
+        let dir = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+        SyncSecret {
+            account: format!("sync:{}:{user}@{}", dir.display(), server.trim()),
+        }
+    }
+
+    fn entry(&self) -> std::result::Result<keyring::Entry, KeychainProblem> {
+        keyring::Entry::new(APP_IDENTIFIER, &self.account).map_err(problem)
+    }
+
+    pub fn get(&self) -> std::result::Result<Option<Zeroizing<String>>, KeychainProblem> {
+        match self.entry()?.get_password() {
+            Ok(password) => Ok(Some(Zeroizing::new(password))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(problem(e)),
+        }
+    }
+
+    /// Keeps the password, and reads it back before trusting the keychain.
+    pub fn put(&self, password: &str) -> std::result::Result<(), KeychainProblem> {
+        self.entry()?.set_password(password).map_err(problem)?;
+        match self.get()? {
+            Some(kept) if kept.as_str() == password => Ok(()),
+            _ => Err(KeychainProblem::Missing(
+                "the keychain did not keep the password".to_owned(),
+            )),
+        }
+    }
+
+    pub fn forget(&self) -> std::result::Result<(), KeychainProblem> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(problem(e)),
+        }
+    }
+}
+
 impl From<KeychainProblem> for Error {
     fn from(problem: KeychainProblem) -> Self {
         Error::Keychain(problem.to_string())

@@ -4,6 +4,7 @@ use std::path::Path;
 
 pub use crate::domain::settings::*;
 
+use crate::domain::sync::SyncAccount;
 use crate::error::{Error, FieldErrorCode, Result};
 use crate::store::{Store, settings};
 
@@ -17,10 +18,22 @@ impl Store {
     /// folder is set through [`Store::set_backup_folder`], after a dialog.
     pub fn save_settings(&mut self, chosen: &Settings) -> Result<Settings> {
         let mut chosen = chosen.clone();
+        let stored = self.settings()?;
         if !chosen.backup_folder.trim().is_empty() {
-            chosen.backup_folder = self.settings()?.backup_folder;
+            chosen.backup_folder = stored.backup_folder;
         }
+        // The sync account changes only through connecting and
+        // disconnecting (a settings page saved with an older copy must not
+        // bring back or drop an account).
+        chosen.sync_account = stored.sync_account;
         self.write_settings(&chosen)
+    }
+
+    /// Connects (or, with `None`, disconnects) the salesperson's server.
+    pub fn set_sync_account(&mut self, account: Option<SyncAccount>) -> Result<Settings> {
+        let mut settings = self.settings()?;
+        settings.sync_account = account;
+        self.write_settings(&settings)
     }
 
     /// Makes `folder` the backup folder, if it is a safe place for copies

@@ -81,6 +81,9 @@ pub struct Settings {
     pub automatic_backups: bool,
     /// Where backups go; empty is `backups/` in the data folder.
     pub backup_folder: String,
+    /// The salesperson's own CardDAV/CalDAV server, if connected.
+    #[serde(default)]
+    pub sync_account: Option<crate::domain::sync::SyncAccount>,
 }
 
 impl Default for Settings {
@@ -110,6 +113,7 @@ impl Default for Settings {
             check_for_updates: true,
             automatic_backups: true,
             backup_folder: String::new(),
+            sync_account: None,
         }
     }
 }
@@ -139,6 +143,24 @@ impl Settings {
         }
         if self.currency.len() != 3 || !self.currency.chars().all(|ch| ch.is_ascii_uppercase()) {
             c.fail("currency", FieldErrorCode::OutOfRange);
+        }
+        if let Some(account) = &self.sync_account {
+            use crate::domain::sync::LIMIT_ACCOUNT_TEXT;
+            for (field, text) in [
+                ("sync_account.server", &account.server),
+                ("sync_account.user", &account.user),
+                ("sync_account.address_book", &account.address_book.href),
+            ] {
+                if text.trim().is_empty() {
+                    c.fail(field, FieldErrorCode::Required);
+                } else if text.chars().count() > LIMIT_ACCOUNT_TEXT {
+                    c.errors.push(FieldError::with_limit(
+                        field,
+                        FieldErrorCode::TooLong,
+                        LIMIT_ACCOUNT_TEXT as i64,
+                    ));
+                }
+            }
         }
         let folder = self.backup_folder.trim();
         if !folder.is_empty() && !std::path::Path::new(folder).is_absolute() {

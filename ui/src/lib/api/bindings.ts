@@ -1,7 +1,7 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted" | "update_unreachable" | "update_not_an_update" | "update_signature" | "update_install_failed" | "merge_into_self" | "merge_archived" | "changed_since_shown";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted" | "update_unreachable" | "update_not_an_update" | "update_signature" | "update_install_failed" | "merge_into_self" | "merge_archived" | "changed_since_shown" | "dav_bad_address" | "dav_no_such_server" | "dav_unreachable" | "dav_wrong_password" | "dav_certificate" | "dav_not_server";
 
 export type FieldErrorCode = "required" | "too_long" | "too_short" | "mismatch" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day" | "too_many";
 
@@ -239,7 +239,11 @@ automatic_backups: boolean,
 /**
  * Where backups go; empty is `backups/` in the data folder.
  */
-backup_folder: string, };
+backup_folder: string, 
+/**
+ * The salesperson's own CardDAV/CalDAV server, if connected.
+ */
+sync_account: SyncAccount | null, };
 
 export type AppInfo = { version: string, 
 /**
@@ -365,6 +369,52 @@ customer: Customer, undo: Undo,
  * The copy of the store taken before merging, if one was taken now.
  */
 backup: string | null, };
+
+export type DavCollection = { 
+/**
+ * Its path on the server, as the server writes it.
+ */
+href: string, 
+/**
+ * Its display name, or the last part of its path.
+ */
+name: string, };
+
+export type DavDiscovery = { 
+/**
+ * Where the user's address books are (and a new one is made).
+ */
+address_book_home: string, address_books: Array<DavCollection>, 
+/**
+ * Where the user's calendars are; `None` when the server has no CalDAV.
+ */
+calendar_home: string | null, calendars: Array<DavCollection>, };
+
+export type DavProblem = "bad_address" | "no_such_server" | "unreachable" | "wrong_password" | "certificate" | "not_dav_server";
+
+export type ContactDetails = "contact" | "profile" | "everything";
+
+export type SyncAccount = { 
+/**
+ * The address the user gave (`https://…`).
+ */
+server: string, user: string, 
+/**
+ * Where customers are written as contacts.
+ */
+address_book: DavCollection, 
+/**
+ * Where personal touches are written as events; `None`: not at all.
+ */
+calendar: DavCollection | null, contact_details: ContactDetails, };
+
+export type CollectionChoice = { "kind": "existing", collection: DavCollection, } | { "kind": "new" } | { "kind": "off" };
+
+export type ConnectRequest = { server: string, user: string, 
+/**
+ * Kept in the OS keychain once the connection is made.
+ */
+password: string, address_book: CollectionChoice, calendar: CollectionChoice, contact_details: ContactDetails, };
 
 export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
 

@@ -7,6 +7,8 @@ import type {
   AvailableUpdate,
   DuplicateList,
   MergeOutcome,
+  ConnectRequest,
+  DavDiscovery,
   MergePreview,
   MergeRequest,
   BackupContents,
@@ -137,6 +139,12 @@ export const api = {
   findDuplicates: (job: number) => call<DuplicateList>('find_duplicates', { job }),
   /** "Not the same person": never offered again. */
   dismissDuplicate: (first: number, second: number) => call<null>('dismiss_duplicate', { first, second }),
+  /** Signs in to a CardDAV/CalDAV server and lists its collections; keeps nothing. */
+  testSyncServer: (server: string, user: string, password: string) =>
+    call<DavDiscovery>('test_sync_server', { server, user, password }),
+  /** Connects the server as chosen (the password to the keychain). */
+  connectSyncAccount: (request: ConnectRequest) => call<Settings>('connect_sync_account', { request }),
+  disconnectSyncAccount: () => call<Settings>('disconnect_sync_account'),
   /** Two records side by side; `kept` is the one that stays. */
   mergePreview: (kept: number, other: number) => call<MergePreview>('merge_preview', { kept, other }),
   /** Merges `request.other` into `request.kept` (after a backup); undoable. */

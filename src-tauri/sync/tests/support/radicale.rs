@@ -1,0 +1,129 @@
+//! A real Radicale server on 127.0.0.1 with a throw-away user and storage,
+//! stopped when dropped. Radicale comes from PyPI at the versions
+//! `tests/dav/requirements.txt` pins (`.ci/setup.sh --for-tests` installs it
+//! in `target/dav-venv`; `KIZUNA_RADICALE` names another).
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const USER: &str = "salesperson";
+pub const PASSWORD: &str = "umi-no-sachi";
+
+pub struct Radicale {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+fn executable() -> PathBuf {
+    std::env::var_os("KIZUNA_RADICALE").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/dav-venv/bin/radicale"),
+        PathBuf::from,
+    )
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Radicale {
+    pub fn start() -> Radicale {
+        Radicale::with(false)
+    }
+
+    /// Over TLS, with a self-signed certificate (made by `openssl`) that no
+    /// system trusts.
+    pub fn start_self_signed() -> Radicale {
+        Radicale::with(true)
+    }
+
+    fn with(tls: bool) -> Radicale {
+        let exe = executable();
+        assert!(
+            exe.exists(),
+            "Radicale is not installed at {}: run `bash .ci/setup.sh --for-tests` \
+             (the test command does) or set KIZUNA_RADICALE",
+            exe.display()
+        );
+        let dir = tempfile::tempdir().expect("a folder for Radicale");
+        let users = dir.path().join("users");
+        std::fs::write(&users, format!("{USER}:{PASSWORD}\n")).expect("users");
+        let port = free_port();
+        let mut server = format!("[server]\nhosts = 127.0.0.1:{port}\n");
+        if tls {
+            let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+            let made = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                ])
+                .args(["-subj", "/CN=localhost"])
+                .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl runs");
+            assert!(made.success(), "openssl made no certificate");
+            server.push_str(&format!(
+                "ssl = True\ncertificate = {}\nkey = {}\n",
+                cert.display(),
+                key.display()
+            ));
+        }
+        let config = dir.path().join("config");
+        std::fs::write(
+            &config,
+            format!(
+                "{server}\
+                 [auth]\ntype = htpasswd\nhtpasswd_filename = {}\nhtpasswd_encryption = plain\n\
+                 [rights]\ntype = owner_only\n\
+                 [storage]\nfilesystem_folder = {}\n\
+                 [logging]\nlevel = warning\n",
+                users.display(),
+                dir.path().join("collections").display()
+            ),
+        )
+        .expect("config");
+        let child = Command::new(&exe)
+            .arg("--config")
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Radicale starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "Radicale did not listen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Radicale {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+
+    pub fn address(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    pub fn secure_address(&self) -> String {
+        format!("https://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for Radicale {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,92 @@
+//! Setting up the salesperson's own server through the window, against a
+//! real Radicale on 127.0.0.1: a wrong password told in words, then the
+//! connection tested, 「絆」 collections made, the password in the keychain
+//! (never in the book), and disconnecting.
+
+// The same Radicale as the sync crate's tests (this test uses a part of it).
+#[allow(dead_code)]
+#[path = "../../../src-tauri/sync/tests/support/radicale.rs"]
+mod radicale;
+
+use kizuna_core::keys::SyncSecret;
+use kizuna_core::settings::{Language, Settings};
+use kizuna_e2e::{Kizuna, TestResult, data_dir};
+use radicale::{PASSWORD, Radicale, USER};
+
+#[tokio::test]
+async fn the_server_is_tested_connected_and_disconnected_from_settings() -> TestResult {
+    let server = Radicale::start();
+    let address = server.address();
+    let dir = data_dir()?;
+    {
+        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
+        store.save_settings(&Settings {
+            language: Language::Ja,
+            ..Settings::default()
+        })?;
+    }
+    let app = Kizuna::launch_home(dir.path(), &[]).await?;
+    app.click("[data-testid=nav-settings]").await?;
+    app.wait_for("[data-testid=sync-settings]").await?;
+    app.fill("[data-testid=sync-settings] [name=server]", &address)
+        .await?;
+    app.fill("[data-testid=sync-settings] [name=user]", USER)
+        .await?;
+    app.fill("[data-testid=sync-settings] [name=password]", "wrong")
+        .await?;
+    app.click("[data-testid=sync-test]").await?;
+    app.wait_contains(
+        "[data-testid=sync-problem]",
+        "ユーザー名かパスワードが違います",
+    )
+    .await?;
+
+    app.fill("[data-testid=sync-settings] [name=password]", PASSWORD)
+        .await?;
+    app.click("[data-testid=sync-test]").await?;
+    app.wait_for("[data-testid=sync-found]").await?;
+    app.screenshot("sync-ja").await?;
+    app.click("[data-testid=sync-connect]").await?;
+    app.wait_text("[data-testid=sync-address-book]", "絆")
+        .await?;
+    app.screenshot("sync-connected-ja").await?;
+
+    // The password is in the keychain, and nowhere in the book.
+    let secret = SyncSecret::new(dir.path(), &address, USER);
+    assert_eq!(secret.get().map_err(kizuna_core::Error::from)?.as_deref().map(String::as_str), Some(PASSWORD));
+    // The 「絆」 address book and calendar are on the server.
+    let connection = kizuna_sync::Connection::new(&address, USER, PASSWORD)?;
+    let found = kizuna_sync::discover(&connection).await?;
+    assert_eq!(
+        found
+            .address_books
+            .iter()
+            .map(|b| b.name.as_str())
+            .collect::<Vec<_>>(),
+        ["絆"]
+    );
+    assert_eq!(found.calendars.len(), 1);
+
+    {
+        // The account is in the book's settings; the password is not.
+        let (store, _) = kizuna_e2e::open_store(dir.path())?;
+        let mut exported = Vec::new();
+        store.export_snapshot(
+            &mut exported,
+            &kizuna_core::Clock::system(chrono_tz::Asia::Tokyo),
+            &mut |_, _| true,
+        )?;
+        let exported = String::from_utf8_lossy(&exported);
+        assert!(exported.contains(&address), "the account is kept");
+        assert!(!exported.contains(PASSWORD), "no password in the book");
+    }
+
+    app.click("[data-testid=sync-disconnect]").await?;
+    app.wait_for("[data-testid=sync-test]").await?;
+    assert_eq!(secret.get().map_err(kizuna_core::Error::from)?.as_deref().map(String::as_str), None);
+    app.quit().await?;
+
+    let (store, _) = kizuna_e2e::open_store(dir.path())?;
+    assert_eq!(store.settings()?.sync_account, None);
+    Ok(())
+}
