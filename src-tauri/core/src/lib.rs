@@ -36,6 +36,7 @@ pub mod referral;
 pub mod reminder;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod timeline;
 pub mod touchpoint;
 pub mod undo;

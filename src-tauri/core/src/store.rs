@@ -28,6 +28,7 @@ pub mod search;
 pub mod settings;
 mod sql;
 pub mod stages;
+pub mod sync_items;
 pub mod tallies;
 pub mod touchpoints;
 pub mod undo_log;
@@ -59,6 +60,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_customer_words.sql"),
     include_str!("../migrations/0006_duplicates.sql"),
     include_str!("../migrations/0007_merge.sql"),
+    include_str!("../migrations/0008_sync.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same

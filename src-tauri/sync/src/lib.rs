@@ -11,6 +11,8 @@
 
 mod connection;
 mod discovery;
+mod push;
 
 pub use connection::Connection;
 pub use discovery::{create_address_book, create_calendar, discover};
+pub use push::push_contacts;

@@ -53,7 +53,14 @@ async fn the_server_is_tested_connected_and_disconnected_from_settings() -> Test
 
     // The password is in the keychain, and nowhere in the book.
     let secret = SyncSecret::new(dir.path(), &address, USER);
-    assert_eq!(secret.get().map_err(kizuna_core::Error::from)?.as_deref().map(String::as_str), Some(PASSWORD));
+    assert_eq!(
+        secret
+            .get()
+            .map_err(kizuna_core::Error::from)?
+            .as_deref()
+            .map(String::as_str),
+        Some(PASSWORD)
+    );
     // The 「絆」 address book and calendar are on the server.
     let connection = kizuna_sync::Connection::new(&address, USER, PASSWORD)?;
     let found = kizuna_sync::discover(&connection).await?;
@@ -83,7 +90,14 @@ async fn the_server_is_tested_connected_and_disconnected_from_settings() -> Test
 
     app.click("[data-testid=sync-disconnect]").await?;
     app.wait_for("[data-testid=sync-test]").await?;
-    assert_eq!(secret.get().map_err(kizuna_core::Error::from)?.as_deref().map(String::as_str), None);
+    assert_eq!(
+        secret
+            .get()
+            .map_err(kizuna_core::Error::from)?
+            .as_deref()
+            .map(String::as_str),
+        None
+    );
     app.quit().await?;
 
     let (store, _) = kizuna_e2e::open_store(dir.path())?;

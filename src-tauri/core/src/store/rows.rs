@@ -320,7 +320,8 @@ pub fn clear_recorded(conn: &Connection) -> Result<()> {
          INSERT INTO customer_fts (customer_fts) VALUES ('delete-all');
          DELETE FROM reminder_agenda; DELETE FROM reminder_agenda_dirty;
          DELETE FROM customer_months; DELETE FROM customer_months_dirty;
-         DELETE FROM undo_log;",
+         DELETE FROM undo_log;
+         DELETE FROM sync_items; DELETE FROM sync_log;",
     )?;
     Ok(())
 }
