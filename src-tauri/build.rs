@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "test_sync_server",
     "connect_sync_account",
     "disconnect_sync_account",
+    "sync_now",
+    "sync_log",
     "get_settings",
     "save_settings",
     "log_touchpoint",

@@ -139,6 +139,8 @@ pub fn run() {
             sync::test_sync_server,
             sync::connect_sync_account,
             sync::disconnect_sync_account,
+            sync::sync_now,
+            sync::sync_log,
             settings::get_settings,
             settings::save_settings,
             touchpoints::log_touchpoint,

@@ -3,15 +3,16 @@
 //! goes to the OS keychain, the rest to settings) and disconnecting.
 
 use kizuna_core::domain::sync::{
-    COLLECTION_NAME, CollectionChoice, ConnectRequest, DavDiscovery, SyncAccount,
+    COLLECTION_NAME, CollectionChoice, ConnectRequest, DavDiscovery, DavProblem, SyncAccount,
+    SyncLogEntry, SyncSummary,
 };
 use kizuna_core::keys::SyncSecret;
 use kizuna_core::settings::Settings;
-use kizuna_sync::{Connection, create_address_book, create_calendar, discover};
+use kizuna_sync::{Connection, create_address_book, create_calendar, discover, push_contacts};
 use tauri::State;
 
 use crate::error::CommandResult;
-use crate::state::AppState;
+use crate::state::{AppState, clock};
 
 /// Signs in to `server` and lists what is there; nothing is kept.
 #[tauri::command]
@@ -72,4 +73,42 @@ pub async fn disconnect_sync_account(state: State<'_, AppState>) -> CommandResul
             .map_err(kizuna_core::Error::from)?;
     }
     Ok(state.store()?.set_sync_account(None)?)
+}
+
+/// Writes the customers changed since the last sync to the phone's
+/// address book. The store is not held while the server is asked.
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> CommandResult<SyncSummary> {
+    let (account, cards) = {
+        let store = state.store()?;
+        let Some(account) = store.settings()?.sync_account else {
+            return Err(kizuna_core::Error::Internal("no sync account".to_owned()).into());
+        };
+        let cards = store.contacts_to_push(&account)?;
+        (account, cards)
+    };
+    let password = SyncSecret::new(&state.data_dir, &account.server, &account.user)
+        .get()
+        .map_err(kizuna_core::Error::from)?
+        .ok_or_else(|| kizuna_core::Error::Dav {
+            problem: DavProblem::WrongPassword,
+            detail: "no password in the keychain".to_owned(),
+        })?;
+    let connection = Connection::new(&account.server, &account.user, &password)?;
+    let pushed = push_contacts(&connection, cards).await;
+    let mut store = state.store()?;
+    let clock = clock(&store)?;
+    match pushed {
+        Ok(pushed) => Ok(store.record_push(&account, &pushed, &clock)?),
+        Err(e) => {
+            store.log_sync_problem(&e.to_string(), &clock)?;
+            Err(e.into())
+        }
+    }
+}
+
+/// The sync log, newest first.
+#[tauri::command]
+pub async fn sync_log(state: State<'_, AppState>) -> CommandResult<Vec<SyncLogEntry>> {
+    Ok(state.store()?.sync_log(50)?)
 }

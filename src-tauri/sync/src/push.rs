@@ -4,6 +4,7 @@
 //! overwritten.
 
 use http::StatusCode;
+use kizuna_core::Error;
 use kizuna_core::domain::sync::{OutgoingCard, PushOutcome};
 use libdav::dav::{GetEtag, PutResource, WebDavError};
 
@@ -11,18 +12,21 @@ use crate::connection::{Connection, timed};
 
 const VCARD: &str = "text/vcard; charset=utf-8";
 
-/// Writes each card, saying what became of it. The server going away
-/// midway fails the cards not yet written; the next sync writes them.
+/// Writes each card, saying what became of it, after checking that the
+/// server can be used at all (a wrong password or no network is one
+/// error, not one per card). The server going away midway fails the cards
+/// not yet written; the next sync writes them.
 pub async fn push_contacts(
     connection: &Connection,
     cards: Vec<OutgoingCard>,
-) -> Vec<(OutgoingCard, PushOutcome)> {
+) -> Result<Vec<(OutgoingCard, PushOutcome)>, Error> {
+    connection.probe().await?;
     let mut out = Vec::with_capacity(cards.len());
     for card in cards {
         let outcome = push(connection, &card).await;
         out.push((card, outcome));
     }
-    out
+    Ok(out)
 }
 
 async fn push(connection: &Connection, card: &OutgoingCard) -> PushOutcome {

@@ -99,7 +99,7 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
 
     let cards = store.contacts_to_push(&account).expect("cards");
     assert_eq!(cards.len(), 2, "the archived customer stays off the phone");
-    let pushed = push_contacts(&connection, cards).await;
+    let pushed = push_contacts(&connection, cards).await.expect("pushed");
     let summary = store
         .record_push(&account, &pushed, &clock)
         .expect("recorded");
@@ -144,7 +144,8 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
         &connection,
         store.contacts_to_push(&account).expect("cards"),
     )
-    .await;
+    .await
+    .expect("pushed");
     let summary = store
         .record_push(&account, &pushed, &clock)
         .expect("recorded");
@@ -166,7 +167,8 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
         &connection,
         store.contacts_to_push(&account).expect("cards"),
     )
-    .await;
+    .await
+    .expect("pushed");
     let summary = store
         .record_push(&account, &pushed, &clock)
         .expect("recorded");

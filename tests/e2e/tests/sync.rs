@@ -18,13 +18,24 @@ async fn the_server_is_tested_connected_and_disconnected_from_settings() -> Test
     let server = Radicale::start();
     let address = server.address();
     let dir = data_dir()?;
-    {
+    let uid = {
         let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
         store.save_settings(&Settings {
             language: Language::Ja,
             ..Settings::default()
         })?;
-    }
+        let customer = store.create_customer(
+            kizuna_core::customer::CustomerProfile {
+                family_name: "高橋".to_owned(),
+                given_name: "健".to_owned(),
+                family_name_reading: "たかはし".to_owned(),
+                given_name_reading: "けん".to_owned(),
+                ..Default::default()
+            },
+            &kizuna_core::Clock::system(chrono_tz::Asia::Tokyo),
+        )?;
+        customer.uid
+    };
     let app = Kizuna::launch_home(dir.path(), &[]).await?;
     app.click("[data-testid=nav-settings]").await?;
     app.wait_for("[data-testid=sync-settings]").await?;
@@ -87,6 +98,26 @@ async fn the_server_is_tested_connected_and_disconnected_from_settings() -> Test
         assert!(exported.contains(&address), "the account is kept");
         assert!(!exported.contains(PASSWORD), "no password in the book");
     }
+
+    // Synced: 高橋 健 is in the phone's address book.
+    app.click("[data-testid=sync-now]").await?;
+    app.wait_text(
+        "[data-testid=sync-summary]",
+        "書き込み 1件・そのまま 0件・失敗 0件",
+    )
+    .await?;
+    app.wait_contains("[data-testid=sync-log]", "同期しました（書き込み 1件）")
+        .await?;
+    let href = kizuna_core::sync::card_href(&found.address_books[0].href, &uid);
+    let card = std::process::Command::new("curl")
+        .args(["-sS", "-u", &format!("{USER}:{PASSWORD}")])
+        .arg(format!("http://127.0.0.1:{}{href}", server.port))
+        .output()?;
+    let card = String::from_utf8_lossy(&card.stdout);
+    assert!(
+        card.contains("高橋;健") && card.contains("たかはし"),
+        "the phone reads him: {card}"
+    );
 
     app.click("[data-testid=sync-disconnect]").await?;
     app.wait_for("[data-testid=sync-test]").await?;

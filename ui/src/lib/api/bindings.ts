@@ -416,6 +416,28 @@ export type ConnectRequest = { server: string, user: string,
  */
 password: string, address_book: CollectionChoice, calendar: CollectionChoice, contact_details: ContactDetails, };
 
+export type SyncEvent = "synced" | "changed_on_server" | "already_on_server" | "failed" | "server_problem";
+
+export type SyncLogEntry = { 
+/**
+ * Unix seconds.
+ */
+at: number, 
+/**
+ * A [`SyncEvent`] (kept as text, so an older log reads in a newer build).
+ */
+event: string, detail: string, customer_id: number | null, 
+/**
+ * The customer's name, if the entry is about one still in the book.
+ */
+customer: string, };
+
+export type SyncSummary = { written: number, 
+/**
+ * Cards left as they are on the server (changed there, or not Kizuna's).
+ */
+left: number, failed: number, };
+
 export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
 
 export type Protection = "keychain" | "passphrase";

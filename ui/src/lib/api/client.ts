@@ -9,6 +9,8 @@ import type {
   MergeOutcome,
   ConnectRequest,
   DavDiscovery,
+  SyncLogEntry,
+  SyncSummary,
   MergePreview,
   MergeRequest,
   BackupContents,
@@ -145,6 +147,9 @@ export const api = {
   /** Connects the server as chosen (the password to the keychain). */
   connectSyncAccount: (request: ConnectRequest) => call<Settings>('connect_sync_account', { request }),
   disconnectSyncAccount: () => call<Settings>('disconnect_sync_account'),
+  /** Writes the customers changed since the last sync to the phone's address book. */
+  syncNow: () => call<SyncSummary>('sync_now'),
+  syncLog: () => call<SyncLogEntry[]>('sync_log'),
   /** Two records side by side; `kept` is the one that stays. */
   mergePreview: (kept: number, other: number) => call<MergePreview>('merge_preview', { kept, other }),
   /** Merges `request.other` into `request.kept` (after a backup); undoable. */
