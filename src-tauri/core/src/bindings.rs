@@ -72,6 +72,8 @@ pub fn typescript() -> String {
         crate::domain::sync::SyncEvent,
         crate::domain::sync::SyncLogEntry,
         crate::domain::sync::SyncSummary,
+        crate::domain::sync::PullSummary,
+        crate::domain::sync::ContactsSummary,
         crate::unlock::Lock,
         crate::keys::Protection,
         touchpoint::TouchpointKind,

@@ -5,13 +5,17 @@
 
 use crate::domain::clock::Clock;
 use crate::domain::customer::CustomerProfile;
+use crate::domain::customer::validated;
 use crate::domain::reminder::DraftLanguage;
 use crate::domain::sync::{
-    OutgoingCard, PushOutcome, SyncAccount, SyncEvent, SyncLogEntry, SyncSummary, for_phone,
+    FetchedCard, ListedCard, OutgoingCard, PhoneField, PullPlan, PullSummary, PushOutcome,
+    Replaced, SyncAccount, SyncEvent, SyncLogEntry, SyncSummary, field_text, for_phone, three_way,
 };
+use crate::domain::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use crate::error::Result;
+use crate::interchange::text::TextEncoding;
 use crate::interchange::vcard::{self, Card, VcardVersion};
-use crate::store::{Store, sync_items};
+use crate::store::{Store, contacts, customers, sync_items, touchpoints};
 
 /// Where a customer's card lives in `collection`: their UID, made safe for
 /// a path.
@@ -174,6 +178,351 @@ impl Store {
     /// The sync log, newest first.
     pub fn sync_log(&self, limit: u32) -> Result<Vec<SyncLogEntry>> {
         sync_items::recent(self.conn(), limit)
+    }
+}
+
+/// A card's one contact, or `None` when Kizuna cannot read it.
+fn read_card(card: &str) -> Option<CustomerProfile> {
+    let (file, _) = vcard::read(
+        card.as_bytes(),
+        TextEncoding::Utf8,
+        DraftLanguage::Ja,
+        &mut |_, _| true,
+    )
+    .ok()?;
+    file.contacts.into_iter().next().map(|c| c.profile)
+}
+
+/// When the card was last changed, if it says (`REV`).
+fn revised_at(card: &str) -> Option<i64> {
+    let value = card
+        .lines()
+        .find(|l| l.to_ascii_uppercase().starts_with("REV"))?
+        .split_once(':')?
+        .1
+        .trim();
+    ["%Y%m%dT%H%M%SZ", "%Y-%m-%dT%H:%M:%SZ"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(value, f).ok())
+        .map(|t| t.and_utc().timestamp())
+}
+
+/// Whether two profiles agree on every part a card carries.
+fn same_on_card(a: &CustomerProfile, b: &CustomerProfile, account: &SyncAccount) -> bool {
+    PhoneField::carried(account.contact_details)
+        .into_iter()
+        .all(|f| field_text(a, f) == field_text(b, f))
+}
+
+/// A part's name in the customer's language, for their history.
+fn field_name(field: PhoneField, language: DraftLanguage) -> &'static str {
+    let ja = language == DraftLanguage::Ja;
+    match field {
+        PhoneField::Name => {
+            if ja {
+                "名前"
+            } else {
+                "name"
+            }
+        }
+        PhoneField::Reading => {
+            if ja {
+                "よみ"
+            } else {
+                "reading"
+            }
+        }
+        PhoneField::Company => {
+            if ja {
+                "会社・店名"
+            } else {
+                "company"
+            }
+        }
+        PhoneField::Title => {
+            if ja {
+                "役職"
+            } else {
+                "title"
+            }
+        }
+        PhoneField::Phones => {
+            if ja {
+                "電話番号"
+            } else {
+                "phones"
+            }
+        }
+        PhoneField::Emails => {
+            if ja {
+                "メールアドレス"
+            } else {
+                "e-mails"
+            }
+        }
+        PhoneField::Addresses => {
+            if ja {
+                "住所"
+            } else {
+                "addresses"
+            }
+        }
+        PhoneField::Birthday => {
+            if ja {
+                "誕生日"
+            } else {
+                "birthday"
+            }
+        }
+        PhoneField::Likes => {
+            if ja {
+                "好きなもの"
+            } else {
+                "likes"
+            }
+        }
+        PhoneField::MetHow => {
+            if ja {
+                "出会い"
+            } else {
+                "how you met"
+            }
+        }
+        PhoneField::MetOn => {
+            if ja {
+                "出会った日"
+            } else {
+                "met on"
+            }
+        }
+        PhoneField::Family => {
+            if ja {
+                "家族"
+            } else {
+                "family"
+            }
+        }
+        PhoneField::Dates => {
+            if ja {
+                "記念日"
+            } else {
+                "important dates"
+            }
+        }
+        PhoneField::Tags => {
+            if ja {
+                "タグ"
+            } else {
+                "tags"
+            }
+        }
+        PhoneField::Notes => {
+            if ja {
+                "メモ"
+            } else {
+                "notes"
+            }
+        }
+    }
+}
+
+/// The value that lost, as a touchpoint of the customer's: nothing a sync
+/// replaces is lost.
+fn keep_replaced(
+    tx: &mut crate::store::Tx<'_>,
+    customer: i64,
+    language: DraftLanguage,
+    replaced: &Replaced,
+    clock: &Clock,
+) -> Result<()> {
+    let name = field_name(replaced.field, language);
+    let summary = match (language, replaced.was_kizunas) {
+        (DraftLanguage::Ja, true) => format!("スマートフォンの変更で置き換えた{name}"),
+        (DraftLanguage::Ja, false) => format!("スマートフォンで変更されたが採らなかった{name}"),
+        (_, true) => format!("Kizuna's {name}, replaced by the phone's newer change"),
+        (_, false) => format!("The phone's {name}, not taken (Kizuna's change was newer)"),
+    };
+    let input = TouchpointInput {
+        customer_id: customer,
+        kind: TouchpointKind::Other,
+        occurred_at: clock.timestamp(),
+        summary,
+        notes: replaced.value.clone(),
+        direction: Direction::Neutral,
+        satisfaction: None,
+        promise: None,
+    };
+    touchpoints::insert(tx, &input, clock)?;
+    Ok(())
+}
+
+impl Store {
+    /// Which cards to fetch (new or changed on the server since the last
+    /// sync, by ETag) and which were deleted there.
+    pub fn pull_plan(&self, account: &SyncAccount, listed: &[ListedCard]) -> Result<PullPlan> {
+        let remembered = sync_items::of_collection(self.conn(), &account.address_book.href)?;
+        let fetch = listed
+            .iter()
+            .filter(|l| {
+                remembered
+                    .get(&l.href)
+                    .is_none_or(|(_, etag, _)| *etag != l.etag)
+            })
+            .map(|l| l.href.clone())
+            .collect();
+        let on_server: std::collections::HashSet<&str> =
+            listed.iter().map(|l| l.href.as_str()).collect();
+        let mut deleted: Vec<String> = remembered
+            .keys()
+            .filter(|href| !on_server.contains(href.as_str()))
+            .cloned()
+            .collect();
+        deleted.sort();
+        Ok(PullPlan { fetch, deleted })
+    }
+
+    /// Brings the phone's changes in: a changed card merged part by part
+    /// into its customer (against the card as last synced), a new card
+    /// matched like an import (UID, then e-mail or phone; unsure ones left
+    /// to the Duplicates view) or added, a deleted card's customer archived
+    /// (never deleted). What the merge makes differs from the server's card
+    /// is written back by the push that follows.
+    pub fn apply_pulled(
+        &mut self,
+        account: &SyncAccount,
+        fetched: &[FetchedCard],
+        deleted: &[String],
+        clock: &Clock,
+    ) -> Result<PullSummary> {
+        let collection = &account.address_book.href;
+        let remembered = sync_items::of_collection(self.conn(), collection)?;
+        let at = clock.timestamp();
+        let mut summary = PullSummary::default();
+        let mut new_cards: Vec<&FetchedCard> = Vec::new();
+        let mut tx = self.begin()?;
+        for href in deleted {
+            if let Some((Some(customer), _, _)) = remembered.get(href)
+                && customers::set_archived(&mut tx, *customer, true, at)?
+            {
+                summary.archived += 1;
+                let event = SyncEvent::DeletedOnPhone.as_str();
+                sync_items::log(&tx, at, event, href, Some(*customer))?;
+            }
+            sync_items::forget(&tx, collection, href)?;
+        }
+        for card in fetched {
+            let Some(phone) = read_card(&card.card) else {
+                summary.unreadable += 1;
+                sync_items::log(&tx, at, SyncEvent::Unreadable.as_str(), &card.href, None)?;
+                continue;
+            };
+            let Some((Some(customer), _, base_card)) = remembered.get(&card.href) else {
+                new_cards.push(card);
+                continue;
+            };
+            let local = customers::load(&tx, *customer)?;
+            let base = read_card(base_card).unwrap_or_default();
+            let phone_newer = revised_at(&card.card).is_some_and(|rev| rev > local.updated_at);
+            let (merged, replaced) = three_way(
+                &local.profile,
+                &base,
+                &phone,
+                account.contact_details,
+                phone_newer,
+            );
+            if merged != local.profile {
+                match validated(merged.clone(), clock.today()) {
+                    Ok(valid) => {
+                        customers::update(&mut tx, *customer, &valid, clock)?;
+                        summary.updated += 1;
+                    }
+                    Err(e) => {
+                        let event = SyncEvent::Unreadable.as_str();
+                        sync_items::log(&tx, at, event, &e.to_string(), Some(*customer))?;
+                        continue;
+                    }
+                }
+            }
+            let language = local.profile.language();
+            for lost in &replaced {
+                summary.conflicts += 1;
+                keep_replaced(&mut tx, *customer, language, lost, clock)?;
+                let event = SyncEvent::Conflict.as_str();
+                let what = field_name(lost.field, DraftLanguage::En);
+                sync_items::log(&tx, at, event, what, Some(*customer))?;
+            }
+            let uid = &local.uid;
+            let ours = phone_card(uid, &merged, account);
+            // The server's card, unless it already says what Kizuna would
+            // write: then Kizuna's text, so nothing is written back.
+            let base = if same_on_card(&merged, &phone, account) {
+                ours
+            } else {
+                card.card.clone()
+            };
+            sync_items::remember(
+                &tx, collection, &card.href, *customer, &card.etag, &base, at,
+            )?;
+        }
+        self.commit(tx)?;
+        if !new_cards.is_empty() {
+            summary.added += self.add_new_cards(account, &new_cards, clock)?;
+        }
+        Ok(summary)
+    }
+
+    /// Cards new on the phone, taken in as an import would take them, then
+    /// remembered against the customer each became.
+    fn add_new_cards(
+        &mut self,
+        account: &SyncAccount,
+        cards: &[&FetchedCard],
+        clock: &Clock,
+    ) -> Result<u32> {
+        let text: String = cards
+            .iter()
+            .map(|c| c.card.as_str())
+            .collect::<Vec<_>>()
+            .join("\r\n");
+        let (file, encoding) = vcard::read(
+            text.as_bytes(),
+            TextEncoding::Utf8,
+            DraftLanguage::Ja,
+            &mut |_, _| true,
+        )?;
+        let plan = self.plan_import(file, encoding, clock, &mut |_, _| true)?;
+        let written = self.write_import(plan, None, clock, &mut |_, _| true)?;
+        let tx = self.begin()?;
+        let at = clock.timestamp();
+        for card in cards {
+            let Some(phone) = read_card(&card.card) else {
+                continue;
+            };
+            let uid = card
+                .card
+                .lines()
+                .find(|l| l.to_ascii_uppercase().starts_with("UID"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned());
+            let Some(uid) = uid else { continue };
+            let Some((_, customer)) = contacts::by_uid(&tx, std::slice::from_ref(&uid))?
+                .into_iter()
+                .next()
+            else {
+                continue;
+            };
+            let now = customers::load(&tx, customer)?;
+            let ours = phone_card(&now.uid, &now.profile, account);
+            let base = if same_on_card(&now.profile, &phone, account) {
+                ours
+            } else {
+                card.card.clone()
+            };
+            let collection = &account.address_book.href;
+            sync_items::remember(&tx, collection, &card.href, customer, &card.etag, &base, at)?;
+        }
+        self.commit(tx)?;
+        Ok(written.created)
     }
 }
 

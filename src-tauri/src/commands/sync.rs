@@ -3,16 +3,19 @@
 //! goes to the OS keychain, the rest to settings) and disconnecting.
 
 use kizuna_core::domain::sync::{
-    COLLECTION_NAME, CollectionChoice, ConnectRequest, DavDiscovery, DavProblem, SyncAccount,
-    SyncLogEntry, SyncSummary,
+    COLLECTION_NAME, CollectionChoice, ConnectRequest, ContactsSummary, DavDiscovery, DavProblem,
+    SyncAccount, SyncLogEntry,
 };
 use kizuna_core::keys::SyncSecret;
 use kizuna_core::settings::Settings;
-use kizuna_sync::{Connection, create_address_book, create_calendar, discover, push_contacts};
+use kizuna_core::{Clock, Store};
+use kizuna_sync::{
+    Book, Connection, create_address_book, create_calendar, discover, sync_contacts,
+};
 use tauri::State;
 
 use crate::error::CommandResult;
-use crate::state::{AppState, clock};
+use crate::state::AppState;
 
 /// Signs in to `server` and lists what is there; nothing is kept.
 #[tauri::command]
@@ -75,17 +78,30 @@ pub async fn disconnect_sync_account(state: State<'_, AppState>) -> CommandResul
     Ok(state.store()?.set_sync_account(None)?)
 }
 
-/// Writes the customers changed since the last sync to the phone's
-/// address book. The store is not held while the server is asked.
+/// The window's book, lent to the sync one step at a time: the store is
+/// not held while the server is asked.
+struct WindowBook<'a>(&'a AppState);
+
+impl Book for WindowBook<'_> {
+    fn with<R>(
+        &self,
+        step: impl FnOnce(&mut Store, &Clock) -> kizuna_core::Result<R>,
+    ) -> kizuna_core::Result<R> {
+        let mut store = self
+            .0
+            .store()
+            .map_err(|e| kizuna_core::Error::Internal(e.0.message))?;
+        let clock = Clock::system(store.settings()?.tz());
+        step(&mut store, &clock)
+    }
+}
+
+/// Syncs the address book both ways now: the phone's changes in, then
+/// every customer whose card differs out.
 #[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>) -> CommandResult<SyncSummary> {
-    let (account, cards) = {
-        let store = state.store()?;
-        let Some(account) = store.settings()?.sync_account else {
-            return Err(kizuna_core::Error::Internal("no sync account".to_owned()).into());
-        };
-        let cards = store.contacts_to_push(&account)?;
-        (account, cards)
+pub async fn sync_now(state: State<'_, AppState>) -> CommandResult<ContactsSummary> {
+    let Some(account) = state.store()?.settings()?.sync_account else {
+        return Err(kizuna_core::Error::Internal("no sync account".to_owned()).into());
     };
     let password = SyncSecret::new(&state.data_dir, &account.server, &account.user)
         .get()
@@ -95,13 +111,11 @@ pub async fn sync_now(state: State<'_, AppState>) -> CommandResult<SyncSummary> 
             detail: "no password in the keychain".to_owned(),
         })?;
     let connection = Connection::new(&account.server, &account.user, &password)?;
-    let pushed = push_contacts(&connection, cards).await;
-    let mut store = state.store()?;
-    let clock = clock(&store)?;
-    match pushed {
-        Ok(pushed) => Ok(store.record_push(&account, &pushed, &clock)?),
+    let book = WindowBook(&state);
+    match sync_contacts(&connection, &account, &book).await {
+        Ok(synced) => Ok(synced),
         Err(e) => {
-            store.log_sync_problem(&e.to_string(), &clock)?;
+            book.with(|store, clock| store.log_sync_problem(&e.to_string(), clock))?;
             Err(e.into())
         }
     }

@@ -36,7 +36,7 @@ impl Service {
 
 /// A failed request, told as the user is told it: refused credentials,
 /// the network, or a server that does not answer as CardDAV does.
-fn refused(error: WebDavError<hyper_util::client::legacy::Error>) -> Error {
+pub(crate) fn refused(error: WebDavError<hyper_util::client::legacy::Error>) -> Error {
     match error {
         WebDavError::BadStatusCode(status) if matches!(status.as_u16(), 401 | 403) => {
             problem(DavProblem::WrongPassword, status)

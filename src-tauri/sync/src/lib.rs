@@ -10,9 +10,11 @@
 //! network for customers' data.
 
 mod connection;
+mod contacts;
 mod discovery;
 mod push;
 
 pub use connection::Connection;
+pub use contacts::{Book, fetch_cards, list_cards, sync_contacts};
 pub use discovery::{create_address_book, create_calendar, discover};
 pub use push::push_contacts;

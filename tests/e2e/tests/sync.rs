@@ -101,9 +101,9 @@ async fn the_server_is_tested_connected_and_disconnected_from_settings() -> Test
 
     // Synced: 高橋 健 is in the phone's address book.
     app.click("[data-testid=sync-now]").await?;
-    app.wait_text(
+    app.wait_contains(
         "[data-testid=sync-summary]",
-        "書き込み 1件・そのまま 0件・失敗 0件",
+        "スマートフォンへ：書き込み 1件・そのまま 0件・失敗 0件",
     )
     .await?;
     app.wait_contains("[data-testid=sync-log]", "同期しました（書き込み 1件）")

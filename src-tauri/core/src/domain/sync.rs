@@ -133,6 +133,13 @@ pub enum SyncEvent {
     Failed,
     /// The server could not be used; `detail` says why.
     ServerProblem,
+    /// The card was deleted on the phone: the customer was archived.
+    DeletedOnPhone,
+    /// A part changed on both sides; `detail` names it. The newer was
+    /// kept, the other is in the customer's history.
+    Conflict,
+    /// A card on the server Kizuna cannot read; it was left alone.
+    Unreadable,
 }
 
 crate::domain::text_enum!(SyncEvent {
@@ -141,6 +148,9 @@ crate::domain::text_enum!(SyncEvent {
     AlreadyOnServer => "already_on_server",
     Failed => "failed",
     ServerProblem => "server_problem",
+    DeletedOnPhone => "deleted_on_phone",
+    Conflict => "conflict",
+    Unreadable => "unreadable",
 });
 
 /// One line of the sync log.
@@ -225,6 +235,240 @@ pub fn for_phone(
     out
 }
 
+/// A part of a contact the phone and Kizuna both edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneField {
+    Name,
+    Reading,
+    Company,
+    Title,
+    Phones,
+    Emails,
+    Addresses,
+    Birthday,
+    Likes,
+    MetHow,
+    MetOn,
+    Family,
+    Dates,
+    Tags,
+    Notes,
+}
+
+impl PhoneField {
+    /// The parts a card carries at this level of detail.
+    pub fn carried(details: ContactDetails) -> Vec<PhoneField> {
+        use PhoneField::*;
+        let mut fields = vec![
+            Name, Reading, Company, Title, Phones, Emails, Addresses, Birthday,
+        ];
+        if details != ContactDetails::Contact {
+            fields.extend([Likes, MetHow, MetOn, Family, Dates, Tags]);
+        }
+        if details == ContactDetails::Everything {
+            fields.push(Notes);
+        }
+        fields
+    }
+}
+
+/// A part's value, as compared and as kept in the customer's history when
+/// it lost to the other side's.
+pub fn field_text(p: &crate::domain::customer::CustomerProfile, field: PhoneField) -> String {
+    use crate::domain::kana;
+    let list = |items: Vec<String>| {
+        let mut items: Vec<String> = items
+            .into_iter()
+            .map(|i| i.trim().to_owned())
+            .filter(|i| !i.is_empty())
+            .collect();
+        items.sort();
+        items.join(" / ")
+    };
+    match field {
+        PhoneField::Name => format!("{} {}", p.family_name.trim(), p.given_name.trim())
+            .trim()
+            .to_owned(),
+        PhoneField::Reading => format!(
+            "{} {}",
+            p.family_name_reading.trim(),
+            p.given_name_reading.trim()
+        )
+        .trim()
+        .to_owned(),
+        PhoneField::Company => p.company.trim().to_owned(),
+        PhoneField::Title => p.title.trim().to_owned(),
+        PhoneField::Phones => list(p.phones.iter().map(|x| kana::digits(&x.number)).collect()),
+        PhoneField::Emails => list(p.emails.iter().map(|x| x.address.to_lowercase()).collect()),
+        PhoneField::Addresses => list(
+            p.addresses
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} {}{}{} {} {}",
+                        a.postal_code, a.region, a.locality, a.street, a.extended, a.country
+                    )
+                })
+                .collect(),
+        ),
+        PhoneField::Birthday => p
+            .birthday
+            .map(|b| match b.year {
+                Some(y) => format!("{y:04}-{:02}-{:02}", b.month, b.day),
+                None => format!("--{:02}-{:02}", b.month, b.day),
+            })
+            .unwrap_or_default(),
+        PhoneField::Likes => p.likes.trim().to_owned(),
+        PhoneField::MetHow => p.met_how.trim().to_owned(),
+        PhoneField::MetOn => p.met_on.map(|d| d.to_string()).unwrap_or_default(),
+        PhoneField::Family => list(
+            p.family_members
+                .iter()
+                .map(|m| format!("{} {}", m.relation, m.name))
+                .collect(),
+        ),
+        PhoneField::Dates => list(
+            p.important_dates
+                .iter()
+                .map(|d| format!("{} {}-{}", d.label, d.date.month, d.date.day))
+                .collect(),
+        ),
+        PhoneField::Tags => list(p.tags.clone()),
+        PhoneField::Notes => p.notes.trim().to_owned(),
+    }
+}
+
+fn take(
+    to: &mut crate::domain::customer::CustomerProfile,
+    from: &crate::domain::customer::CustomerProfile,
+    field: PhoneField,
+) {
+    match field {
+        PhoneField::Name => {
+            to.family_name.clone_from(&from.family_name);
+            to.given_name.clone_from(&from.given_name);
+        }
+        PhoneField::Reading => {
+            to.family_name_reading.clone_from(&from.family_name_reading);
+            to.given_name_reading.clone_from(&from.given_name_reading);
+        }
+        PhoneField::Company => to.company.clone_from(&from.company),
+        PhoneField::Title => to.title.clone_from(&from.title),
+        PhoneField::Phones => to.phones.clone_from(&from.phones),
+        PhoneField::Emails => to.emails.clone_from(&from.emails),
+        PhoneField::Addresses => to.addresses.clone_from(&from.addresses),
+        PhoneField::Birthday => to.birthday = from.birthday,
+        PhoneField::Likes => to.likes.clone_from(&from.likes),
+        PhoneField::MetHow => to.met_how.clone_from(&from.met_how),
+        PhoneField::MetOn => to.met_on = from.met_on,
+        PhoneField::Family => to.family_members.clone_from(&from.family_members),
+        PhoneField::Dates => to.important_dates.clone_from(&from.important_dates),
+        PhoneField::Tags => to.tags.clone_from(&from.tags),
+        PhoneField::Notes => to.notes.clone_from(&from.notes),
+    }
+}
+
+/// A value that lost: the same part changed on both sides since the last
+/// sync, and the other side's change was newer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    pub field: PhoneField,
+    /// The value that was replaced.
+    pub value: String,
+    /// Whether it was Kizuna's (else the phone's).
+    pub was_kizunas: bool,
+}
+
+/// Kizuna's profile after a change on the phone, part by part against the
+/// card as last synced (`base`): a part changed on one side only takes
+/// that side's value; a part changed on both takes the newer (`phone_newer`)
+/// and the other value is returned, to be kept in the customer's history.
+/// Parts the card does not carry stay Kizuna's.
+pub fn three_way(
+    local: &crate::domain::customer::CustomerProfile,
+    base: &crate::domain::customer::CustomerProfile,
+    phone: &crate::domain::customer::CustomerProfile,
+    details: ContactDetails,
+    phone_newer: bool,
+) -> (crate::domain::customer::CustomerProfile, Vec<Replaced>) {
+    let mut merged = local.clone();
+    let mut replaced = Vec::new();
+    for field in PhoneField::carried(details) {
+        let (l, b, r) = (
+            field_text(local, field),
+            field_text(base, field),
+            field_text(phone, field),
+        );
+        if l == r || r == b {
+            continue;
+        }
+        if l == b {
+            take(&mut merged, phone, field);
+        } else if phone_newer {
+            take(&mut merged, phone, field);
+            replaced.push(Replaced {
+                field,
+                value: l,
+                was_kizunas: true,
+            });
+        } else {
+            replaced.push(Replaced {
+                field,
+                value: r,
+                was_kizunas: false,
+            });
+        }
+    }
+    (merged, replaced)
+}
+
+/// A card as a listing of the address book shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedCard {
+    pub href: String,
+    pub etag: String,
+}
+
+/// A card fetched from the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedCard {
+    pub href: String,
+    pub etag: String,
+    pub card: String,
+}
+
+/// What the phone changed since the last sync: the cards to fetch (new or
+/// changed there) and those deleted there.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PullPlan {
+    pub fetch: Vec<String>,
+    pub deleted: Vec<String>,
+}
+
+/// What bringing the phone's changes in did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct PullSummary {
+    /// Customers changed from the phone.
+    pub updated: u32,
+    /// Customers added from cards new on the phone.
+    pub added: u32,
+    /// Customers archived because their card was deleted on the phone.
+    pub archived: u32,
+    /// Parts changed on both sides: the newer kept, the other in the
+    /// customer's history.
+    pub conflicts: u32,
+    /// Cards Kizuna could not read (in the sync log).
+    pub unreadable: u32,
+}
+
+/// What a sync did both ways, for the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ContactsSummary {
+    pub pulled: PullSummary,
+    pub pushed: SyncSummary,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +493,73 @@ mod tests {
         assert_eq!(profile.likes, "日本酒");
         assert!(profile.notes.is_empty(), "notes only with everything");
         assert_eq!(for_phone(&p, ContactDetails::Everything).notes, p.notes);
+    }
+
+    fn with_phone(mut p: CustomerProfile, number: &str) -> CustomerProfile {
+        p.phones.push(crate::domain::customer::Phone {
+            label: "携帯".to_owned(),
+            number: number.to_owned(),
+        });
+        p
+    }
+
+    #[test]
+    fn a_part_changed_on_one_side_takes_that_sides_value() {
+        let base = with_phone(
+            CustomerProfile {
+                family_name: "高橋".to_owned(),
+                title: "店長".to_owned(),
+                ..CustomerProfile::default()
+            },
+            "090-1111-2222",
+        );
+        let mut local = base.clone();
+        local.title = "店主".to_owned();
+        local.likes = "日本酒".to_owned();
+        let mut phone = base.clone();
+        phone.phones[0].number = "080-3333-4444".to_owned();
+        let (merged, replaced) = three_way(&local, &base, &phone, ContactDetails::Contact, false);
+        assert_eq!(merged.title, "店主", "changed in Kizuna");
+        assert_eq!(
+            merged.phones[0].number, "080-3333-4444",
+            "changed on the phone"
+        );
+        assert_eq!(
+            merged.likes, "日本酒",
+            "not on the card at this level: Kizuna's"
+        );
+        assert!(replaced.is_empty());
+        // The same number written differently is no change.
+        let mut reformatted = base.clone();
+        reformatted.phones[0].number = "09011112222".to_owned();
+        let (merged, _) = three_way(&local, &base, &reformatted, ContactDetails::Contact, true);
+        assert_eq!(merged.phones[0].number, "090-1111-2222");
+    }
+
+    #[test]
+    fn a_part_changed_on_both_sides_takes_the_newer_and_keeps_the_other() {
+        let base = CustomerProfile {
+            family_name: "高橋".to_owned(),
+            company: "みやび".to_owned(),
+            ..CustomerProfile::default()
+        };
+        let mut local = base.clone();
+        local.company = "割烹みやび".to_owned();
+        let mut phone = base.clone();
+        phone.company = "みやび本店".to_owned();
+        let (merged, replaced) = three_way(&local, &base, &phone, ContactDetails::Contact, true);
+        assert_eq!(merged.company, "みやび本店");
+        assert_eq!(
+            replaced,
+            vec![Replaced {
+                field: PhoneField::Company,
+                value: "割烹みやび".to_owned(),
+                was_kizunas: true
+            }]
+        );
+        let (merged, replaced) = three_way(&local, &base, &phone, ContactDetails::Contact, false);
+        assert_eq!(merged.company, "割烹みやび");
+        assert_eq!(replaced[0].value, "みやび本店");
+        assert!(!replaced[0].was_kizunas);
     }
 }

@@ -1173,8 +1173,20 @@ impl Store {
         clock: &Clock,
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
-        let mut progress = progress;
         let backup = self.backup_before("import", clock)?;
+        self.write_import(plan, backup, clock, progress)
+    }
+
+    /// [`Store::apply_import`] without the backup (a sync's few new cards
+    /// from the phone; the sync itself is the copy of what they were).
+    pub(crate) fn write_import(
+        &mut self,
+        plan: ImportPlan,
+        backup: Option<std::path::PathBuf>,
+        clock: &Clock,
+        progress: Progress<'_>,
+    ) -> Result<ImportSummary> {
+        let mut progress = progress;
         let total = plan.steps.len() as u64;
         let mut tx = self.begin()?;
         let mut referrals: Vec<(i64, String)> = Vec::new();

@@ -42,6 +42,13 @@ pub(crate) fn remember(
     Ok(())
 }
 
+/// Forgets a card that is gone from the server.
+pub(crate) fn forget(conn: &Connection, collection: &str, href: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM sync_items WHERE collection = ?1 AND href = ?2")?
+        .execute(params![collection, href])?;
+    Ok(())
+}
+
 /// The ids of the customers a sync writes: everyone not archived.
 pub(crate) fn active_customers(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt =

@@ -416,7 +416,7 @@ export type ConnectRequest = { server: string, user: string,
  */
 password: string, address_book: CollectionChoice, calendar: CollectionChoice, contact_details: ContactDetails, };
 
-export type SyncEvent = "synced" | "changed_on_server" | "already_on_server" | "failed" | "server_problem";
+export type SyncEvent = "synced" | "changed_on_server" | "already_on_server" | "failed" | "server_problem" | "deleted_on_phone" | "conflict" | "unreadable";
 
 export type SyncLogEntry = { 
 /**
@@ -437,6 +437,31 @@ export type SyncSummary = { written: number,
  * Cards left as they are on the server (changed there, or not Kizuna's).
  */
 left: number, failed: number, };
+
+export type PullSummary = { 
+/**
+ * Customers changed from the phone.
+ */
+updated: number, 
+/**
+ * Customers added from cards new on the phone.
+ */
+added: number, 
+/**
+ * Customers archived because their card was deleted on the phone.
+ */
+archived: number, 
+/**
+ * Parts changed on both sides: the newer kept, the other in the
+ * customer's history.
+ */
+conflicts: number, 
+/**
+ * Cards Kizuna could not read (in the sync log).
+ */
+unreadable: number, };
+
+export type ContactsSummary = { pulled: PullSummary, pushed: SyncSummary, };
 
 export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
 

@@ -10,7 +10,7 @@ import type {
   ConnectRequest,
   DavDiscovery,
   SyncLogEntry,
-  SyncSummary,
+  ContactsSummary,
   MergePreview,
   MergeRequest,
   BackupContents,
@@ -148,7 +148,7 @@ export const api = {
   connectSyncAccount: (request: ConnectRequest) => call<Settings>('connect_sync_account', { request }),
   disconnectSyncAccount: () => call<Settings>('disconnect_sync_account'),
   /** Writes the customers changed since the last sync to the phone's address book. */
-  syncNow: () => call<SyncSummary>('sync_now'),
+  syncNow: () => call<ContactsSummary>('sync_now'),
   syncLog: () => call<SyncLogEntry[]>('sync_log'),
   /** Two records side by side; `kept` is the one that stays. */
   mergePreview: (kept: number, other: number) => call<MergePreview>('merge_preview', { kept, other }),

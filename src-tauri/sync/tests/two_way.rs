@@ -1,0 +1,243 @@
+//! The address book both ways against a real server (Radicale), with curl
+//! as the phone: a card added on the phone becomes a customer, an edit on
+//! each side reaches the other, the same part edited on both keeps the
+//! newer and the other in the customer's history, a card deleted on the
+//! phone archives its customer, and a sync with nothing new changes nothing.
+
+#[allow(dead_code)]
+#[path = "support/radicale.rs"]
+mod radicale;
+
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+
+use kizuna_core::calendar::PartialDate;
+use kizuna_core::customer::{CustomerProfile, CustomerQuery, Phone};
+use kizuna_core::domain::sync::{ContactDetails, SyncAccount};
+use kizuna_core::timeline::{TimelineEntry, TimelineKind};
+use kizuna_core::{Clock, Error, Store};
+use kizuna_sync::{Book, Connection, create_address_book, discover, sync_contacts};
+use radicale::{PASSWORD, Radicale, USER};
+
+struct TestBook {
+    store: Mutex<Store>,
+    clock: Clock,
+}
+
+impl Book for TestBook {
+    fn with<R>(
+        &self,
+        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let mut store = self.store.lock().expect("store");
+        step(&mut store, &self.clock)
+    }
+}
+
+/// The phone: plain HTTP with curl.
+fn phone(server: &Radicale, method: &str, href: &str, body: Option<&str>) -> String {
+    let mut curl = Command::new("curl");
+    curl.args(["-sS", "-u", &format!("{USER}:{PASSWORD}"), "-X", method])
+        .arg(format!("http://127.0.0.1:{}{href}", server.port));
+    if body.is_some() {
+        curl.args([
+            "-H",
+            "Content-Type: text/vcard; charset=utf-8",
+            "--data-binary",
+            "@-",
+        ]);
+    }
+    let mut child = curl
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("curl runs");
+    if let Some(body) = body {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(body.as_bytes())
+            .expect("sent");
+    }
+    let output = child.wait_with_output().expect("curl ends");
+    assert!(output.status.success(), "curl failed");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Replaces the line of `property` (whatever its parameters) in a card.
+fn edited(card: &str, property: &str, line: &str) -> String {
+    let mut out: Vec<String> = card
+        .lines()
+        .filter(|l| {
+            let name = l.split([':', ';']).next().unwrap_or_default();
+            !name.eq_ignore_ascii_case(property)
+        })
+        .map(str::to_owned)
+        .collect();
+    let end = out.iter().position(|l| l == "END:VCARD").expect("END");
+    out.insert(end, line.to_owned());
+    out.join("\r\n") + "\r\n"
+}
+
+#[tokio::test]
+async fn changes_on_either_side_reach_the_other_and_nothing_is_lost_or_repeated() {
+    let server = Radicale::start();
+    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
+    let found = discover(&connection).await.expect("discovered");
+    let book_href = create_address_book(&connection, &found.address_book_home, "絆")
+        .await
+        .expect("address book");
+    let account = SyncAccount {
+        server: server.address(),
+        user: USER.to_owned(),
+        address_book: book_href,
+        calendar: None,
+        contact_details: ContactDetails::Profile,
+    };
+    let clock = Clock::at_local(
+        chrono_tz::Asia::Tokyo,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
+        10,
+        0,
+    )
+    .expect("clock");
+    let book = TestBook {
+        store: Mutex::new(Store::open_in_memory().expect("store")),
+        clock,
+    };
+    let ken = book
+        .with(|store, clock| {
+            store.create_customer(
+                CustomerProfile {
+                    family_name: "高橋".to_owned(),
+                    given_name: "健".to_owned(),
+                    family_name_reading: "たかはし".to_owned(),
+                    given_name_reading: "けん".to_owned(),
+                    company: "みやび".to_owned(),
+                    phones: vec![Phone {
+                        label: "携帯".to_owned(),
+                        number: "090-1234-5678".to_owned(),
+                    }],
+                    ..CustomerProfile::default()
+                },
+                clock,
+            )
+        })
+        .expect("ken");
+    let first = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("first sync");
+    assert_eq!(first.pushed.written, 1);
+    let ken_href = kizuna_core::sync::card_href(&account.address_book.href, &ken.uid);
+
+    // On the phone: a new contact, and 高橋's number changed.
+    let hanako_href = format!("{}phone-hanako.vcf", account.address_book.href);
+    phone(
+        &server,
+        "PUT",
+        &hanako_href,
+        Some(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-hanako\r\nN:佐藤;花子;;;\r\nFN:佐藤 花子\r\n\
+             X-PHONETIC-LAST-NAME:さとう\r\nX-PHONETIC-FIRST-NAME:はなこ\r\n\
+             BDAY;X-APPLE-OMIT-YEAR=1604:1604-05-03\r\nTEL;TYPE=CELL:080-2222-3333\r\nEND:VCARD\r\n",
+        ),
+    );
+    let card = phone(&server, "GET", &ken_href, None);
+    phone(
+        &server,
+        "PUT",
+        &ken_href,
+        Some(&edited(&card, "TEL", "TEL;TYPE=CELL:080-9999-0000")),
+    );
+    // In Kizuna: his title.
+    book.with(|store, clock| {
+        let mut p = store.customer(ken.id)?.profile;
+        p.title = "店主".to_owned();
+        store.update_customer(ken.id, p, clock)
+    })
+    .expect("edited");
+
+    let second = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("second sync");
+    assert_eq!(
+        (second.pulled.added, second.pulled.updated),
+        (1, 1),
+        "{second:?}"
+    );
+    let now = book.with(|store, _| store.customer(ken.id)).expect("ken");
+    assert_eq!(
+        now.profile.phones[0].number, "080-9999-0000",
+        "the phone's edit"
+    );
+    assert_eq!(now.profile.title, "店主", "Kizuna's edit");
+    let card = phone(&server, "GET", &ken_href, None);
+    assert!(
+        card.contains("店主") && card.contains("080-9999-0000"),
+        "{card}"
+    );
+    let hanako = book
+        .with(|store, _| {
+            store.list_customers(&CustomerQuery {
+                text: "さとう".to_owned(),
+                ..CustomerQuery::default()
+            })
+        })
+        .expect("search");
+    assert_eq!(hanako.total, 1, "added once");
+    let hanako = book
+        .with(|store, _| store.customer(hanako.rows[0].id))
+        .expect("hanako");
+    assert_eq!(hanako.profile.birthday, Some(PartialDate::new(None, 5, 3)));
+
+    // The same part on both sides: the phone's change is newer (REV).
+    book.with(|store, clock| {
+        let mut p = store.customer(ken.id)?.profile;
+        p.company = "割烹みやび".to_owned();
+        store.update_customer(ken.id, p, clock)
+    })
+    .expect("edited");
+    let card = phone(&server, "GET", &ken_href, None);
+    let card = edited(&card, "ORG", "ORG:みやび本店");
+    phone(
+        &server,
+        "PUT",
+        &ken_href,
+        Some(&edited(&card, "REV", "REV:20991231T000000Z")),
+    );
+    let third = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("third sync");
+    assert_eq!(third.pulled.conflicts, 1, "{third:?}");
+    let now = book.with(|store, _| store.customer(ken.id)).expect("ken");
+    assert_eq!(now.profile.company, "みやび本店");
+    let history = book
+        .with(|store, clock| store.timeline(ken.id, &[TimelineKind::Touchpoint], clock))
+        .expect("timeline");
+    assert!(
+        history.items.iter().any(|i| matches!(&i.entry,
+            TimelineEntry::Touchpoint { touchpoint } if touchpoint.notes == "割烹みやび")),
+        "Kizuna's value is kept in his history"
+    );
+
+    // Deleted on the phone: archived in Kizuna, never deleted.
+    phone(&server, "DELETE", &hanako_href, None);
+    let fourth = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("fourth sync");
+    assert_eq!(fourth.pulled.archived, 1);
+    assert!(
+        book.with(|store, _| store.customer(hanako.id))
+            .expect("still there")
+            .archived
+    );
+
+    // Nothing new on either side: nothing moves.
+    let quiet = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("quiet sync");
+    assert_eq!(quiet.pulled, Default::default(), "{quiet:?}");
+    assert_eq!(quiet.pushed.written, 0, "{quiet:?}");
+}
