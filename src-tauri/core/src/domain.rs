@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod clock;
 pub mod customer;
 pub mod dates;
+pub mod dav;
 pub mod duplicates;
 pub mod kana;
 pub mod ladder;

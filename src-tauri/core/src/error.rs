@@ -217,7 +217,7 @@ pub enum Error {
 
     #[error("{}: {detail}", .problem.describe())]
     Dav {
-        problem: crate::domain::sync::DavProblem,
+        problem: crate::domain::dav::DavProblem,
         /// What the server or the network said, for the log.
         detail: String,
     },
@@ -259,7 +259,7 @@ impl Error {
             Error::MergeArchived => ErrorCode::MergeArchived,
             Error::ChangedSinceShown => ErrorCode::ChangedSinceShown,
             Error::Dav { problem, .. } => {
-                use crate::domain::sync::DavProblem;
+                use crate::domain::dav::DavProblem;
                 match problem {
                     DavProblem::BadAddress => ErrorCode::DavBadAddress,
                     DavProblem::NoSuchServer => ErrorCode::DavNoSuchServer,

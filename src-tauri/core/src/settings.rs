@@ -4,7 +4,7 @@ use std::path::Path;
 
 pub use crate::domain::settings::*;
 
-use crate::domain::sync::SyncAccount;
+use crate::domain::dav::SyncAccount;
 use crate::error::{Error, FieldErrorCode, Result};
 use crate::store::{Store, settings};
 

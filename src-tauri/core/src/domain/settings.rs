@@ -83,7 +83,7 @@ pub struct Settings {
     pub backup_folder: String,
     /// The salesperson's own CardDAV/CalDAV server, if connected.
     #[serde(default)]
-    pub sync_account: Option<crate::domain::sync::SyncAccount>,
+    pub sync_account: Option<crate::domain::dav::SyncAccount>,
 }
 
 impl Default for Settings {
@@ -145,7 +145,7 @@ impl Settings {
             c.fail("currency", FieldErrorCode::OutOfRange);
         }
         if let Some(account) = &self.sync_account {
-            use crate::domain::sync::LIMIT_ACCOUNT_TEXT;
+            use crate::domain::dav::LIMIT_ACCOUNT_TEXT;
             for (field, text) in [
                 ("sync_account.server", &account.server),
                 ("sync_account.user", &account.user),
