@@ -14,7 +14,8 @@ pub const PASSWORD: &str = "umi-no-sachi";
 pub struct Radicale {
     child: Child,
     pub port: u16,
-    _dir: tempfile::TempDir,
+    config: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 fn executable() -> PathBuf {
@@ -92,24 +93,47 @@ impl Radicale {
             ),
         )
         .expect("config");
-        let child = Command::new(&exe)
-            .arg("--config")
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Radicale starts");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "Radicale did not listen");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let child = spawn(&config, port);
         Radicale {
             child,
             port,
-            _dir: dir,
+            config,
+            dir,
         }
+    }
+
+    /// Kills the server at once (as a crash or a dropped connection would).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same port and storage.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = spawn(&self.config, self.port);
+    }
+
+    /// How many cards the server holds on disk, in every collection (not
+    /// counting Radicale's own caches, kept in hidden folders).
+    pub fn cards_stored(&self) -> usize {
+        fn count(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir).map_or(0, |entries| {
+                entries
+                    .flatten()
+                    .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                    .map(|e| {
+                        let path = e.path();
+                        if path.is_dir() {
+                            count(&path)
+                        } else {
+                            usize::from(path.extension().is_some_and(|x| x == "vcf"))
+                        }
+                    })
+                    .sum()
+            })
+        }
+        count(&self.dir.path().join("collections"))
     }
 
     pub fn address(&self) -> String {
@@ -119,6 +143,23 @@ impl Radicale {
     pub fn secure_address(&self) -> String {
         format!("https://127.0.0.1:{}/", self.port)
     }
+}
+
+fn spawn(config: &std::path::Path, port: u16) -> Child {
+    let child = Command::new(executable())
+        .arg("--config")
+        .arg(config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Radicale starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "Radicale did not listen");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child
 }
 
 impl Drop for Radicale {
