@@ -2,6 +2,8 @@
 //! the user's address books and calendars found, new 「絆」 ones made, and
 //! every way a server cannot be used told apart.
 
+// Only a part of the shared server support is used here.
+#[allow(dead_code)]
 #[path = "support/radicale.rs"]
 mod radicale;
 
