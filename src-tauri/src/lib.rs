@@ -8,6 +8,7 @@ mod jobs;
 mod logging;
 mod scheduler;
 mod state;
+mod syncing;
 mod tray;
 mod updates;
 
@@ -85,6 +86,7 @@ pub fn run() {
         .manage(jobs::Jobs::default())
         .manage(grants::Grants::default())
         .manage(updates::Updates::default())
+        .manage(syncing::Syncing::default())
         .manage(interchange::ImportBytes::default())
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -104,6 +106,7 @@ pub fn run() {
             }
             scheduler::open_from_notification(&handle);
             updates::start(handle.clone());
+            syncing::start(handle.clone());
             scheduler::start(handle, changes);
             Ok(())
         })

@@ -1,17 +1,15 @@
 //! The salesperson's own CardDAV/CalDAV server: a connection test that
 //! lists the user's address books and calendars, connecting (the password
-//! goes to the OS keychain, the rest to settings) and disconnecting.
+//! goes to the OS keychain, the rest to settings), disconnecting, syncing
+//! now (see `syncing.rs` for the background) and the sync log.
 
 use kizuna_core::domain::sync::{
-    COLLECTION_NAME, CollectionChoice, ConnectRequest, ContactsSummary, DavDiscovery, DavProblem,
-    SyncAccount, SyncLogEntry,
+    COLLECTION_NAME, CollectionChoice, ConnectRequest, ContactsSummary, DavDiscovery, SyncAccount,
+    SyncLogEntry,
 };
 use kizuna_core::keys::SyncSecret;
 use kizuna_core::settings::Settings;
-use kizuna_core::{Clock, Store};
-use kizuna_sync::{
-    Book, Connection, create_address_book, create_calendar, discover, sync_contacts,
-};
+use kizuna_sync::{Connection, create_address_book, create_calendar, discover};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -78,47 +76,11 @@ pub async fn disconnect_sync_account(state: State<'_, AppState>) -> CommandResul
     Ok(state.store()?.set_sync_account(None)?)
 }
 
-/// The window's book, lent to the sync one step at a time: the store is
-/// not held while the server is asked.
-struct WindowBook<'a>(&'a AppState);
-
-impl Book for WindowBook<'_> {
-    fn with<R>(
-        &self,
-        step: impl FnOnce(&mut Store, &Clock) -> kizuna_core::Result<R>,
-    ) -> kizuna_core::Result<R> {
-        let mut store = self
-            .0
-            .store()
-            .map_err(|e| kizuna_core::Error::Internal(e.0.message))?;
-        let clock = Clock::system(store.settings()?.tz());
-        step(&mut store, &clock)
-    }
-}
-
 /// Syncs the address book both ways now: the phone's changes in, then
 /// every customer whose card differs out.
 #[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>) -> CommandResult<ContactsSummary> {
-    let Some(account) = state.store()?.settings()?.sync_account else {
-        return Err(kizuna_core::Error::Internal("no sync account".to_owned()).into());
-    };
-    let password = SyncSecret::new(&state.data_dir, &account.server, &account.user)
-        .get()
-        .map_err(kizuna_core::Error::from)?
-        .ok_or_else(|| kizuna_core::Error::Dav {
-            problem: DavProblem::WrongPassword,
-            detail: "no password in the keychain".to_owned(),
-        })?;
-    let connection = Connection::new(&account.server, &account.user, &password)?;
-    let book = WindowBook(&state);
-    match sync_contacts(&connection, &account, &book).await {
-        Ok(synced) => Ok(synced),
-        Err(e) => {
-            book.with(|store, clock| store.log_sync_problem(&e.to_string(), clock))?;
-            Err(e.into())
-        }
-    }
+pub async fn sync_now(app: tauri::AppHandle) -> CommandResult<Option<ContactsSummary>> {
+    crate::syncing::sync_once(&app).await
 }
 
 /// The sync log, newest first.

@@ -148,7 +148,8 @@ export const api = {
   connectSyncAccount: (request: ConnectRequest) => call<Settings>('connect_sync_account', { request }),
   disconnectSyncAccount: () => call<Settings>('disconnect_sync_account'),
   /** Writes the customers changed since the last sync to the phone's address book. */
-  syncNow: () => call<ContactsSummary>('sync_now'),
+  /** Null when no server is connected. */
+  syncNow: () => call<ContactsSummary | null>('sync_now'),
   syncLog: () => call<SyncLogEntry[]>('sync_log'),
   /** Two records side by side; `kept` is the one that stays. */
   mergePreview: (kept: number, other: number) => call<MergePreview>('merge_preview', { kept, other }),

@@ -1,0 +1,121 @@
+//! The phone's address book, synced in the background: shortly after the
+//! start and every quarter of an hour while Kizuna runs, retrying sooner
+//! and then less and less often (up to an hour) while the server cannot be
+//! reached. One sync at a time, whether started here or by 今すぐ同期.
+
+use std::time::Duration;
+
+use kizuna_core::domain::sync::{ContactsSummary, DavProblem};
+use kizuna_core::keys::SyncSecret;
+use kizuna_core::{Clock, ErrorCode, Store};
+use kizuna_sync::{Book, Connection, sync_contacts};
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+/// Told to the window after every sync that ran, so lists and the sync log
+/// show what it brought.
+pub const SYNCED_EVENT: &str = "kizuna://synced";
+
+const FIRST_AFTER: Duration = Duration::from_secs(20);
+const EVERY: Duration = Duration::from_secs(15 * 60);
+const FIRST_RETRY: Duration = Duration::from_secs(60);
+const LONGEST_WAIT: Duration = Duration::from_secs(60 * 60);
+
+/// Only one sync runs at a time.
+#[derive(Default)]
+pub struct Syncing {
+    running: tokio::sync::Mutex<()>,
+}
+
+/// The window's book, lent to the sync one step at a time: the store is
+/// not held while the server is asked.
+struct WindowBook<'a>(&'a AppState);
+
+impl Book for WindowBook<'_> {
+    fn with<R>(
+        &self,
+        step: impl FnOnce(&mut Store, &Clock) -> kizuna_core::Result<R>,
+    ) -> kizuna_core::Result<R> {
+        let mut store = self
+            .0
+            .store()
+            .map_err(|e| kizuna_core::Error::Internal(e.0.message))?;
+        let clock = Clock::system(store.settings()?.tz());
+        step(&mut store, &clock)
+    }
+}
+
+/// Syncs the address book both ways now; `None` when no account is set.
+pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<ContactsSummary>> {
+    let syncing = app.state::<Syncing>();
+    let _one_at_a_time = syncing.running.lock().await;
+    let state = app.state::<AppState>();
+    let Some(account) = state.store()?.settings()?.sync_account else {
+        return Ok(None);
+    };
+    let password = SyncSecret::new(&state.data_dir, &account.server, &account.user)
+        .get()
+        .map_err(kizuna_core::Error::from)?
+        .ok_or_else(|| kizuna_core::Error::Dav {
+            problem: DavProblem::WrongPassword,
+            detail: "no password in the keychain".to_owned(),
+        })?;
+    let connection = Connection::new(&account.server, &account.user, &password)?;
+    let book = WindowBook(&state);
+    let synced = sync_contacts(&connection, &account, &book).await;
+    let _ = app.emit(SYNCED_EVENT, ());
+    match synced {
+        Ok(summary) => {
+            tracing::info!(?summary, "synced with the phone's server");
+            Ok(Some(summary))
+        }
+        Err(e) => {
+            book.with(|store, clock| store.log_sync_problem(&e.to_string(), clock))?;
+            Err(e.into())
+        }
+    }
+}
+
+/// Whether a failed sync is worth trying again soon (the network), rather
+/// than at the usual time (a refused password waits for the user).
+fn offline(code: ErrorCode) -> bool {
+    matches!(code, ErrorCode::DavUnreachable | ErrorCode::DavNoSuchServer)
+}
+
+/// Syncs in the background while Kizuna runs.
+pub fn start(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(FIRST_AFTER).await;
+        let mut wait = EVERY;
+        loop {
+            wait = match sync_once(&app).await {
+                Ok(_) => EVERY,
+                Err(e) if offline(e.0.code) => {
+                    let next = if wait >= EVERY { FIRST_RETRY } else { wait * 2 };
+                    tracing::info!(error = %e.0.message, retry_in = ?next, "the phone's server is out of reach");
+                    next.min(LONGEST_WAIT)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e.0.message, "sync failed");
+                    EVERY
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_network_is_retried_soon() {
+        assert!(offline(ErrorCode::DavUnreachable));
+        assert!(offline(ErrorCode::DavNoSuchServer));
+        assert!(!offline(ErrorCode::DavWrongPassword));
+        assert!(!offline(ErrorCode::DavCertificate));
+    }
+}
