@@ -138,7 +138,7 @@ impl Store {
                         &tx,
                         collection,
                         &card.href,
-                        card.customer_id,
+                        Some(card.customer_id),
                         etag,
                         &card.card,
                         at,
@@ -180,6 +180,10 @@ impl Store {
         sync_items::recent(self.conn(), limit)
     }
 }
+
+/// A card larger than this (a photo of several megabytes, or something
+/// that is not a contact) is left alone on the server.
+pub const LARGEST_CARD: usize = 1024 * 1024;
 
 /// A card's one contact, or `None` when Kizuna cannot read it.
 fn read_card(card: &str) -> Option<CustomerProfile> {
@@ -411,9 +415,27 @@ impl Store {
             sync_items::forget(&tx, collection, href)?;
         }
         for card in fetched {
-            let Some(phone) = read_card(&card.card) else {
+            let phone = if card.card.len() > LARGEST_CARD {
+                None
+            } else {
+                read_card(&card.card)
+            };
+            let Some(phone) = phone else {
+                // Left alone, and remembered as it is so that it is not
+                // fetched (and logged) again until it changes.
                 summary.unreadable += 1;
-                sync_items::log(&tx, at, SyncEvent::Unreadable.as_str(), &card.href, None)?;
+                let customer = remembered.get(&card.href).and_then(|(c, _, _)| *c);
+                let base = remembered
+                    .get(&card.href)
+                    .map_or("", |(_, _, base)| base.as_str());
+                sync_items::log(
+                    &tx,
+                    at,
+                    SyncEvent::Unreadable.as_str(),
+                    &card.href,
+                    customer,
+                )?;
+                sync_items::remember(&tx, collection, &card.href, customer, &card.etag, base, at)?;
                 continue;
             };
             let Some((Some(customer), _, base_card)) = remembered.get(&card.href) else {
@@ -461,7 +483,13 @@ impl Store {
                 card.card.clone()
             };
             sync_items::remember(
-                &tx, collection, &card.href, *customer, &card.etag, &base, at,
+                &tx,
+                collection,
+                &card.href,
+                Some(*customer),
+                &card.etag,
+                &base,
+                at,
             )?;
         }
         self.commit(tx)?;
@@ -519,6 +547,7 @@ impl Store {
                 card.card.clone()
             };
             let collection = &account.address_book.href;
+            let customer = Some(customer);
             sync_items::remember(&tx, collection, &card.href, customer, &card.etag, &base, at)?;
         }
         self.commit(tx)?;

@@ -26,7 +26,7 @@ pub(crate) fn remember(
     conn: &Connection,
     collection: &str,
     href: &str,
-    customer: i64,
+    customer: Option<i64>,
     etag: &str,
     card: &str,
     at: i64,

@@ -1,0 +1,200 @@
+//! Servers and cards that are not what they should be: a web page, broken
+//! XML or a redirect that never ends instead of a CardDAV answer; a card
+//! far too large. Each is a clear entry (or error), the rest syncs, and
+//! nothing in the book is damaged.
+
+#[allow(dead_code)]
+#[path = "support/radicale.rs"]
+mod radicale;
+
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+
+use kizuna_core::customer::{CustomerProfile, CustomerQuery};
+use kizuna_core::domain::sync::{ContactDetails, DavCollection, SyncAccount, SyncEvent};
+use kizuna_core::{Clock, Error, ErrorCode, Store};
+use kizuna_sync::{Book, Connection, create_address_book, discover, sync_contacts};
+use radicale::{PASSWORD, Radicale, USER};
+
+struct TestBook {
+    store: Mutex<Store>,
+    clock: Clock,
+}
+
+impl Book for TestBook {
+    fn with<R>(
+        &self,
+        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let mut store = self.store.lock().expect("store");
+        step(&mut store, &self.clock)
+    }
+}
+
+fn book_with_one_customer() -> TestBook {
+    let book = TestBook {
+        store: Mutex::new(Store::open_in_memory().expect("store")),
+        clock: Clock::at_local(
+            chrono_tz::Asia::Tokyo,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
+            10,
+            0,
+        )
+        .expect("clock"),
+    };
+    book.with(|store, clock| {
+        store.create_customer(
+            CustomerProfile {
+                family_name: "高橋".to_owned(),
+                given_name: "健".to_owned(),
+                ..CustomerProfile::default()
+            },
+            clock,
+        )
+    })
+    .expect("customer");
+    book
+}
+
+/// A web server that answers every request with `respond`.
+fn fake_server(respond: fn(&tiny_http::Request, u16) -> tiny_http::ResponseBox) -> u16 {
+    let site = tiny_http::Server::http("127.0.0.1:0").expect("server");
+    let port = site.server_addr().to_ip().expect("ip").port();
+    std::thread::spawn(move || {
+        for request in site.incoming_requests() {
+            let response = respond(&request, port);
+            let _ = request.respond(response);
+        }
+    });
+    port
+}
+
+fn header(text: &str) -> tiny_http::Header {
+    text.parse().expect("header")
+}
+
+#[tokio::test]
+async fn a_web_page_broken_xml_or_a_redirect_loop_is_an_error_and_changes_nothing() {
+    let servers: [(&str, fn(&tiny_http::Request, u16) -> tiny_http::ResponseBox); 3] = [
+        ("a web page", |_, _| {
+            tiny_http::Response::from_string("<!doctype html><title>Hello</title>")
+                .with_header(header("Content-Type: text/html"))
+                .boxed()
+        }),
+        ("broken XML", |_, _| {
+            tiny_http::Response::from_string(
+                "<?xml version=\"1.0\"?><multistatus xmlns=\"DAV:\"><response><href>/a",
+            )
+            .with_status_code(207)
+            .with_header(header("Content-Type: application/xml"))
+            .boxed()
+        }),
+        ("a redirect loop", |request, port| {
+            tiny_http::Response::empty(301)
+                .with_header(header(&format!(
+                    "Location: http://127.0.0.1:{port}{}",
+                    request.url()
+                )))
+                .boxed()
+        }),
+    ];
+    for (what, respond) in servers {
+        let port = fake_server(respond);
+        let address = format!("http://127.0.0.1:{port}/");
+        let account = SyncAccount {
+            server: address.clone(),
+            user: USER.to_owned(),
+            address_book: DavCollection {
+                href: "/salesperson/book/".to_owned(),
+                name: "絆".to_owned(),
+            },
+            calendar: None,
+            contact_details: ContactDetails::Contact,
+        };
+        let book = book_with_one_customer();
+        let connection = Connection::new(&address, USER, PASSWORD).expect("connection");
+        let refused = sync_contacts(&connection, &account, &book)
+            .await
+            .expect_err(what);
+        assert_eq!(refused.code(), ErrorCode::DavNotServer, "{what}: {refused}");
+        let listed = book
+            .with(|store, _| store.list_customers(&CustomerQuery::default()))
+            .expect("list");
+        assert_eq!(listed.total, 1, "{what}: the book is as it was");
+    }
+}
+
+#[tokio::test]
+async fn a_card_far_too_large_is_left_alone_and_the_rest_syncs() {
+    let server = Radicale::start();
+    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
+    let found = discover(&connection).await.expect("discovered");
+    let address_book = create_address_book(&connection, &found.address_book_home, "絆")
+        .await
+        .expect("address book");
+    let account = SyncAccount {
+        server: server.address(),
+        user: USER.to_owned(),
+        address_book,
+        calendar: None,
+        contact_details: ContactDetails::Contact,
+    };
+    let put = |name: &str, card: String| {
+        let mut curl = Command::new("curl")
+            .args(["-sS", "-u", &format!("{USER}:{PASSWORD}"), "-X", "PUT"])
+            .args([
+                "-H",
+                "Content-Type: text/vcard; charset=utf-8",
+                "--data-binary",
+                "@-",
+            ])
+            .arg(format!(
+                "http://127.0.0.1:{}{}{name}",
+                server.port, account.address_book.href
+            ))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("curl");
+        use std::io::Write;
+        curl.stdin
+            .take()
+            .expect("stdin")
+            .write_all(card.as_bytes())
+            .expect("sent");
+        assert!(curl.wait().expect("curl").success());
+    };
+    let huge_note = "あ".repeat(600_000);
+    put(
+        "huge.vcf",
+        format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:huge\r\nN:大;太郎;;;\r\nFN:大 太郎\r\nNOTE:{huge_note}\r\nEND:VCARD\r\n"
+        ),
+    );
+    put(
+        "small.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:small\r\nN:小;花子;;;\r\nFN:小 花子\r\nEND:VCARD\r\n"
+            .to_owned(),
+    );
+    let book = book_with_one_customer();
+    let synced = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("synced");
+    assert_eq!(
+        (synced.pulled.added, synced.pulled.unreadable),
+        (1, 1),
+        "{synced:?}"
+    );
+    assert_eq!(synced.pushed.written, 1, "高橋 健 went out");
+    let log = book.with(|store, _| store.sync_log(10)).expect("log");
+    assert!(
+        log.iter()
+            .any(|e| e.event == SyncEvent::Unreadable.as_str() && e.detail.ends_with("huge.vcf")),
+        "{log:?}"
+    );
+    // Not fetched, nor logged, again until it changes.
+    let again = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("synced");
+    assert_eq!(again.pulled, Default::default(), "{again:?}");
+}
