@@ -56,8 +56,11 @@ fn book_with_one_customer() -> TestBook {
     book
 }
 
+/// How a fake server answers a request (it knows its own port).
+type Answer = fn(&tiny_http::Request, u16) -> tiny_http::ResponseBox;
+
 /// A web server that answers every request with `respond`.
-fn fake_server(respond: fn(&tiny_http::Request, u16) -> tiny_http::ResponseBox) -> u16 {
+fn fake_server(respond: Answer) -> u16 {
     let site = tiny_http::Server::http("127.0.0.1:0").expect("server");
     let port = site.server_addr().to_ip().expect("ip").port();
     std::thread::spawn(move || {
@@ -75,7 +78,7 @@ fn header(text: &str) -> tiny_http::Header {
 
 #[tokio::test]
 async fn a_web_page_broken_xml_or_a_redirect_loop_is_an_error_and_changes_nothing() {
-    let servers: [(&str, fn(&tiny_http::Request, u16) -> tiny_http::ResponseBox); 3] = [
+    let servers: [(&str, Answer); 3] = [
         ("a web page", |_, _| {
             tiny_http::Response::from_string("<!doctype html><title>Hello</title>")
                 .with_header(header("Content-Type: text/html"))
