@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use kizuna_core::domain::sync::{ContactsSummary, DavProblem};
+use kizuna_core::domain::sync::{DavProblem, SyncReport};
 use kizuna_core::keys::SyncSecret;
 use kizuna_core::{Clock, ErrorCode, Store};
 use kizuna_sync::{Book, Connection, sync_contacts};
@@ -48,7 +48,7 @@ impl Book for WindowBook<'_> {
 }
 
 /// Syncs the address book both ways now; `None` when no account is set.
-pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<ContactsSummary>> {
+pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
     let syncing = app.state::<Syncing>();
     let _one_at_a_time = syncing.running.lock().await;
     let state = app.state::<AppState>();

@@ -8,8 +8,9 @@ use crate::domain::customer::CustomerProfile;
 use crate::domain::customer::validated;
 use crate::domain::reminder::DraftLanguage;
 use crate::domain::sync::{
-    FetchedCard, ListedCard, OutgoingCard, PhoneField, PullPlan, PullSummary, PushOutcome,
-    Replaced, SyncAccount, SyncEvent, SyncLogEntry, SyncSummary, field_text, for_phone, three_way,
+    CalendarPlan, CalendarSummary, FetchedCard, ListedCard, OutgoingCard, OutgoingEvent,
+    PhoneField, PullPlan, PullSummary, PushOutcome, Replaced, SyncAccount, SyncEvent, SyncLogEntry,
+    SyncSummary, field_text, for_phone, three_way,
 };
 use crate::domain::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use crate::error::Result;
@@ -552,6 +553,80 @@ impl Store {
         }
         self.commit(tx)?;
         Ok(written.created)
+    }
+}
+
+/// Where an event lives in `collection`.
+pub fn event_href(collection: &str, uid: &str) -> String {
+    card_href(collection, uid).replace(".vcf", ".ics")
+}
+
+impl Store {
+    /// What the account's calendar needs: the events that are new or
+    /// changed since the last sync, and those Kizuna wrote that are no
+    /// longer wanted (a touch done, a date removed, a customer archived).
+    pub fn calendar_to_push(&self, account: &SyncAccount, clock: &Clock) -> Result<CalendarPlan> {
+        let Some(calendar) = &account.calendar else {
+            return Ok(CalendarPlan::default());
+        };
+        let remembered = sync_items::of_collection(self.conn(), &calendar.href)?;
+        let mut plan = CalendarPlan::default();
+        let mut wanted = std::collections::HashSet::new();
+        for event in self.calendar_events(clock)? {
+            let href = event_href(&calendar.href, &event.uid);
+            match remembered.get(&href) {
+                Some((_, _, written)) if *written == event.ics => {}
+                found => plan.write.push(OutgoingEvent {
+                    href: href.clone(),
+                    ics: event.ics,
+                    etag: found.map(|(_, etag, _)| etag.clone()),
+                }),
+            }
+            wanted.insert(href);
+        }
+        let mut remove: Vec<(String, String)> = remembered
+            .into_iter()
+            .filter(|(href, _)| !wanted.contains(href))
+            .map(|(href, (_, etag, _))| (href, etag))
+            .collect();
+        remove.sort();
+        plan.remove = remove;
+        Ok(plan)
+    }
+
+    /// Remembers what a calendar push did.
+    pub fn record_calendar(
+        &mut self,
+        account: &SyncAccount,
+        written: &[(OutgoingEvent, Option<String>)],
+        removed: &[String],
+        clock: &Clock,
+    ) -> Result<CalendarSummary> {
+        let Some(calendar) = &account.calendar else {
+            return Ok(CalendarSummary::default());
+        };
+        let at = clock.timestamp();
+        let mut summary = CalendarSummary::default();
+        let tx = self.begin()?;
+        for (event, etag) in written {
+            match etag {
+                Some(etag) => {
+                    summary.written += 1;
+                    let href = &event.href;
+                    sync_items::remember(&tx, &calendar.href, href, None, etag, &event.ics, at)?;
+                }
+                None => {
+                    summary.failed += 1;
+                    sync_items::log(&tx, at, SyncEvent::Failed.as_str(), &event.href, None)?;
+                }
+            }
+        }
+        for href in removed {
+            summary.removed += 1;
+            sync_items::forget(&tx, &calendar.href, href)?;
+        }
+        self.commit(tx)?;
+        Ok(summary)
     }
 }
 

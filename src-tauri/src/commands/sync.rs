@@ -4,8 +4,8 @@
 //! now (see `syncing.rs` for the background) and the sync log.
 
 use kizuna_core::domain::sync::{
-    COLLECTION_NAME, CollectionChoice, ConnectRequest, ContactsSummary, DavDiscovery, SyncAccount,
-    SyncLogEntry,
+    COLLECTION_NAME, CollectionChoice, ConnectRequest, DavDiscovery, SyncAccount, SyncLogEntry,
+    SyncReport,
 };
 use kizuna_core::keys::SyncSecret;
 use kizuna_core::settings::Settings;
@@ -79,7 +79,7 @@ pub async fn disconnect_sync_account(state: State<'_, AppState>) -> CommandResul
 /// Syncs the address book both ways now: the phone's changes in, then
 /// every customer whose card differs out.
 #[tauri::command]
-pub async fn sync_now(app: tauri::AppHandle) -> CommandResult<Option<ContactsSummary>> {
+pub async fn sync_now(app: tauri::AppHandle) -> CommandResult<Option<SyncReport>> {
     crate::syncing::sync_once(&app).await
 }
 

@@ -1,19 +1,19 @@
-//! One sync of the address book, both ways: list the cards on the server
-//! (ETags), fetch those new or changed since the last sync, bring them in
-//! (the core merges part by part and archives customers whose card was
-//! deleted on the phone), then write back every customer whose card now
-//! differs. The book is held only between network steps, never while the
+//! One sync, both ways: list the cards on the server (ETags), fetch those
+//! new or changed since the last sync, bring them in (the core merges part
+//! by part and archives customers whose card was deleted on the phone),
+//! write back every customer whose card now differs, then bring the
+//! phone's calendar up to date (Kizuna's events only, one way). The book is held only between network steps, never while the
 //! server is asked; a sync cut short leaves both sides consistent, and the
 //! next one completes it.
 
-use kizuna_core::domain::sync::{ContactsSummary, FetchedCard, ListedCard, SyncAccount};
+use kizuna_core::domain::sync::{FetchedCard, ListedCard, SyncAccount, SyncReport};
 use kizuna_core::{Clock, Error, Store};
 use libdav::carddav::GetAddressBookResources;
 use libdav::dav::ListResources;
 
 use crate::connection::{Connection, timed};
 use crate::discovery::refused;
-use crate::push::push_contacts;
+use crate::push::{push_contacts, push_events, remove_events};
 
 /// The book, however the caller holds it (a window's shared store, a
 /// test's own), lent for one step at a time.
@@ -77,7 +77,7 @@ pub async fn sync_contacts(
     connection: &Connection,
     account: &SyncAccount,
     book: &impl Book,
-) -> Result<ContactsSummary, Error> {
+) -> Result<SyncReport, Error> {
     let collection = &account.address_book.href;
     connection.probe().await?;
     let listed = list_cards(connection, collection).await?;
@@ -88,5 +88,14 @@ pub async fn sync_contacts(
     let cards = book.with(|store, _| store.contacts_to_push(account))?;
     let pushed = push_contacts(connection, cards).await?;
     let pushed = book.with(|store, clock| store.record_push(account, &pushed, clock))?;
-    Ok(ContactsSummary { pulled, pushed })
+    let plan = book.with(|store, clock| store.calendar_to_push(account, clock))?;
+    let written = push_events(connection, plan.write).await;
+    let removed = remove_events(connection, &plan.remove).await;
+    let calendar =
+        book.with(|store, clock| store.record_calendar(account, &written, &removed, clock))?;
+    Ok(SyncReport {
+        pulled,
+        pushed,
+        calendar,
+    })
 }

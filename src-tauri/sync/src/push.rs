@@ -5,8 +5,8 @@
 
 use http::StatusCode;
 use kizuna_core::Error;
-use kizuna_core::domain::sync::{OutgoingCard, PushOutcome};
-use libdav::dav::{GetEtag, PutResource, WebDavError};
+use kizuna_core::domain::sync::{OutgoingCard, OutgoingEvent, PushOutcome};
+use libdav::dav::{Delete, GetEtag, PutResource, WebDavError};
 
 use crate::connection::{Connection, timed};
 
@@ -30,13 +30,31 @@ pub async fn push_contacts(
 }
 
 async fn push(connection: &Connection, card: &OutgoingCard) -> PushOutcome {
+    put(
+        connection,
+        &card.href,
+        &card.card,
+        VCARD,
+        card.etag.as_deref(),
+    )
+    .await
+}
+
+/// Writes `body` at `href`: over `etag` if given, else only if nothing is
+/// there.
+async fn put(
+    connection: &Connection,
+    href: &str,
+    body: &str,
+    content_type: &str,
+    etag: Option<&str>,
+) -> PushOutcome {
     let webdav = &connection.webdav;
-    let written = match &card.etag {
+    let written = match etag {
         Some(etag) => {
-            timed(webdav.request(PutResource::new(&card.href).update(&card.card, VCARD, etag)))
-                .await
+            timed(webdav.request(PutResource::new(href).update(body, content_type, etag))).await
         }
-        None => timed(webdav.request(PutResource::new(&card.href).create(&card.card, VCARD))).await,
+        None => timed(webdav.request(PutResource::new(href).create(body, content_type))).await,
     };
     let response = match written {
         Err(e) => {
@@ -45,7 +63,7 @@ async fn push(connection: &Connection, card: &OutgoingCard) -> PushOutcome {
             };
         }
         Ok(Err(WebDavError::BadStatusCode(StatusCode::PRECONDITION_FAILED))) => {
-            return if card.etag.is_some() {
+            return if etag.is_some() {
                 PushOutcome::ChangedOnServer
             } else {
                 PushOutcome::AlreadyOnServer
@@ -59,21 +77,70 @@ async fn push(connection: &Connection, card: &OutgoingCard) -> PushOutcome {
         Ok(Ok(response)) => response,
     };
     // Some servers answer a PUT without the new ETag: asked for.
-    let etag = match response.etag {
-        Some(etag) => etag,
-        None => match timed(webdav.request(GetEtag::new(&card.href))).await {
-            Ok(Ok(found)) => found.etag,
-            Ok(Err(e)) => {
-                return PushOutcome::Failed {
-                    detail: e.to_string(),
-                };
-            }
-            Err(e) => {
-                return PushOutcome::Failed {
-                    detail: e.to_string(),
-                };
-            }
+    match response.etag {
+        Some(etag) => PushOutcome::Written { etag },
+        None => match current_etag(connection, href).await {
+            Some(etag) => PushOutcome::Written { etag },
+            None => PushOutcome::Failed {
+                detail: format!("no ETag for {href}"),
+            },
         },
-    };
-    PushOutcome::Written { etag }
+    }
+}
+
+async fn current_etag(connection: &Connection, href: &str) -> Option<String> {
+    match timed(connection.webdav.request(GetEtag::new(href))).await {
+        Ok(Ok(found)) => Some(found.etag),
+        _ => None,
+    }
+}
+
+const ICALENDAR: &str = "text/calendar; charset=utf-8";
+
+/// Writes the calendar's events; each one's new ETag, or `None` when it
+/// could not be written. The events are Kizuna's: one changed on the phone
+/// (or left by an earlier book) is written over.
+pub async fn push_events(
+    connection: &Connection,
+    events: Vec<OutgoingEvent>,
+) -> Vec<(OutgoingEvent, Option<String>)> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        let mut outcome = put(
+            connection,
+            &event.href,
+            &event.ics,
+            ICALENDAR,
+            event.etag.as_deref(),
+        )
+        .await;
+        if matches!(
+            outcome,
+            PushOutcome::ChangedOnServer | PushOutcome::AlreadyOnServer
+        ) && let Some(etag) = current_etag(connection, &event.href).await
+        {
+            outcome = put(connection, &event.href, &event.ics, ICALENDAR, Some(&etag)).await;
+        }
+        let etag = match outcome {
+            PushOutcome::Written { etag } => Some(etag),
+            _ => None,
+        };
+        out.push((event, etag));
+    }
+    out
+}
+
+/// Removes events Kizuna wrote that are no longer wanted; the hrefs that
+/// are gone (already gone counts).
+pub async fn remove_events(connection: &Connection, events: &[(String, String)]) -> Vec<String> {
+    let mut gone = Vec::with_capacity(events.len());
+    for (href, _) in events {
+        match timed(connection.webdav.request(Delete::new(href).force())).await {
+            Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND))) => {
+                gone.push(href.clone());
+            }
+            _ => {}
+        }
+    }
+    gone
 }

@@ -905,11 +905,12 @@ export const en: Messages = {
   'sync.event.already_on_server': "Already on the server, so left as it is",
   'sync.event.failed': "Could not be written; the next sync tries again",
   'sync.event.server_problem': "The server could not be used ({detail})",
-  'sync.notYet': "Customers and the phone's contacts are synced both ways (after the start and every 15 minutes; while offline, retried less and less often). Changes made on the phone come in part by part; where the same part changed on both sides the newer is kept and the other goes into the customer's history. A customer whose contact was deleted on the phone is archived, never deleted. Writing to the calendar comes in a later version.",
   'sync.summary': "To the phone: written {written} · left as they are {left} · failed {failed}",
   'sync.pulled': "From the phone: updated {updated} · added {added} · archived {archived} · conflicts {conflicts}",
   'sync.event.deleted_on_phone': "Deleted on the phone, so archived",
   'sync.event.conflict': "Changed on both sides; the newer was kept ({detail}) and the other is in the history",
   'sync.event.unreadable': "A contact could not be read and was left as it is ({detail})",
   'sync.noAccount': "No server is connected",
+  'sync.calendarSummary': "Calendar: written {written} · removed {removed} · failed {failed}",
+  'sync.notYet': "Customers and the phone's contacts are synced both ways (after the start and every 15 minutes; while offline, retried less and less often). Changes made on the phone come in part by part; where the same part changed on both sides the newer is kept and the other goes into the customer's history. A customer whose contact was deleted on the phone is archived, never deleted. The calendar gets birthdays and important dates (yearly) and the follow-ups and promises of the next 90 days, with an alarm at the notification time.",
 };

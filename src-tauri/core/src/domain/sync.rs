@@ -358,11 +358,39 @@ pub struct PullSummary {
     pub unreadable: u32,
 }
 
-/// What a sync did both ways, for the window.
+/// What a sync did, both ways and to the calendar, for the window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ContactsSummary {
+pub struct SyncReport {
     pub pulled: PullSummary,
     pub pushed: SyncSummary,
+    pub calendar: CalendarSummary,
+}
+
+/// What a sync did to the phone's calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct CalendarSummary {
+    /// Events written (new or changed).
+    pub written: u32,
+    /// Events removed (the touch done, the date gone).
+    pub removed: u32,
+    pub failed: u32,
+}
+
+/// An event to write to the calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEvent {
+    pub href: String,
+    pub ics: String,
+    /// The ETag it had when Kizuna last wrote it; `None` for a new event.
+    pub etag: Option<String>,
+}
+
+/// What the calendar needs: events to write and events to remove
+/// (`href`, `etag`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CalendarPlan {
+    pub write: Vec<OutgoingEvent>,
+    pub remove: Vec<(String, String)>,
 }
 
 #[cfg(test)]

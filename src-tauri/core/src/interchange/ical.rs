@@ -6,9 +6,9 @@
 
 use calcard::common::PartialDateTime;
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarFrequency,
-    ICalendarMonth, ICalendarParameter, ICalendarProperty, ICalendarRecurrenceRule, ICalendarValue,
-    ICalendarValueType,
+    ICalendar, ICalendarAction, ICalendarComponent, ICalendarComponentType, ICalendarDuration,
+    ICalendarEntry, ICalendarFrequency, ICalendarMonth, ICalendarParameter, ICalendarProperty,
+    ICalendarRecurrenceRule, ICalendarValue, ICalendarValueType,
 };
 use chrono::{Datelike, NaiveDate};
 
@@ -240,7 +240,134 @@ pub fn write(
     out
 }
 
+/// One event of the phone's calendar, as its own calendar object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEvent {
+    pub uid: String,
+    /// A whole `VCALENDAR` holding the one `VEVENT` and its alarm.
+    pub ics: String,
+}
+
+/// Every event is stamped with the same moment: an event's text changes
+/// only when the event does, so a sync writes only what changed.
+const SYNC_STAMP: i64 = 946_684_800;
+
+/// An alarm `after` the start of its event (all-day events start at
+/// midnight, so a birthday's alarm rings at the notification time).
+fn alarm(after_minutes: u32, description: &str) -> ICalendarComponent {
+    ICalendarComponent {
+        component_type: ICalendarComponentType::VAlarm,
+        entries: vec![
+            entry(
+                ICalendarProperty::Action,
+                ICalendarValue::Action(ICalendarAction::Display),
+            ),
+            entry(
+                ICalendarProperty::Trigger,
+                ICalendarValue::Duration(ICalendarDuration {
+                    hours: after_minutes / 60,
+                    minutes: after_minutes % 60,
+                    ..ICalendarDuration::default()
+                }),
+            ),
+            text(ICalendarProperty::Description, description),
+        ],
+        component_ids: Vec::new(),
+    }
+}
+
+fn uid_of(event: &ICalendarComponent) -> String {
+    event
+        .entries
+        .iter()
+        .find(|e| e.name == ICalendarProperty::Uid)
+        .and_then(|e| e.values.first())
+        .and_then(|v| match v {
+            ICalendarValue::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn summary_of(event: &ICalendarComponent) -> String {
+    event
+        .entries
+        .iter()
+        .find(|e| e.name == ICalendarProperty::Summary)
+        .and_then(|e| e.values.first())
+        .and_then(|v| match v {
+            ICalendarValue::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The phone's calendar: each customer's yearly dates, with an alarm on
+/// the day at the notification time (`alarm_minutes` after midnight), and
+/// each touch planned for the coming weeks, with an alarm at its moment —
+/// named in the customer's language.
+pub fn events(
+    customers: &[(String, String, CustomerProfile)],
+    touches: &[Reminder],
+    alarm_minutes: u32,
+) -> Vec<CalendarEvent> {
+    let mut found: Vec<(ICalendarComponent, u32)> = Vec::new();
+    for (uid, name, profile) in customers {
+        found.extend(
+            dates_of(uid, name, profile, SYNC_STAMP)
+                .into_iter()
+                .map(|e| (e, alarm_minutes)),
+        );
+    }
+    found.extend(touches.iter().map(|r| (planned(r, SYNC_STAMP), 0)));
+    found
+        .into_iter()
+        .map(|(mut event, after)| {
+            let uid = uid_of(&event);
+            let ringing = alarm(after, &summary_of(&event));
+            event.component_ids = vec![2];
+            let calendar = ICalendarComponent {
+                component_type: ICalendarComponentType::VCalendar,
+                entries: vec![
+                    text(ICalendarProperty::Version, "2.0"),
+                    text(ICalendarProperty::Prodid, "-//Kizuna//Kizuna//JA"),
+                ],
+                component_ids: vec![1],
+            };
+            let mut ics = String::new();
+            // Writing into a String cannot fail.
+            let _ = ICalendar {
+                components: vec![calendar, event, ringing],
+            }
+            .write_to(&mut ics);
+            CalendarEvent { uid, ics }
+        })
+        .collect()
+}
+
 impl Store {
+    /// The events of the phone's calendar (see [`events`]), every customer
+    /// not archived.
+    pub fn calendar_events(&self, clock: &Clock) -> Result<Vec<CalendarEvent>> {
+        let settings = self.settings()?;
+        let active = crate::store::sync_items::active_customers(self.conn())?;
+        let rows: Vec<(String, String, CustomerProfile)> = self
+            .export_profiles(Some(&active))?
+            .into_iter()
+            .map(|c| {
+                let name = crate::domain::kana::display_name(
+                    &c.profile.family_name,
+                    &c.profile.given_name,
+                    &c.profile.company,
+                );
+                (c.uid, name, c.profile)
+            })
+            .collect();
+        let touches = self.planned_touches(PLANNED_DAYS, DraftLanguage::Ja, clock)?;
+        let alarm = crate::domain::settings::minutes_of(&settings.reminder_time).unwrap_or(9 * 60);
+        Ok(events(&rows, &touches, alarm))
+    }
+
     /// The calendar of every customer's dates (or the given customers') and
     /// of the touches planned for the next [`PLANNED_DAYS`].
     pub fn export_calendar(

@@ -461,7 +461,17 @@ conflicts: number,
  */
 unreadable: number, };
 
-export type ContactsSummary = { pulled: PullSummary, pushed: SyncSummary, };
+export type SyncReport = { pulled: PullSummary, pushed: SyncSummary, calendar: CalendarSummary, };
+
+export type CalendarSummary = { 
+/**
+ * Events written (new or changed).
+ */
+written: number, 
+/**
+ * Events removed (the touch done, the date gone).
+ */
+removed: number, failed: number, };
 
 export type Lock = "choose_passphrase" | "passphrase" | "recovery_key" | "keychain_unavailable";
 

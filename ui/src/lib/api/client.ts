@@ -10,7 +10,7 @@ import type {
   ConnectRequest,
   DavDiscovery,
   SyncLogEntry,
-  ContactsSummary,
+  SyncReport,
   MergePreview,
   MergeRequest,
   BackupContents,
@@ -149,7 +149,7 @@ export const api = {
   disconnectSyncAccount: () => call<Settings>('disconnect_sync_account'),
   /** Writes the customers changed since the last sync to the phone's address book. */
   /** Null when no server is connected. */
-  syncNow: () => call<ContactsSummary | null>('sync_now'),
+  syncNow: () => call<SyncReport | null>('sync_now'),
   syncLog: () => call<SyncLogEntry[]>('sync_log'),
   /** Two records side by side; `kept` is the one that stays. */
   mergePreview: (kept: number, other: number) => call<MergePreview>('merge_preview', { kept, other }),
