@@ -135,11 +135,9 @@ pub async fn push_events(
 pub async fn remove_events(connection: &Connection, events: &[(String, String)]) -> Vec<String> {
     let mut gone = Vec::with_capacity(events.len());
     for (href, _) in events {
-        match timed(connection.webdav.request(Delete::new(href).force())).await {
-            Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND))) => {
-                gone.push(href.clone());
-            }
-            _ => {}
+        let deleted = timed(connection.webdav.request(Delete::new(href).force())).await;
+        if let Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND))) = deleted {
+            gone.push(href.clone());
         }
     }
     gone
