@@ -1,0 +1,126 @@
+//! The sync benchmark (not a timed test; run on demand, figures in the
+//! README): the first sync of 10,000 customers to a local Radicale, then a
+//! sync with 10 customers changed.
+//!
+//! `cargo test --release -p kizuna-sync --test sync_bench -- --ignored --nocapture`
+
+#[allow(dead_code)]
+#[path = "support/radicale.rs"]
+mod radicale;
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use kizuna_core::customer::{CustomerProfile, Phone};
+use kizuna_core::domain::sync::{ContactDetails, SyncAccount};
+use kizuna_core::settings::Settings;
+use kizuna_core::{Clock, Error, Store};
+use kizuna_sync::{Book, Connection, create_address_book, discover, sync_contacts};
+use radicale::{PASSWORD, Radicale, USER};
+
+struct TestBook {
+    store: Mutex<Store>,
+    clock: Clock,
+}
+
+impl Book for TestBook {
+    fn with<R>(
+        &self,
+        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let mut store = self.store.lock().expect("store");
+        step(&mut store, &self.clock)
+    }
+}
+
+/// 10,000, or `KIZUNA_SYNC_BENCH_CUSTOMERS`.
+fn customers() -> usize {
+    std::env::var("KIZUNA_SYNC_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run on demand"]
+async fn first_sync_of_ten_thousand_customers_and_an_incremental_one() {
+    let server = Radicale::start();
+    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
+    let found = discover(&connection).await.expect("discovered");
+    let address_book = create_address_book(&connection, &found.address_book_home, "絆")
+        .await
+        .expect("address book");
+    let account = SyncAccount {
+        server: server.address(),
+        user: USER.to_owned(),
+        address_book,
+        calendar: None,
+        contact_details: ContactDetails::Profile,
+    };
+    let book = TestBook {
+        store: Mutex::new(Store::open_in_memory().expect("store")),
+        clock: Clock::at_local(
+            chrono_tz::Asia::Tokyo,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
+            10,
+            0,
+        )
+        .expect("clock"),
+    };
+    let count = customers();
+    let ids: Vec<i64> = book
+        .with(|store, clock| {
+            store.save_settings(&Settings {
+                cadence_days: [0; 6],
+                ..Settings::default()
+            })?;
+            let mut ids = Vec::new();
+            for n in 0..count {
+                let customer = store.create_customer(
+                    CustomerProfile {
+                        family_name: format!("顧客{}", n / 100),
+                        given_name: format!("{}", n % 100),
+                        family_name_reading: "こきゃく".to_owned(),
+                        phones: vec![Phone {
+                            label: "携帯".to_owned(),
+                            number: format!("090-{:04}-{:04}", n / 10_000, n % 10_000),
+                        }],
+                        company: "みやび".to_owned(),
+                        ..CustomerProfile::default()
+                    },
+                    clock,
+                )?;
+                ids.push(customer.id);
+            }
+            Ok(ids)
+        })
+        .expect("book");
+
+    let started = Instant::now();
+    let first = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("first sync");
+    let first_took = started.elapsed();
+    assert_eq!(first.pushed.written as usize, count);
+
+    book.with(|store, clock| {
+        for id in ids.iter().step_by(count / 10) {
+            let mut p = store.customer(*id)?.profile;
+            p.title = "店主".to_owned();
+            store.update_customer(*id, p, clock)?;
+        }
+        Ok(())
+    })
+    .expect("ten changed");
+    let started = Instant::now();
+    let incremental = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("incremental sync");
+    let incremental_took = started.elapsed();
+    assert_eq!(incremental.pushed.written, 10);
+    println!(
+        "first sync of {count} customers: {:.1} s (target 60 s at 10,000)\nincremental sync, 10 changed: {:.0} ms (target 1 s)",
+        first_took.as_secs_f64(),
+        incremental_took.as_secs_f64() * 1000.0
+    );
+}
