@@ -52,7 +52,12 @@ pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
     let syncing = app.state::<Syncing>();
     let _one_at_a_time = syncing.running.lock().await;
     let state = app.state::<AppState>();
-    let Some(account) = state.store()?.settings()?.sync_account else {
+    // A book still locked (or not opened) has no account to sync yet.
+    let account = match state.store() {
+        Ok(store) => store.settings()?.sync_account,
+        Err(_) => None,
+    };
+    let Some(account) = account else {
         return Ok(None);
     };
     let password = SyncSecret::new(&state.data_dir, &account.server, &account.user)
