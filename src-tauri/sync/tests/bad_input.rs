@@ -6,42 +6,19 @@
 #[allow(dead_code)]
 #[path = "support/radicale.rs"]
 mod radicale;
+#[allow(dead_code)]
+#[path = "support/book.rs"]
+mod support;
 
-use std::process::{Command, Stdio};
-use std::sync::Mutex;
-
+use kizuna_core::ErrorCode;
 use kizuna_core::customer::{CustomerProfile, CustomerQuery};
 use kizuna_core::domain::sync::{ContactDetails, DavCollection, SyncAccount, SyncEvent};
-use kizuna_core::{Clock, Error, ErrorCode, Store};
-use kizuna_sync::{Book, Connection, create_address_book, discover, sync_contacts};
+use kizuna_sync::{Book, Connection, sync_contacts};
 use radicale::{PASSWORD, Radicale, USER};
-
-struct TestBook {
-    store: Mutex<Store>,
-    clock: Clock,
-}
-
-impl Book for TestBook {
-    fn with<R>(
-        &self,
-        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let mut store = self.store.lock().expect("store");
-        step(&mut store, &self.clock)
-    }
-}
+use support::TestBook;
 
 fn book_with_one_customer() -> TestBook {
-    let book = TestBook {
-        store: Mutex::new(Store::open_in_memory().expect("store")),
-        clock: Clock::at_local(
-            chrono_tz::Asia::Tokyo,
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
-            10,
-            0,
-        )
-        .expect("clock"),
-    };
+    let book = support::empty_book();
     book.with(|store, clock| {
         store.create_customer(
             CustomerProfile {
@@ -130,42 +107,14 @@ async fn a_web_page_broken_xml_or_a_redirect_loop_is_an_error_and_changes_nothin
 #[tokio::test]
 async fn a_card_far_too_large_is_left_alone_and_the_rest_syncs() {
     let server = Radicale::start();
-    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
-    let found = discover(&connection).await.expect("discovered");
-    let address_book = create_address_book(&connection, &found.address_book_home, "絆")
-        .await
-        .expect("address book");
-    let account = SyncAccount {
-        server: server.address(),
-        user: USER.to_owned(),
-        address_book,
-        calendar: None,
-        contact_details: ContactDetails::Contact,
-    };
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, false).await;
     let put = |name: &str, card: String| {
-        let mut curl = Command::new("curl")
-            .args(["-sS", "-u", &format!("{USER}:{PASSWORD}"), "-X", "PUT"])
-            .args([
-                "-H",
-                "Content-Type: text/vcard; charset=utf-8",
-                "--data-binary",
-                "@-",
-            ])
-            .arg(format!(
-                "http://127.0.0.1:{}{}{name}",
-                server.port, account.address_book.href
-            ))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("curl");
-        use std::io::Write;
-        curl.stdin
-            .take()
-            .expect("stdin")
-            .write_all(card.as_bytes())
-            .expect("sent");
-        assert!(curl.wait().expect("curl").success());
+        support::put(
+            &server,
+            &format!("{}{name}", account.address_book.href),
+            &card,
+        );
     };
     let huge_note = "あ".repeat(600_000);
     put(

@@ -6,83 +6,25 @@
 #[allow(dead_code)]
 #[path = "support/radicale.rs"]
 mod radicale;
-
-use std::process::Command;
-use std::sync::Mutex;
+#[allow(dead_code)]
+#[path = "support/book.rs"]
+mod support;
 
 use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::CustomerProfile;
-use kizuna_core::domain::sync::{ContactDetails, SyncAccount};
+use kizuna_core::domain::sync::ContactDetails;
 use kizuna_core::settings::Settings;
-use kizuna_core::{Clock, Error, Store};
-use kizuna_sync::{
-    Book, Connection, create_address_book, create_calendar, discover, sync_contacts,
-};
-use radicale::{PASSWORD, Radicale, USER};
-
-struct TestBook {
-    store: Mutex<Store>,
-    clock: Clock,
-}
-
-impl Book for TestBook {
-    fn with<R>(
-        &self,
-        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let mut store = self.store.lock().expect("store");
-        step(&mut store, &self.clock)
-    }
-}
-
-/// The phone reads an event: its text, or `None` when it is not there.
-fn phone_get(server: &Radicale, href: &str) -> Option<String> {
-    let out = Command::new("curl")
-        .args([
-            "-sS",
-            "-u",
-            &format!("{USER}:{PASSWORD}"),
-            "-w",
-            "\n%{http_code}",
-        ])
-        .arg(format!("http://127.0.0.1:{}{href}", server.port))
-        .output()
-        .expect("curl");
-    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
-    let (body, code) = text.rsplit_once('\n').expect("status");
-    (code == "200").then(|| body.to_owned())
-}
+use kizuna_sync::{Book, sync_contacts};
+use radicale::Radicale;
+use support::get;
 
 #[tokio::test]
 async fn birthdays_and_promises_are_events_with_alarms_and_a_kept_promise_leaves() {
     let server = Radicale::start();
-    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
-    let found = discover(&connection).await.expect("discovered");
-    let address_book = create_address_book(&connection, &found.address_book_home, "絆")
-        .await
-        .expect("address book");
-    let calendar_home = found.calendar_home.expect("CalDAV");
-    let calendar = create_calendar(&connection, &calendar_home, "絆")
-        .await
-        .expect("calendar");
-    let account = SyncAccount {
-        server: server.address(),
-        user: USER.to_owned(),
-        address_book,
-        calendar: Some(calendar.clone()),
-        contact_details: ContactDetails::Contact,
-    };
-    let clock = Clock::at_local(
-        chrono_tz::Asia::Tokyo,
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
-        10,
-        0,
-    )
-    .expect("clock");
-    let book = TestBook {
-        store: Mutex::new(Store::open_in_memory().expect("store")),
-        clock,
-    };
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, true).await;
+    let calendar = account.calendar.clone().expect("a calendar");
+    let book = support::empty_book();
     let (ken, claire, promise) = book
         .with(|store, clock| {
             // Only the touches this test makes: no keep-in-touch.
@@ -125,7 +67,7 @@ async fn birthdays_and_promises_are_events_with_alarms_and_a_kept_promise_leaves
     );
     let href = |uid: &str| kizuna_core::sync::event_href(&calendar.href, uid);
     let birthday =
-        phone_get(&server, &href(&format!("birthday-{}@kizuna", ken.uid))).expect("his birthday");
+        get(&server, &href(&format!("birthday-{}@kizuna", ken.uid))).expect("his birthday");
     for line in [
         "SUMMARY:高橋 健 様のお誕生日",
         "RRULE:FREQ=YEARLY",
@@ -134,11 +76,11 @@ async fn birthdays_and_promises_are_events_with_alarms_and_a_kept_promise_leaves
     ] {
         assert!(birthday.contains(line), "{line} in\n{birthday}");
     }
-    let hers = phone_get(&server, &href(&format!("birthday-{}@kizuna", claire.uid)))
-        .expect("her birthday");
+    let hers =
+        get(&server, &href(&format!("birthday-{}@kizuna", claire.uid))).expect("her birthday");
     assert!(hers.contains("SUMMARY:Claire Martin's birthday"), "{hers}");
 
-    let promise_href = phone_get(&server, &href(&format!("custom:{}@kizuna", promise.id)));
+    let promise_href = get(&server, &href(&format!("custom:{}@kizuna", promise.id)));
     let promise_event = promise_href.expect("the promise");
     assert!(
         promise_event.contains("カタログを届ける"),
@@ -160,8 +102,8 @@ async fn birthdays_and_promises_are_events_with_alarms_and_a_kept_promise_leaves
         .expect("synced");
     assert_eq!(after.calendar.removed, 1, "{after:?}");
     assert_eq!(
-        phone_get(&server, &href(&format!("custom:{}@kizuna", promise.id))),
+        get(&server, &href(&format!("custom:{}@kizuna", promise.id))),
         None
     );
-    assert!(phone_get(&server, &href(&format!("birthday-{}@kizuna", ken.uid))).is_some());
+    assert!(get(&server, &href(&format!("birthday-{}@kizuna", ken.uid))).is_some());
 }

@@ -6,47 +6,17 @@
 #[allow(dead_code)]
 #[path = "support/radicale.rs"]
 mod radicale;
+#[allow(dead_code)]
+#[path = "support/book.rs"]
+mod support;
 
-use std::process::{Command, Stdio};
-
+use kizuna_core::Store;
 use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::{CustomerProfile, Phone};
-use kizuna_core::domain::sync::{ContactDetails, SyncAccount, SyncEvent};
-use kizuna_core::{Clock, Store};
-use kizuna_sync::{Connection, create_address_book, discover, push_contacts};
-use radicale::{PASSWORD, Radicale, USER};
-
-/// The phone: plain HTTP with curl.
-fn phone(server: &Radicale, method: &str, href: &str, body: Option<&str>) -> String {
-    let mut curl = Command::new("curl");
-    curl.args(["-sS", "-u", &format!("{USER}:{PASSWORD}"), "-X", method])
-        .arg(format!("http://127.0.0.1:{}{href}", server.port));
-    if body.is_some() {
-        curl.args([
-            "-H",
-            "Content-Type: text/vcard; charset=utf-8",
-            "--data-binary",
-            "@-",
-        ]);
-    }
-    let mut child = curl
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("curl runs");
-    if let Some(body) = body {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(body.as_bytes())
-            .expect("sent");
-    }
-    let output = child.wait_with_output().expect("curl ends");
-    assert!(output.status.success(), "curl failed");
-    String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n")
-}
+use kizuna_core::domain::sync::{ContactDetails, SyncEvent};
+use kizuna_sync::push_contacts;
+use radicale::Radicale;
+use support::{get, put};
 
 fn person(family: &str, given: &str, reading: (&str, &str)) -> CustomerProfile {
     CustomerProfile {
@@ -61,26 +31,10 @@ fn person(family: &str, given: &str, reading: (&str, &str)) -> CustomerProfile {
 #[tokio::test]
 async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is_left_alone() {
     let server = Radicale::start();
-    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
-    let found = discover(&connection).await.expect("discovered");
-    let book = create_address_book(&connection, &found.address_book_home, "絆")
-        .await
-        .expect("address book");
-    let account = SyncAccount {
-        server: server.address(),
-        user: USER.to_owned(),
-        address_book: book,
-        calendar: None,
-        contact_details: ContactDetails::Profile,
-    };
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Profile, false).await;
     let mut store = Store::open_in_memory().expect("store");
-    let clock = Clock::at_local(
-        chrono_tz::Asia::Tokyo,
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
-        10,
-        0,
-    )
-    .expect("clock");
+    let clock = support::clock();
     let mut ken = person("高橋", "健", ("たかはし", "けん"));
     ken.birthday = Some(PartialDate::new(None, 5, 3));
     ken.phones.push(Phone {
@@ -106,7 +60,7 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
     assert_eq!((summary.written, summary.left, summary.failed), (2, 0, 0));
 
     let href = |uid: &str| kizuna_core::sync::card_href(&account.address_book.href, uid);
-    let card = phone(&server, "GET", &href(&ken.uid), None);
+    let card = get(&server, &href(&ken.uid)).expect("the card");
     // A property, whatever parameters the server added (CHARSET=UTF-8).
     let has = |card: &str, name: &str, value: &str| {
         card.lines().any(|l| {
@@ -127,7 +81,7 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
         !card.contains("X-KIZUNA-STAGE"),
         "Kizuna's working fields stay home: {card}"
     );
-    let card = phone(&server, "GET", &href(&hanako.uid), None);
+    let card = get(&server, &href(&hanako.uid)).expect("the card");
     assert!(card.contains("日本酒"), "the profile goes: {card}");
     assert!(!card.contains("転勤"), "the notes do not: {card}");
 
@@ -150,14 +104,15 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
         .record_push(&account, &pushed, &clock)
         .expect("recorded");
     assert_eq!(summary.written, 1);
-    let card = phone(&server, "GET", &href(&ken.uid), None);
+    let card = get(&server, &href(&ken.uid)).expect("the card");
     assert!(has(&card, "TITLE", ":店主"), "{card}");
 
     // Changed on the phone, then in Kizuna: the phone's change stays.
-    let on_phone = phone(&server, "GET", &href(&hanako.uid), None)
+    let on_phone = get(&server, &href(&hanako.uid))
+        .expect("the card")
         .replace("END:VCARD", "NOTE:電話で変更\nEND:VCARD")
         .replace('\n', "\r\n");
-    phone(&server, "PUT", &href(&hanako.uid), Some(&on_phone));
+    put(&server, &href(&hanako.uid), &on_phone);
     let mut changed = store.customer(hanako.id).expect("hanako").profile;
     changed.likes = "焼酎".to_owned();
     store
@@ -173,7 +128,7 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
         .record_push(&account, &pushed, &clock)
         .expect("recorded");
     assert_eq!((summary.written, summary.left), (0, 1));
-    let card = phone(&server, "GET", &href(&hanako.uid), None);
+    let card = get(&server, &href(&hanako.uid)).expect("the card");
     assert!(
         card.contains("電話で変更") && card.contains("日本酒"),
         "{card}"

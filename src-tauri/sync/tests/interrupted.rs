@@ -5,30 +5,17 @@
 #[allow(dead_code)]
 #[path = "support/radicale.rs"]
 mod radicale;
+#[allow(dead_code)]
+#[path = "support/book.rs"]
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kizuna_core::customer::{CustomerProfile, CustomerQuery};
-use kizuna_core::domain::sync::{ContactDetails, SyncAccount};
-use kizuna_core::{Clock, Error, Store};
-use kizuna_sync::{Book, Connection, create_address_book, discover, sync_contacts};
-use radicale::{PASSWORD, Radicale, USER};
-
-struct TestBook {
-    store: Mutex<Store>,
-    clock: Clock,
-}
-
-impl Book for TestBook {
-    fn with<R>(
-        &self,
-        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let mut store = self.store.lock().expect("store");
-        step(&mut store, &self.clock)
-    }
-}
+use kizuna_core::domain::sync::ContactDetails;
+use kizuna_sync::{Book, sync_contacts};
+use radicale::Radicale;
 
 const CUSTOMERS: usize = 60;
 
@@ -36,28 +23,8 @@ const CUSTOMERS: usize = 60;
 async fn a_server_killed_mid_sync_loses_nothing_and_the_next_sync_completes_it() {
     let server = Arc::new(Mutex::new(Radicale::start()));
     let address = server.lock().expect("server").address();
-    let connection = Connection::new(&address, USER, PASSWORD).expect("connection");
-    let found = discover(&connection).await.expect("discovered");
-    let address_book = create_address_book(&connection, &found.address_book_home, "絆")
-        .await
-        .expect("address book");
-    let account = SyncAccount {
-        server: address,
-        user: USER.to_owned(),
-        address_book,
-        calendar: None,
-        contact_details: ContactDetails::Contact,
-    };
-    let book = TestBook {
-        store: Mutex::new(Store::open_in_memory().expect("store")),
-        clock: Clock::at_local(
-            chrono_tz::Asia::Tokyo,
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
-            10,
-            0,
-        )
-        .expect("clock"),
-    };
+    let (connection, account) = support::account_at(&address, ContactDetails::Contact, false).await;
+    let book = support::empty_book();
     for n in 0..CUSTOMERS {
         book.with(|store, clock| {
             store.create_customer(

@@ -7,31 +7,17 @@
 #[allow(dead_code)]
 #[path = "support/radicale.rs"]
 mod radicale;
+#[allow(dead_code)]
+#[path = "support/book.rs"]
+mod support;
 
-use std::sync::Mutex;
 use std::time::Instant;
 
 use kizuna_core::customer::{CustomerProfile, Phone};
-use kizuna_core::domain::sync::{ContactDetails, SyncAccount};
+use kizuna_core::domain::sync::ContactDetails;
 use kizuna_core::settings::Settings;
-use kizuna_core::{Clock, Error, Store};
-use kizuna_sync::{Book, Connection, create_address_book, discover, sync_contacts};
-use radicale::{PASSWORD, Radicale, USER};
-
-struct TestBook {
-    store: Mutex<Store>,
-    clock: Clock,
-}
-
-impl Book for TestBook {
-    fn with<R>(
-        &self,
-        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let mut store = self.store.lock().expect("store");
-        step(&mut store, &self.clock)
-    }
-}
+use kizuna_sync::{Book, sync_contacts};
+use radicale::Radicale;
 
 /// 10,000, or `KIZUNA_SYNC_BENCH_CUSTOMERS`.
 fn customers() -> usize {
@@ -45,28 +31,9 @@ fn customers() -> usize {
 #[ignore = "a benchmark: run on demand"]
 async fn first_sync_of_ten_thousand_customers_and_an_incremental_one() {
     let server = Radicale::start();
-    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
-    let found = discover(&connection).await.expect("discovered");
-    let address_book = create_address_book(&connection, &found.address_book_home, "絆")
-        .await
-        .expect("address book");
-    let account = SyncAccount {
-        server: server.address(),
-        user: USER.to_owned(),
-        address_book,
-        calendar: None,
-        contact_details: ContactDetails::Profile,
-    };
-    let book = TestBook {
-        store: Mutex::new(Store::open_in_memory().expect("store")),
-        clock: Clock::at_local(
-            chrono_tz::Asia::Tokyo,
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
-            10,
-            0,
-        )
-        .expect("clock"),
-    };
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Profile, false).await;
+    let book = support::empty_book();
     let count = customers();
     let ids: Vec<i64> = book
         .with(|store, clock| {

@@ -7,64 +7,17 @@
 #[allow(dead_code)]
 #[path = "support/radicale.rs"]
 mod radicale;
-
-use std::process::{Command, Stdio};
-use std::sync::Mutex;
+#[allow(dead_code)]
+#[path = "support/book.rs"]
+mod support;
 
 use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::{CustomerProfile, CustomerQuery, Phone};
-use kizuna_core::domain::sync::{ContactDetails, SyncAccount};
+use kizuna_core::domain::sync::ContactDetails;
 use kizuna_core::timeline::{TimelineEntry, TimelineKind};
-use kizuna_core::{Clock, Error, Store};
-use kizuna_sync::{Book, Connection, create_address_book, discover, sync_contacts};
-use radicale::{PASSWORD, Radicale, USER};
-
-struct TestBook {
-    store: Mutex<Store>,
-    clock: Clock,
-}
-
-impl Book for TestBook {
-    fn with<R>(
-        &self,
-        step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let mut store = self.store.lock().expect("store");
-        step(&mut store, &self.clock)
-    }
-}
-
-/// The phone: plain HTTP with curl.
-fn phone(server: &Radicale, method: &str, href: &str, body: Option<&str>) -> String {
-    let mut curl = Command::new("curl");
-    curl.args(["-sS", "-u", &format!("{USER}:{PASSWORD}"), "-X", method])
-        .arg(format!("http://127.0.0.1:{}{href}", server.port));
-    if body.is_some() {
-        curl.args([
-            "-H",
-            "Content-Type: text/vcard; charset=utf-8",
-            "--data-binary",
-            "@-",
-        ]);
-    }
-    let mut child = curl
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("curl runs");
-    if let Some(body) = body {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(body.as_bytes())
-            .expect("sent");
-    }
-    let output = child.wait_with_output().expect("curl ends");
-    assert!(output.status.success(), "curl failed");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use kizuna_sync::{Book, sync_contacts};
+use radicale::Radicale;
+use support::{delete, get, put};
 
 /// Replaces the line of `property` (whatever its parameters) in a card.
 fn edited(card: &str, property: &str, line: &str) -> String {
@@ -84,29 +37,9 @@ fn edited(card: &str, property: &str, line: &str) -> String {
 #[tokio::test]
 async fn changes_on_either_side_reach_the_other_and_nothing_is_lost_or_repeated() {
     let server = Radicale::start();
-    let connection = Connection::new(&server.address(), USER, PASSWORD).expect("connection");
-    let found = discover(&connection).await.expect("discovered");
-    let book_href = create_address_book(&connection, &found.address_book_home, "絆")
-        .await
-        .expect("address book");
-    let account = SyncAccount {
-        server: server.address(),
-        user: USER.to_owned(),
-        address_book: book_href,
-        calendar: None,
-        contact_details: ContactDetails::Profile,
-    };
-    let clock = Clock::at_local(
-        chrono_tz::Asia::Tokyo,
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day"),
-        10,
-        0,
-    )
-    .expect("clock");
-    let book = TestBook {
-        store: Mutex::new(Store::open_in_memory().expect("store")),
-        clock,
-    };
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Profile, false).await;
+    let book = support::empty_book();
     let ken = book
         .with(|store, clock| {
             store.create_customer(
@@ -134,22 +67,18 @@ async fn changes_on_either_side_reach_the_other_and_nothing_is_lost_or_repeated(
 
     // On the phone: a new contact, and 高橋's number changed.
     let hanako_href = format!("{}phone-hanako.vcf", account.address_book.href);
-    phone(
+    put(
         &server,
-        "PUT",
         &hanako_href,
-        Some(
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-hanako\r\nN:佐藤;花子;;;\r\nFN:佐藤 花子\r\n\
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-hanako\r\nN:佐藤;花子;;;\r\nFN:佐藤 花子\r\n\
              X-PHONETIC-LAST-NAME:さとう\r\nX-PHONETIC-FIRST-NAME:はなこ\r\n\
              BDAY;X-APPLE-OMIT-YEAR=1604:1604-05-03\r\nTEL;TYPE=CELL:080-2222-3333\r\nEND:VCARD\r\n",
-        ),
     );
-    let card = phone(&server, "GET", &ken_href, None);
-    phone(
+    let card = get(&server, &ken_href).expect("his card");
+    put(
         &server,
-        "PUT",
         &ken_href,
-        Some(&edited(&card, "TEL", "TEL;TYPE=CELL:080-9999-0000")),
+        &edited(&card, "TEL", "TEL;TYPE=CELL:080-9999-0000"),
     );
     // In Kizuna: his title.
     book.with(|store, clock| {
@@ -173,7 +102,7 @@ async fn changes_on_either_side_reach_the_other_and_nothing_is_lost_or_repeated(
         "the phone's edit"
     );
     assert_eq!(now.profile.title, "店主", "Kizuna's edit");
-    let card = phone(&server, "GET", &ken_href, None);
+    let card = get(&server, &ken_href).expect("his card");
     assert!(
         card.contains("店主") && card.contains("080-9999-0000"),
         "{card}"
@@ -199,13 +128,12 @@ async fn changes_on_either_side_reach_the_other_and_nothing_is_lost_or_repeated(
         store.update_customer(ken.id, p, clock)
     })
     .expect("edited");
-    let card = phone(&server, "GET", &ken_href, None);
+    let card = get(&server, &ken_href).expect("his card");
     let card = edited(&card, "ORG", "ORG:みやび本店");
-    phone(
+    put(
         &server,
-        "PUT",
         &ken_href,
-        Some(&edited(&card, "REV", "REV:20991231T000000Z")),
+        &edited(&card, "REV", "REV:20991231T000000Z"),
     );
     let third = sync_contacts(&connection, &account, &book)
         .await
@@ -223,7 +151,7 @@ async fn changes_on_either_side_reach_the_other_and_nothing_is_lost_or_repeated(
     );
 
     // Deleted on the phone: archived in Kizuna, never deleted.
-    phone(&server, "DELETE", &hanako_href, None);
+    delete(&server, &hanako_href);
     let fourth = sync_contacts(&connection, &account, &book)
         .await
         .expect("fourth sync");
