@@ -345,24 +345,30 @@ pub fn events(
         .collect()
 }
 
+/// Customers as the calendar names them: (UID, display name, profile).
+fn named(
+    customers: Vec<crate::store::profiles::ExportCustomer>,
+) -> Vec<(String, String, CustomerProfile)> {
+    customers
+        .into_iter()
+        .map(|c| {
+            let name = crate::domain::kana::display_name(
+                &c.profile.family_name,
+                &c.profile.given_name,
+                &c.profile.company,
+            );
+            (c.uid, name, c.profile)
+        })
+        .collect()
+}
+
 impl Store {
     /// The events of the phone's calendar (see [`events`]), every customer
     /// not archived.
     pub fn calendar_events(&self, clock: &Clock) -> Result<Vec<CalendarEvent>> {
         let settings = self.settings()?;
         let active = crate::store::sync_items::active_customers(self.conn())?;
-        let rows: Vec<(String, String, CustomerProfile)> = self
-            .export_profiles(Some(&active))?
-            .into_iter()
-            .map(|c| {
-                let name = crate::domain::kana::display_name(
-                    &c.profile.family_name,
-                    &c.profile.given_name,
-                    &c.profile.company,
-                );
-                (c.uid, name, c.profile)
-            })
-            .collect();
+        let rows = named(self.export_profiles(Some(&active))?);
         let touches = self.planned_touches(PLANNED_DAYS, DraftLanguage::Ja, clock)?;
         let alarm = crate::domain::settings::minutes_of(&settings.reminder_time).unwrap_or(9 * 60);
         Ok(events(&rows, &touches, alarm))
@@ -376,18 +382,7 @@ impl Store {
         language: DraftLanguage,
         clock: &Clock,
     ) -> Result<String> {
-        let customers = self.export_profiles(ids)?;
-        let rows: Vec<(String, String, CustomerProfile)> = customers
-            .into_iter()
-            .map(|c| {
-                let name = crate::domain::kana::display_name(
-                    &c.profile.family_name,
-                    &c.profile.given_name,
-                    &c.profile.company,
-                );
-                (c.uid, name, c.profile)
-            })
-            .collect();
+        let rows = named(self.export_profiles(ids)?);
         let mut touches = self.planned_touches(PLANNED_DAYS, language, clock)?;
         if let Some(ids) = ids {
             touches.retain(|r| r.customer.as_ref().is_some_and(|c| ids.contains(&c.id)));
