@@ -89,20 +89,32 @@ fn offline(code: ErrorCode) -> bool {
     matches!(code, ErrorCode::DavUnreachable | ErrorCode::DavNoSuchServer)
 }
 
+/// How long to wait after the server was out of reach `times` times in a
+/// row: a minute, then twice as long each time, up to an hour.
+fn retry_after(times: u32) -> Duration {
+    let doubled = FIRST_RETRY.saturating_mul(1u32 << times.saturating_sub(1).min(16));
+    doubled.min(LONGEST_WAIT)
+}
+
 /// Syncs in the background while Kizuna runs.
 pub fn start(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(FIRST_AFTER).await;
-        let mut wait = EVERY;
+        let mut out_of_reach = 0u32;
         loop {
-            wait = match sync_once(&app).await {
-                Ok(_) => EVERY,
+            let wait = match sync_once(&app).await {
+                Ok(_) => {
+                    out_of_reach = 0;
+                    EVERY
+                }
                 Err(e) if offline(e.0.code) => {
-                    let next = if wait >= EVERY { FIRST_RETRY } else { wait * 2 };
+                    out_of_reach += 1;
+                    let next = retry_after(out_of_reach);
                     tracing::info!(error = %e.0.message, retry_in = ?next, "the phone's server is out of reach");
-                    next.min(LONGEST_WAIT)
+                    next
                 }
                 Err(e) => {
+                    out_of_reach = 0;
                     tracing::warn!(error = %e.0.message, "sync failed");
                     EVERY
                 }
@@ -115,6 +127,13 @@ pub fn start(app: AppHandle) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_an_hour() {
+        let waits: Vec<u64> = (1..=8).map(|n| retry_after(n).as_secs()).collect();
+        assert_eq!(waits, [60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(retry_after(1000), LONGEST_WAIT);
+    }
 
     #[test]
     fn only_the_network_is_retried_soon() {

@@ -30,10 +30,16 @@ impl Store {
     }
 
     /// Connects (or, with `None`, disconnects) the salesperson's server.
+    /// What the sync remembered of the previous account's server is
+    /// forgotten, so nothing on a new server is taken for deleted.
     pub fn set_sync_account(&mut self, account: Option<SyncAccount>) -> Result<Settings> {
         let mut settings = self.settings()?;
         settings.sync_account = account;
-        self.write_settings(&settings)
+        let mut tx = self.begin()?;
+        settings::write(&mut tx, &settings)?;
+        crate::store::sync_items::clear(&tx)?;
+        self.commit(tx)?;
+        self.settings()
     }
 
     /// Makes `folder` the backup folder, if it is a safe place for copies

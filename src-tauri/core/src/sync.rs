@@ -16,18 +16,20 @@ use crate::domain::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use crate::error::Result;
 use crate::interchange::text::TextEncoding;
 use crate::interchange::vcard::{self, Card, VcardVersion};
-use crate::store::{Store, contacts, customers, sync_items, touchpoints};
+use crate::store::{Store, customers, sync_items, touchpoints};
 
 /// Where a customer's card lives in `collection`: their UID, made safe for
 /// a path.
 pub fn card_href(collection: &str, uid: &str) -> String {
+    // Every other byte as `_` and its hex digits (`_` itself too), so that
+    // two UIDs never share a name and no server re-encodes it.
     let name: String = uid
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                char::from(b).to_string()
             } else {
-                '_'
+                format!("_{b:02X}")
             }
         })
         .collect();
@@ -90,13 +92,37 @@ impl Store {
     pub fn contacts_to_push(&self, account: &SyncAccount) -> Result<Vec<OutgoingCard>> {
         let collection = &account.address_book.href;
         let remembered = sync_items::of_collection(self.conn(), collection)?;
+        // A customer's card is where the sync last found it (a card the
+        // phone made has an address of the phone's choosing), else under
+        // their UID.
+        let mut by_customer: std::collections::HashMap<i64, &str> =
+            std::collections::HashMap::new();
+        for (href, (customer, _, _)) in &remembered {
+            if let Some(customer) = customer {
+                let known = by_customer.entry(*customer).or_insert(href.as_str());
+                if href.as_str() < *known {
+                    *known = href.as_str();
+                }
+            }
+        }
         let active = sync_items::active_customers(self.conn())?;
         let mut out = Vec::new();
         for customer in self.export_profiles(Some(&active))? {
-            let href = card_href(collection, &customer.uid);
-            let card = phone_card(&customer.uid, &customer.profile, account);
+            let href = by_customer
+                .get(&customer.id)
+                .map_or_else(|| card_href(collection, &customer.uid), |h| (*h).to_owned());
+            // A card keeps the UID it has on the server (a card the phone
+            // made has the phone's; servers refuse a changed one).
+            let uid = remembered
+                .get(&href)
+                .and_then(|(_, _, base)| card_uid(base))
+                .unwrap_or_else(|| customer.uid.clone());
+            let card = phone_card(&uid, &customer.profile, account);
             match remembered.get(&href) {
                 Some((_, _, written)) if *written == card => {}
+                // The card on the server cannot be read (too large, broken):
+                // it is left as it is rather than written over.
+                Some((_, _, written)) if written.is_empty() => {}
                 Some((_, etag, _)) => out.push(OutgoingCard {
                     customer_id: customer.id,
                     href,
@@ -182,6 +208,10 @@ impl Store {
     }
 }
 
+/// Up to this many cards missing from the server are always taken as
+/// deleted on the phone; more, only if they are under half the book.
+const MOST_DELETED_AT_ONCE: usize = 5;
+
 /// A card larger than this (a photo of several megabytes, or something
 /// that is not a contact) is left alone on the server.
 pub const LARGEST_CARD: usize = 1024 * 1024;
@@ -196,6 +226,23 @@ fn read_card(card: &str) -> Option<CustomerProfile> {
     )
     .ok()?;
     file.contacts.into_iter().next().map(|c| c.profile)
+}
+
+/// A card's UID: its `UID` line (unfolded), else as a vCard reader reads it.
+fn card_uid(card: &str) -> Option<String> {
+    let mut lines = card.lines().peekable();
+    while let Some(line) = lines.next() {
+        let name = line.split([':', ';']).next().unwrap_or_default();
+        if name.eq_ignore_ascii_case("UID") {
+            let mut value = line.split_once(':')?.1.to_owned();
+            while let Some(more) = lines.next_if(|l| l.starts_with([' ', '\t'])) {
+                value.push_str(&more[1..]);
+            }
+            let value = value.trim().to_owned();
+            return (!value.is_empty()).then_some(value);
+        }
+    }
+    None
 }
 
 /// When the card was last changed, if it says (`REV`).
@@ -383,6 +430,17 @@ impl Store {
             .cloned()
             .collect();
         deleted.sort();
+        // Most of the address book gone at once is an emptied or replaced
+        // address book, not the salesperson deleting contacts one by one:
+        // nobody is archived for it.
+        if deleted.len() > MOST_DELETED_AT_ONCE && deleted.len() * 2 > remembered.len() {
+            tracing::warn!(
+                missing = deleted.len(),
+                known = remembered.len(),
+                "most cards missing from the server: none taken as deleted"
+            );
+            deleted.clear();
+        }
         Ok(PullPlan { fetch, deleted })
     }
 
@@ -423,12 +481,12 @@ impl Store {
             };
             let Some(phone) = phone else {
                 // Left alone, and remembered as it is so that it is not
-                // fetched (and logged) again until it changes.
+                // fetched (and logged) again until it changes; the empty
+                // base keeps its customer's card from being written over
+                // (see `contacts_to_push`).
                 summary.unreadable += 1;
                 let customer = remembered.get(&card.href).and_then(|(c, _, _)| *c);
-                let base = remembered
-                    .get(&card.href)
-                    .map_or("", |(_, _, base)| base.as_str());
+                let base = "";
                 sync_items::log(
                     &tx,
                     at,
@@ -474,8 +532,8 @@ impl Store {
                 let what = field_name(lost.field, DraftLanguage::En);
                 sync_items::log(&tx, at, event, what, Some(*customer))?;
             }
-            let uid = &local.uid;
-            let ours = phone_card(uid, &merged, account);
+            let uid = card_uid(&card.card).unwrap_or_else(|| local.uid.clone());
+            let ours = phone_card(&uid, &merged, account);
             // The server's card, unless it already says what Kizuna would
             // write: then Kizuna's text, so nothing is written back.
             let base = if same_on_card(&merged, &phone, account) {
@@ -520,34 +578,43 @@ impl Store {
             &mut |_, _| true,
         )?;
         let plan = self.plan_import(file, encoding, clock, &mut |_, _| true)?;
-        let written = self.write_import(plan, None, clock, &mut |_, _| true)?;
+        let (written, became) = self.write_import(plan, None, clock, &mut |_, _| true)?;
         let tx = self.begin()?;
         let at = clock.timestamp();
-        for card in cards {
-            let Some(phone) = read_card(&card.card) else {
-                continue;
-            };
-            let uid = card
-                .card
-                .lines()
-                .find(|l| l.to_ascii_uppercase().starts_with("UID"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_owned());
-            let Some(uid) = uid else { continue };
-            let Some((_, customer)) = contacts::by_uid(&tx, std::slice::from_ref(&uid))?
-                .into_iter()
-                .next()
+        let collection = &account.address_book.href;
+        // A card the import could not take (no name at all) is remembered
+        // unlinked, so it is not fetched again until it changes.
+        for (i, card) in cards.iter().enumerate() {
+            let record = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if !became.iter().any(|(r, _)| *r == record) {
+                sync_items::remember(&tx, collection, &card.href, None, &card.etag, "", at)?;
+            }
+        }
+        for (record, customer) in became {
+            // Records count the cards from 1, in the order they were joined.
+            let Some(card) = usize::try_from(record)
+                .ok()
+                .and_then(|r| r.checked_sub(1))
+                .and_then(|i| cards.get(i))
             else {
                 continue;
             };
+            let Some(phone) = read_card(&card.card) else {
+                continue;
+            };
             let now = customers::load(&tx, customer)?;
-            let ours = phone_card(&now.uid, &now.profile, account);
+            let uid = card_uid(&card.card).unwrap_or_else(|| now.uid.clone());
+            // The card's UID now leads to the customer it was matched with,
+            // as a merged record's does.
+            if uid != now.uid {
+                sync_items::alias(&tx, &uid, customer, at)?;
+            }
+            let ours = phone_card(&uid, &now.profile, account);
             let base = if same_on_card(&now.profile, &phone, account) {
                 ours
             } else {
                 card.card.clone()
             };
-            let collection = &account.address_book.href;
             let customer = Some(customer);
             sync_items::remember(&tx, collection, &card.href, customer, &card.etag, &base, at)?;
         }
@@ -647,6 +714,7 @@ mod tests {
     #[test]
     fn a_card_lives_under_its_uid_made_safe_for_a_path() {
         assert_eq!(card_href("/u/book/", "ab-12"), "/u/book/ab-12.vcf");
-        assert_eq!(card_href("/u/book", "a/b c"), "/u/book/a_b_c.vcf");
+        assert_eq!(card_href("/u/book", "a/b c"), "/u/book/a_2Fb_20c.vcf");
+        assert_ne!(card_href("/u/", "a@b"), card_href("/u/", "a.b"));
     }
 }

@@ -36,11 +36,11 @@ pub async fn list_cards(
         .resources
         .into_iter()
         .filter(|r| !r.resource_type.is_collection)
-        .filter_map(|r| {
-            Some(ListedCard {
-                etag: r.etag?,
-                href: r.href,
-            })
+        // A card listed without an ETag is still there: fetched, never
+        // taken for deleted.
+        .map(|r| ListedCard {
+            etag: r.etag.unwrap_or_default(),
+            href: r.href,
         })
         .collect())
 }

@@ -64,6 +64,14 @@ async fn context(connection: &Connection, service: Service) -> Result<WebDavClie
         .ok_or_else(|| problem(DavProblem::BadAddress, "no host"))?;
     let port = base.port_u16().unwrap_or(discoverable.default_port());
     match timed(webdav.find_context_path(discoverable, host, port)).await? {
+        // The password goes wherever the server points: never in the clear
+        // over the network.
+        Ok(Some(found)) if !secure(&found) => {
+            return Err(problem(
+                DavProblem::BadAddress,
+                format!("redirected to an address without https: {found}"),
+            ));
+        }
         Ok(Some(found)) => client.base_url = found,
         // No well-known redirect: the address given is tried as it is.
         Ok(None) => {}
@@ -73,6 +81,18 @@ async fn context(connection: &Connection, service: Service) -> Result<WebDavClie
         Err(other) => return Err(problem(DavProblem::NotDavServer, other)),
     }
     Ok(client)
+}
+
+/// `https://`, or `http://` to this computer.
+fn secure(uri: &Uri) -> bool {
+    match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => matches!(
+            uri.host(),
+            Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
+        ),
+        _ => false,
+    }
 }
 
 /// The user's principal: from the context address, else the server's root.

@@ -169,3 +169,66 @@ async fn changes_on_either_side_reach_the_other_and_nothing_is_lost_or_repeated(
     assert_eq!(quiet.pulled, Default::default(), "{quiet:?}");
     assert_eq!(quiet.pushed.written, 0, "{quiet:?}");
 }
+
+#[tokio::test]
+async fn a_phone_card_of_a_customer_already_in_the_book_is_linked_not_doubled() {
+    let server = Radicale::start();
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Profile, false).await;
+    let book = support::empty_book();
+    let hanako = book
+        .with(|store, clock| {
+            store.create_customer(
+                CustomerProfile {
+                    family_name: "山田".to_owned(),
+                    given_name: "花子".to_owned(),
+                    emails: vec![kizuna_core::customer::Email {
+                        label: String::new(),
+                        address: "hanako@example.jp".to_owned(),
+                    }],
+                    ..CustomerProfile::default()
+                },
+                clock,
+            )
+        })
+        .expect("hanako");
+    // The phone has her already, under a UID of its own.
+    let on_phone = format!("{}ABPerson-77.vcf", account.address_book.href);
+    put(
+        &server,
+        &on_phone,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:ABPerson-77\r\nN:山田;花子;;;\r\nFN:山田 花子\r\n\
+         EMAIL:hanako@example.jp\r\nEND:VCARD\r\n",
+    );
+    let first = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("synced");
+    assert_eq!(first.pulled.added, 0, "{first:?}");
+    assert_eq!(server.cards_stored(), 1, "one card for her, the phone's");
+
+    book.with(|store, clock| {
+        let mut p = store.customer(hanako.id)?.profile;
+        p.title = "女将".to_owned();
+        store.update_customer(hanako.id, p, clock)
+    })
+    .expect("edited");
+    let second = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("synced");
+    let log = book.with(|store, _| store.sync_log(5)).expect("log");
+    assert_eq!(second.pushed.written, 1, "{second:?} {log:?}");
+    assert!(get(&server, &on_phone).expect("her card").contains("女将"));
+    assert_eq!(server.cards_stored(), 1);
+    let now = book
+        .with(|store, _| store.customer(hanako.id))
+        .expect("her");
+    assert_eq!(
+        now.profile.title, "女将",
+        "not reverted by the phone's older card"
+    );
+    let quiet = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("synced");
+    assert_eq!(quiet.pulled, Default::default(), "{quiet:?}");
+    assert_eq!(quiet.pushed.written, 0, "{quiet:?}");
+}

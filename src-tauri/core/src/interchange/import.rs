@@ -102,6 +102,8 @@ enum Step {
         referred_by_uid: Option<String>,
         /// Customers it may be, for the Duplicates view.
         leads: Vec<i64>,
+        /// The file's records it was made of.
+        records: Vec<u32>,
     },
     Update {
         id: i64,
@@ -117,6 +119,9 @@ pub struct ImportPlan {
     /// Customers a contact matched together (one person in the book more
     /// than once), for the Duplicates view.
     leads: Vec<(i64, i64)>,
+    /// The records matched with customers already in the book: `(record,
+    /// customer)`.
+    matched: Vec<(u32, i64)>,
     pub preview: ImportPreview,
 }
 
@@ -1043,6 +1048,7 @@ fn plan(
 
     let mut steps: Vec<Step> = Vec::with_capacity(pending.len());
     let mut leads: Vec<(i64, i64)> = Vec::new();
+    let mut matched: Vec<(u32, i64)> = Vec::new();
     let mut to_review = 0usize;
     // The row each step shows as; `Unchanged` rows are listed after.
     let mut rows: Vec<PreviewRow> = Vec::new();
@@ -1051,6 +1057,10 @@ fn plan(
     for (n, p) in pending.into_iter().enumerate() {
         if n % 256 == 0 {
             step(&mut progress, half + n as u64, total)?;
+        }
+        let records: Vec<u32> = p.contacts.iter().map(|c| c.record).collect();
+        if let Some(id) = p.existing {
+            matched.extend(records.iter().map(|r| (*r, id)));
         }
         let mut contacts = p.contacts.into_iter();
         let Some(first) = contacts.next() else {
@@ -1094,6 +1104,7 @@ fn plan(
                     profile,
                     referred_by_uid: first.referred_by_uid,
                     leads: p.leads,
+                    records,
                 });
             }
             Some((id, existing)) => {
@@ -1149,6 +1160,7 @@ fn plan(
     Ok(ImportPlan {
         steps,
         leads,
+        matched,
         preview: ImportPreview {
             read,
             new: preview_counts.0,
@@ -1174,18 +1186,20 @@ impl Store {
         progress: Progress<'_>,
     ) -> Result<ImportSummary> {
         let backup = self.backup_before("import", clock)?;
-        self.write_import(plan, backup, clock, progress)
+        Ok(self.write_import(plan, backup, clock, progress)?.0)
     }
 
     /// [`Store::apply_import`] without the backup (a sync's few new cards
-    /// from the phone; the sync itself is the copy of what they were).
+    /// from the phone; the sync itself is the copy of what they were), also
+    /// saying which customer each of the file's records became:
+    /// `(record, customer)`.
     pub(crate) fn write_import(
         &mut self,
         plan: ImportPlan,
         backup: Option<std::path::PathBuf>,
         clock: &Clock,
         progress: Progress<'_>,
-    ) -> Result<ImportSummary> {
+    ) -> Result<(ImportSummary, Vec<(u32, i64)>)> {
         let mut progress = progress;
         let total = plan.steps.len() as u64;
         let mut tx = self.begin()?;
@@ -1280,11 +1294,13 @@ impl Store {
         .unwrap_or(u32::MAX);
         let updated = u32::try_from(plan.steps.len()).unwrap_or(u32::MAX) - created;
         let at = clock.timestamp();
+        let mut became = plan.matched.clone();
         for (s, id) in plan.steps.iter().zip(&ids) {
-            if let Step::New { leads, .. } = s {
+            if let Step::New { leads, records, .. } = s {
                 for lead in leads {
                     identities::add_lead(&tx, *id, *lead, at)?;
                 }
+                became.extend(records.iter().map(|r| (*r, *id)));
             }
         }
         for (first, second) in &plan.leads {
@@ -1312,14 +1328,15 @@ impl Store {
         step(&mut progress, total, total)?;
         self.commit(tx)?;
         tracing::info!(created, updated, "import written");
-        Ok(ImportSummary {
+        let summary = ImportSummary {
             created,
             updated,
             unchanged: plan.preview.unchanged,
             skipped: plan.preview.skipped,
             to_review: plan.preview.to_review,
             backup: backup.map(|p| p.display().to_string()),
-        })
+        };
+        Ok((summary, became))
     }
 }
 

@@ -42,6 +42,24 @@ pub(crate) fn remember(
     Ok(())
 }
 
+/// A card's UID made an alias of the customer it was matched with, so the
+/// next import or sync finds them by it.
+pub(crate) fn alias(conn: &Connection, uid: &str, customer: i64, at: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO customer_aliases (kind, value, customer_id, merged_at)
+         VALUES ('uid', ?1, ?2, ?3)",
+    )?
+    .execute(params![uid, customer, at])?;
+    Ok(())
+}
+
+/// Forgets everything the sync knew of the server (another account, or
+/// none).
+pub(crate) fn clear(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM sync_items", [])?;
+    Ok(())
+}
+
 /// Forgets a card that is gone from the server.
 pub(crate) fn forget(conn: &Connection, collection: &str, href: &str) -> Result<()> {
     conn.prepare_cached("DELETE FROM sync_items WHERE collection = ?1 AND href = ?2")?
