@@ -150,3 +150,44 @@ async fn a_card_far_too_large_is_left_alone_and_the_rest_syncs() {
         .expect("synced");
     assert_eq!(again.pulled, Default::default(), "{again:?}");
 }
+
+#[tokio::test]
+async fn an_address_book_emptied_on_the_server_archives_nobody() {
+    let server = Radicale::start();
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, false).await;
+    let book = support::empty_book();
+    let mut uids = Vec::new();
+    for n in 0..8 {
+        let customer = book
+            .with(|store, clock| {
+                store.create_customer(
+                    CustomerProfile {
+                        family_name: "顧客".to_owned(),
+                        given_name: format!("{n}"),
+                        ..CustomerProfile::default()
+                    },
+                    clock,
+                )
+            })
+            .expect("customer");
+        uids.push(customer.uid);
+    }
+    sync_contacts(&connection, &account, &book)
+        .await
+        .expect("synced");
+    for uid in &uids[..7] {
+        support::delete(
+            &server,
+            &kizuna_core::sync::card_href(&account.address_book.href, uid),
+        );
+    }
+    let after = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("synced");
+    assert_eq!(after.pulled.archived, 0, "{after:?}");
+    let listed = book
+        .with(|store, _| store.list_customers(&CustomerQuery::default()))
+        .expect("list");
+    assert_eq!(listed.total, 8, "everyone is still in the book");
+}
