@@ -129,7 +129,7 @@ pub(crate) fn transport(error: &RequestError<hyper_util::client::legacy::Error>)
     // chain is walked from the client's own error.
     let root: &(dyn std::error::Error + 'static) = match error {
         RequestError::Client(e) => e,
-        RequestError::Http(e) => e,
+        RequestError::Http(e) => e.as_ref(),
     };
     let mut chain = Vec::new();
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(root);
