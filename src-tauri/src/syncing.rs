@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use kizuna_core::domain::sync::{DavProblem, SyncReport};
+use kizuna_core::domain::sync::{DavProblem, SyncEvent, SyncReport};
 use kizuna_core::keys::SyncSecret;
 use kizuna_core::{Clock, ErrorCode, Store};
 use kizuna_sync::{Book, Connection, sync_contacts};
@@ -77,7 +77,9 @@ pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
             Ok(Some(summary))
         }
         Err(e) => {
-            book.with(|store, clock| store.log_sync_problem(&e.to_string(), clock))?;
+            book.with(|store, clock| {
+                store.log_sync(SyncEvent::ServerProblem, &e.to_string(), clock)
+            })?;
             Err(e.into())
         }
     }

@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_duplicates.sql"),
     include_str!("../migrations/0007_merge.sql"),
     include_str!("../migrations/0008_sync.sql"),
+    include_str!("../migrations/0009_sync_more.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same

@@ -9,8 +9,8 @@ use crate::domain::customer::validated;
 use crate::domain::reminder::DraftLanguage;
 use crate::domain::sync::{
     CalendarPlan, CalendarSummary, FetchedCard, ListedCard, OutgoingCard, OutgoingEvent,
-    PhoneField, PullPlan, PullSummary, PushOutcome, Replaced, SyncAccount, SyncEvent, SyncLogEntry,
-    SyncSummary, field_text, for_phone, three_way,
+    PhoneField, PullPlan, PullSummary, PushOutcome, Replaced, ServerListing, SyncAccount,
+    SyncEvent, SyncLogEntry, SyncSummary, field_text, for_phone, three_way,
 };
 use crate::domain::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use crate::error::Result;
@@ -193,13 +193,19 @@ impl Store {
         Ok(summary)
     }
 
-    /// Notes that the server could not be used at all.
-    pub fn log_sync_problem(&mut self, detail: &str, clock: &Clock) -> Result<()> {
+    /// Notes in the sync log what a sync met (the server unusable, a sync
+    /// token refused).
+    pub fn log_sync(&mut self, event: SyncEvent, detail: &str, clock: &Clock) -> Result<()> {
         let tx = self.begin()?;
-        let event = SyncEvent::ServerProblem.as_str();
-        sync_items::log(&tx, clock.timestamp(), event, detail, None)?;
+        sync_items::log(&tx, clock.timestamp(), event.as_str(), detail, None)?;
         self.commit(tx)?;
         Ok(())
+    }
+
+    /// Where the last sync stopped in `collection` (its sync token), if the
+    /// server keeps one.
+    pub fn sync_token(&self, collection: &str) -> Result<Option<String>> {
+        sync_items::token(self.conn(), collection)
     }
 
     /// The sync log, newest first.
@@ -411,28 +417,47 @@ fn keep_replaced(
 impl Store {
     /// Which cards to fetch (new or changed on the server since the last
     /// sync, by ETag) and which were deleted there.
-    pub fn pull_plan(&self, account: &SyncAccount, listed: &[ListedCard]) -> Result<PullPlan> {
+    pub fn pull_plan(&self, account: &SyncAccount, listing: &ServerListing) -> Result<PullPlan> {
         let remembered = sync_items::of_collection(self.conn(), &account.address_book.href)?;
-        let fetch = listed
-            .iter()
-            .filter(|l| {
-                remembered
-                    .get(&l.href)
-                    .is_none_or(|(_, etag, _)| *etag != l.etag)
-            })
-            .map(|l| l.href.clone())
-            .collect();
-        let on_server: std::collections::HashSet<&str> =
-            listed.iter().map(|l| l.href.as_str()).collect();
-        let mut deleted: Vec<String> = remembered
-            .keys()
-            .filter(|href| !on_server.contains(href.as_str()))
-            .cloned()
-            .collect();
+        let changed_since = |listed: &[ListedCard]| -> Vec<String> {
+            listed
+                .iter()
+                .filter(|l| {
+                    remembered
+                        .get(&l.href)
+                        .is_none_or(|(_, etag, _)| *etag != l.etag)
+                })
+                .map(|l| l.href.clone())
+                .collect()
+        };
+        let (fetch, mut deleted): (Vec<String>, Vec<String>) = match listing {
+            ServerListing::Full { cards, .. } => {
+                let on_server: std::collections::HashSet<&str> =
+                    cards.iter().map(|l| l.href.as_str()).collect();
+                let gone = remembered
+                    .keys()
+                    .filter(|href| !on_server.contains(href.as_str()))
+                    .cloned()
+                    .collect();
+                (changed_since(cards), gone)
+            }
+            ServerListing::Changes {
+                changed, deleted, ..
+            } => {
+                let gone = deleted
+                    .iter()
+                    .filter(|href| remembered.contains_key(*href))
+                    .cloned()
+                    .collect();
+                (changed_since(changed), gone)
+            }
+        };
         deleted.sort();
+        let mut token = listing.token().map(str::to_owned);
         // Most of the address book gone at once is an emptied or replaced
         // address book, not the salesperson deleting contacts one by one:
-        // nobody is archived for it.
+        // nobody is archived for it, and the next sync looks at every card
+        // again (no token kept past it).
         if deleted.len() > MOST_DELETED_AT_ONCE && deleted.len() * 2 > remembered.len() {
             tracing::warn!(
                 missing = deleted.len(),
@@ -440,8 +465,13 @@ impl Store {
                 "most cards missing from the server: none taken as deleted"
             );
             deleted.clear();
+            token = None;
         }
-        Ok(PullPlan { fetch, deleted })
+        Ok(PullPlan {
+            fetch,
+            deleted,
+            token,
+        })
     }
 
     /// Brings the phone's changes in: a changed card merged part by part
@@ -450,13 +480,18 @@ impl Store {
     /// to the Duplicates view) or added, a deleted card's customer archived
     /// (never deleted). What the merge makes differs from the server's card
     /// is written back by the push that follows.
+    ///
+    /// The plan's sync token is kept only once everything it lists is in,
+    /// and only if every card it asked for came: else the next sync asks
+    /// again from the token before.
     pub fn apply_pulled(
         &mut self,
         account: &SyncAccount,
         fetched: &[FetchedCard],
-        deleted: &[String],
+        plan: &PullPlan,
         clock: &Clock,
     ) -> Result<PullSummary> {
+        let deleted = &plan.deleted;
         let collection = &account.address_book.href;
         let remembered = sync_items::of_collection(self.conn(), collection)?;
         let at = clock.timestamp();
@@ -555,6 +590,13 @@ impl Store {
         if !new_cards.is_empty() {
             summary.added += self.add_new_cards(account, &new_cards, clock)?;
         }
+        let came: std::collections::HashSet<&str> =
+            fetched.iter().map(|c| c.href.as_str()).collect();
+        let all_came = plan.fetch.iter().all(|href| came.contains(href.as_str()));
+        let token = plan.token.as_deref().filter(|_| all_came);
+        let tx = self.begin()?;
+        sync_items::keep_token(&tx, collection, token)?;
+        self.commit(tx)?;
         Ok(summary)
     }
 

@@ -1,17 +1,20 @@
-//! One sync, both ways: list the cards on the server (ETags), fetch those
-//! new or changed since the last sync, bring them in (the core merges part
+//! One sync, both ways: ask the server what changed since the last sync
+//! (its sync token, else every card's ETag), fetch the cards new or
+//! changed, bring them in (the core merges part
 //! by part and archives customers whose card was deleted on the phone),
 //! write back every customer whose card now differs, then bring the
 //! phone's calendar up to date (Kizuna's events only, one way). The book is held only between network steps, never while the
 //! server is asked; a sync cut short leaves both sides consistent, and the
 //! next one completes it.
 
-use kizuna_core::domain::sync::{FetchedCard, ListedCard, SyncAccount, SyncReport};
+use kizuna_core::domain::sync::{
+    FetchedCard, ListedCard, ServerListing, SyncAccount, SyncEvent, SyncReport,
+};
 use kizuna_core::{Clock, Error, Store};
 use libdav::carddav::GetAddressBookResources;
-use libdav::dav::ListResources;
+use libdav::dav::{ListResources, ListedResource, SyncCollection, WebDavError};
 
-use crate::connection::{Connection, timed};
+use crate::connection::{Connection, timed, transport};
 use crate::discovery::refused;
 use crate::push::{push_contacts, push_events, remove_events};
 
@@ -29,11 +32,59 @@ pub async fn list_cards(
     connection: &Connection,
     collection: &str,
 ) -> Result<Vec<ListedCard>, Error> {
-    let listed = timed(connection.webdav.request(ListResources::new(collection)))
+    let listed_now = timed(connection.webdav.request(ListResources::new(collection)))
         .await?
         .map_err(refused)?;
-    Ok(listed
-        .resources
+    Ok(listed(listed_now.resources))
+}
+
+/// What changed in the address book since `token` (RFC 6578's
+/// `sync-collection`), or every card when there is no token, the server
+/// refuses it (it forgot it, or the collection was rebuilt) or does not
+/// keep tokens at all; `true` when a token was refused.
+pub async fn server_listing(
+    connection: &Connection,
+    collection: &str,
+    token: Option<&str>,
+) -> Result<(ServerListing, bool), Error> {
+    let mut refused_token = false;
+    if let Some(token) = token {
+        let asked = SyncCollection::new(collection).with_sync_token(token);
+        match timed(connection.webdav.request(asked)).await? {
+            Ok(changes) => {
+                return Ok((
+                    ServerListing::Changes {
+                        changed: listed(changes.changed),
+                        deleted: changes.deleted,
+                        token: changes.new_sync_token,
+                    },
+                    false,
+                ));
+            }
+            Err(WebDavError::Request(request)) => return Err(transport(&request)),
+            Err(other) => {
+                tracing::info!(%other, "sync token refused: every card compared");
+                refused_token = true;
+            }
+        }
+    }
+    let listing = match timed(connection.webdav.request(SyncCollection::new(collection))).await? {
+        Ok(all) => ServerListing::Full {
+            cards: listed(all.changed),
+            token: Some(all.new_sync_token),
+        },
+        Err(WebDavError::Request(request)) => return Err(transport(&request)),
+        // A server without sync tokens is listed by ETag, every time.
+        Err(_) => ServerListing::Full {
+            cards: list_cards(connection, collection).await?,
+            token: None,
+        },
+    };
+    Ok((listing, refused_token))
+}
+
+fn listed(resources: Vec<ListedResource>) -> Vec<ListedCard> {
+    resources
         .into_iter()
         .filter(|r| !r.resource_type.is_collection)
         // A card listed without an ETag is still there: fetched, never
@@ -42,7 +93,7 @@ pub async fn list_cards(
             etag: r.etag.unwrap_or_default(),
             href: r.href,
         })
-        .collect())
+        .collect()
 }
 
 /// The cards at `hrefs`, in batches (one REPORT per hundred).
@@ -80,11 +131,14 @@ pub async fn sync_contacts(
 ) -> Result<SyncReport, Error> {
     let collection = &account.address_book.href;
     connection.probe().await?;
-    let listed = list_cards(connection, collection).await?;
-    let plan = book.with(|store, _| store.pull_plan(account, &listed))?;
+    let token = book.with(|store, _| store.sync_token(collection))?;
+    let (listing, refused_token) = server_listing(connection, collection, token.as_deref()).await?;
+    if refused_token {
+        book.with(|store, clock| store.log_sync(SyncEvent::TokenRefused, "", clock))?;
+    }
+    let plan = book.with(|store, _| store.pull_plan(account, &listing))?;
     let fetched = fetch_cards(connection, collection, &plan.fetch).await?;
-    let pulled =
-        book.with(|store, clock| store.apply_pulled(account, &fetched, &plan.deleted, clock))?;
+    let pulled = book.with(|store, clock| store.apply_pulled(account, &fetched, &plan, clock))?;
     let cards = book.with(|store, _| store.contacts_to_push(account))?;
     let pushed = push_contacts(connection, cards).await?;
     let pushed = book.with(|store, clock| store.record_push(account, &pushed, clock))?;

@@ -907,6 +907,7 @@ export const en: Messages = {
   'sync.event.server_problem': "The server could not be used ({detail})",
   'sync.summary': "To the phone: written {written} · left as they are {left} · failed {failed}",
   'sync.pulled': "From the phone: updated {updated} · added {added} · archived {archived} · conflicts {conflicts}",
+  'sync.event.token_refused': 'The server no longer knew where the last sync stopped, so every contact was compared',
   'sync.event.deleted_on_phone': "Deleted on the phone, so archived",
   'sync.event.conflict': "Changed on both sides; the newer was kept ({detail}) and the other is in the history",
   'sync.event.unreadable': "A contact could not be read and was left as it is ({detail})",

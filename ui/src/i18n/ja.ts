@@ -921,6 +921,7 @@ export const ja = {
   'sync.event.server_problem': "サーバーを使えませんでした（{detail}）",
   'sync.summary': "スマートフォンへ：書き込み {written}件・そのまま {left}件・失敗 {failed}件",
   'sync.pulled': "スマートフォンから：更新 {updated}件・追加 {added}件・アーカイブ {archived}件・食い違い {conflicts}件",
+  'sync.event.token_refused': "サーバーが前回の同期位置を覚えていなかったため、すべての連絡先を照らし合わせました",
   'sync.event.deleted_on_phone': "スマートフォンで削除されたため、アーカイブしました",
   'sync.event.conflict': "両方で変更された項目があり、新しい方を採りました（{detail}）。もう一方は履歴に残っています",
   'sync.event.unreadable': "読み取れない連絡先があったため、そのままにしました（{detail}）",

@@ -36,6 +36,9 @@ pub enum SyncEvent {
     Conflict,
     /// A card on the server Kizuna cannot read; it was left alone.
     Unreadable,
+    /// The server no longer knew where the last sync stopped (its sync
+    /// token): every card was compared instead.
+    TokenRefused,
 }
 
 crate::domain::text_enum!(SyncEvent {
@@ -47,6 +50,7 @@ crate::domain::text_enum!(SyncEvent {
     DeletedOnPhone => "deleted_on_phone",
     Conflict => "conflict",
     Unreadable => "unreadable",
+    TokenRefused => "token_refused",
 });
 
 /// One line of the sync log.
@@ -326,6 +330,35 @@ pub struct ListedCard {
     pub etag: String,
 }
 
+/// What the server says of its address book: every card, or, when it
+/// keeps a sync token (RFC 6578), only what changed since the last sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerListing {
+    /// Every card, by ETag; `token` starts the next sync's changes when
+    /// the server gave one.
+    Full {
+        cards: Vec<ListedCard>,
+        token: Option<String>,
+    },
+    /// What changed since the token Kizuna kept: cards new or changed,
+    /// hrefs deleted, and the token to ask from next time.
+    Changes {
+        changed: Vec<ListedCard>,
+        deleted: Vec<String>,
+        token: String,
+    },
+}
+
+impl ServerListing {
+    /// The token to keep for the next sync.
+    pub fn token(&self) -> Option<&str> {
+        match self {
+            ServerListing::Full { token, .. } => token.as_deref(),
+            ServerListing::Changes { token, .. } => Some(token),
+        }
+    }
+}
+
 /// A card fetched from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchedCard {
@@ -340,6 +373,9 @@ pub struct FetchedCard {
 pub struct PullPlan {
     pub fetch: Vec<String>,
     pub deleted: Vec<String>,
+    /// Where this sync leaves the collection (the server's sync token), to
+    /// be kept once the cards are in.
+    pub token: Option<String>,
 }
 
 /// What bringing the phone's changes in did.

@@ -321,7 +321,7 @@ pub fn clear_recorded(conn: &Connection) -> Result<()> {
          DELETE FROM reminder_agenda; DELETE FROM reminder_agenda_dirty;
          DELETE FROM customer_months; DELETE FROM customer_months_dirty;
          DELETE FROM undo_log;
-         DELETE FROM sync_items; DELETE FROM sync_log;",
+         DELETE FROM sync_items; DELETE FROM sync_log; DELETE FROM sync_tokens;",
     )?;
     Ok(())
 }

@@ -56,7 +56,33 @@ pub(crate) fn alias(conn: &Connection, uid: &str, customer: i64, at: i64) -> Res
 /// Forgets everything the sync knew of the server (another account, or
 /// none).
 pub(crate) fn clear(conn: &Connection) -> Result<()> {
-    conn.execute("DELETE FROM sync_items", [])?;
+    conn.execute_batch("DELETE FROM sync_items; DELETE FROM sync_tokens;")?;
+    Ok(())
+}
+
+/// The server's sync token for `collection`, as the last sync left it.
+pub(crate) fn token(conn: &Connection, collection: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT token FROM sync_tokens WHERE collection = ?1")?
+        .query_row([collection], |r| r.get(0))
+        .optional()?)
+}
+
+/// Keeps `token` for the next sync of `collection`; `None` forgets it (the
+/// next sync compares every card).
+pub(crate) fn keep_token(conn: &Connection, collection: &str, token: Option<&str>) -> Result<()> {
+    match token {
+        Some(token) => conn
+            .prepare_cached(
+                "INSERT INTO sync_tokens (collection, token) VALUES (?1, ?2)
+                 ON CONFLICT (collection) DO UPDATE SET token = excluded.token",
+            )?
+            .execute(params![collection, token])?,
+        None => conn
+            .prepare_cached("DELETE FROM sync_tokens WHERE collection = ?1")?
+            .execute([collection])?,
+    };
     Ok(())
 }
 

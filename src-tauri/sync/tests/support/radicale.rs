@@ -114,6 +114,32 @@ impl Radicale {
         self.child = spawn(&self.config, self.port);
     }
 
+    /// Makes the server forget every sync token it gave (its token
+    /// history, as after a rebuilt cache or a restored server): a client's
+    /// token is then refused.
+    pub fn forget_sync_tokens(&self) {
+        fn remove(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir).map_or(0, |entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| {
+                        if e.file_name() == "sync-token" {
+                            std::fs::remove_dir_all(e.path()).expect("token history removed");
+                            1
+                        } else {
+                            remove(&e.path())
+                        }
+                    })
+                    .sum()
+            })
+        }
+        assert!(
+            remove(self.dir.path()) > 0,
+            "Radicale kept no sync tokens to forget"
+        );
+    }
+
     /// How many cards the server holds on disk, in every collection (not
     /// counting Radicale's own caches, kept in hidden folders).
     pub fn cards_stored(&self) -> usize {

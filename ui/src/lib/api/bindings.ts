@@ -416,7 +416,7 @@ export type ConnectRequest = { server: string, user: string,
  */
 password: string, address_book: CollectionChoice, calendar: CollectionChoice, contact_details: ContactDetails, };
 
-export type SyncEvent = "synced" | "changed_on_server" | "already_on_server" | "failed" | "server_problem" | "deleted_on_phone" | "conflict" | "unreadable";
+export type SyncEvent = "synced" | "changed_on_server" | "already_on_server" | "failed" | "server_problem" | "deleted_on_phone" | "conflict" | "unreadable" | "token_refused";
 
 export type SyncLogEntry = { 
 /**
