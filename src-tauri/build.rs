@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "archive_customer",
     "restore_customer",
     "delete_customer",
+    "has_phone_card",
     "list_tags",
     "find_duplicates",
     "dismiss_duplicate",

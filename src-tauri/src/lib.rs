@@ -134,6 +134,7 @@ pub fn run() {
             customers::archive_customer,
             customers::restore_customer,
             customers::delete_customer,
+            customers::has_phone_card,
             customers::list_tags,
             duplicates::find_duplicates,
             duplicates::dismiss_duplicate,

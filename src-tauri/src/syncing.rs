@@ -77,9 +77,14 @@ pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
             Ok(Some(summary))
         }
         Err(e) => {
-            book.with(|store, clock| {
-                store.log_sync(SyncEvent::ServerProblem, &e.to_string(), clock)
-            })?;
+            tracing::warn!(error = %e, "the phone's server could not be used");
+            // The log keeps the error's code, which the window words in
+            // the user's language.
+            let code = serde_json::to_value(e.code())
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| e.to_string());
+            book.with(|store, clock| store.log_sync(SyncEvent::ServerProblem, &code, clock))?;
             Err(e.into())
         }
     }

@@ -54,8 +54,23 @@ impl Store {
     /// Deletes a customer and everything recorded about them. Undo puts it
     /// all back, with the same ids.
     pub fn delete_customer(&mut self, id: i64, clock: &Clock) -> Result<Undo> {
+        self.delete_customer_and_card(id, false, clock)
+    }
+
+    /// Deletes a customer, and with `phone_card` their card on the phone's
+    /// server too (at the next sync; else the card stays there as the
+    /// phone's own contact).
+    pub fn delete_customer_and_card(
+        &mut self,
+        id: i64,
+        phone_card: bool,
+        clock: &Clock,
+    ) -> Result<Undo> {
         let mut tx = self.begin()?;
         customers::require(&tx, id)?;
+        if phone_card {
+            crate::store::sync_items::doom(&tx, id)?;
+        }
         let mut capture = Capture::new("delete_customer");
         capture.customer(&tx, id)?;
         // What was done about and announced of the customer's reminders

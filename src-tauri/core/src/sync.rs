@@ -8,14 +8,16 @@ use crate::domain::customer::CustomerProfile;
 use crate::domain::customer::validated;
 use crate::domain::reminder::DraftLanguage;
 use crate::domain::sync::{
-    CalendarPlan, CalendarSummary, FetchedCard, ListedCard, OutgoingCard, OutgoingEvent,
-    PhoneField, PullPlan, PullSummary, PushOutcome, Replaced, ServerListing, SyncAccount,
-    SyncEvent, SyncLogEntry, SyncSummary, field_text, for_phone, three_way,
+    CalendarPlan, CalendarSummary, ContactDetails, FetchedCard, ListedCard, OutgoingCard,
+    OutgoingEvent, PhoneField, PullPlan, PullSummary, PushOutcome, RemoveOutcome, Replaced,
+    ServerListing, SyncAccount, SyncEvent, SyncLogEntry, SyncSummary, field_text, for_phone,
+    three_way,
 };
 use crate::domain::touchpoint::{Direction, TouchpointInput, TouchpointKind};
 use crate::error::Result;
 use crate::interchange::text::TextEncoding;
 use crate::interchange::vcard::{self, Card, VcardVersion};
+use crate::store::sync_items::Seen;
 use crate::store::{Store, customers, sync_items, touchpoints};
 
 /// Where a customer's card lives in `collection`: their UID, made safe for
@@ -38,8 +40,15 @@ pub fn card_href(collection: &str, uid: &str) -> String {
 }
 
 /// A customer's card as the phone gets it: vCard 3.0 (Apple's clients drop
-/// 4.0), readings as `X-PHONETIC-*`, a yearless birthday in Apple's form.
-pub fn phone_card(uid: &str, profile: &CustomerProfile, account: &SyncAccount) -> String {
+/// 4.0), readings as `X-PHONETIC-*`, a yearless birthday in Apple's form,
+/// and `extra`, the server card's own properties (see
+/// [`unknown_properties`]), as they were.
+pub fn phone_card(
+    uid: &str,
+    profile: &CustomerProfile,
+    account: &SyncAccount,
+    extra: &str,
+) -> String {
     let profile = for_phone(profile, account.contact_details);
     let mut out = String::new();
     vcard::write(
@@ -52,7 +61,102 @@ pub fn phone_card(uid: &str, profile: &CustomerProfile, account: &SyncAccount) -
         DraftLanguage::Ja,
         &mut out,
     );
-    without_working_fields(&out)
+    let mut card = without_working_fields(&out);
+    if !extra.is_empty()
+        && let Some(end) = card.rfind("END:VCARD")
+    {
+        card.insert_str(end, extra);
+    }
+    card
+}
+
+/// The properties of a server's card that Kizuna's card does not carry at
+/// this level of detail (a photo, a URL, a note when notes are not
+/// synced, the phone's own fields), as they are written, folded lines
+/// included: kept when Kizuna writes the card back. A label grouped with a
+/// property Kizuna writes goes with it; the groups kept are renamed where
+/// Kizuna's own (`item1`…) could clash.
+pub fn unknown_properties(card: &str, details: ContactDetails) -> String {
+    let carried = |name: &str| -> bool {
+        let always = matches!(
+            name,
+            "BEGIN"
+                | "END"
+                | "VERSION"
+                | "PRODID"
+                | "REV"
+                | "UID"
+                | "FN"
+                | "N"
+                | "ORG"
+                | "TITLE"
+                | "TEL"
+                | "EMAIL"
+                | "ADR"
+                | "LABEL"
+                | "BDAY"
+                | "SORT-STRING"
+                | "SOUND"
+        ) || name.starts_with("X-PHONETIC-")
+            || name.starts_with("X-KIZUNA-");
+        let profile = matches!(
+            name,
+            "CATEGORIES"
+                | "X-ABDATE"
+                | "ANNIVERSARY"
+                | "X-ABRELATEDNAMES"
+                | "RELATED"
+                | "X-SPOUSE"
+                | "X-ANNIVERSARY"
+        ) || name.ends_with("-ANNIVERSARY")
+            || name.ends_with("-SPOUSE");
+        always
+            || (profile && details != ContactDetails::Contact)
+            || (name == "NOTE" && details == ContactDetails::Everything)
+    };
+    // Each property with its folded continuation lines, its group and name.
+    let mut properties: Vec<(Option<String>, String, String)> = Vec::new();
+    for line in card.split_inclusive('\n') {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, _, text)) = properties.last_mut() {
+                text.push_str(line);
+            }
+            continue;
+        }
+        let head = line.split([':', ';']).next().unwrap_or_default();
+        let (group, name) = match head.split_once('.') {
+            Some((g, n)) => (Some(g.to_ascii_lowercase()), n.to_ascii_uppercase()),
+            None => (None, head.trim().to_ascii_uppercase()),
+        };
+        properties.push((group, name, line.to_owned()));
+    }
+    let carried_groups: std::collections::HashSet<&str> = properties
+        .iter()
+        .filter(|(_, name, _)| carried(name))
+        .filter_map(|(group, _, _)| group.as_deref())
+        .collect();
+    let mut out = String::new();
+    for (group, name, text) in &properties {
+        if name.is_empty()
+            || carried(name)
+            || group.as_deref().is_some_and(|g| carried_groups.contains(g))
+        {
+            continue;
+        }
+        let text = if text.ends_with('\n') {
+            text.clone()
+        } else {
+            format!("{text}\r\n")
+        };
+        match group.as_deref().and_then(|g| g.strip_prefix("item")) {
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => {
+                let at = text.find('.').map_or(0, |i| i + 1);
+                out.push_str(&format!("kept{n}.{}", &text[at..]));
+            }
+            _ => out.push_str(&text),
+        }
+    }
+    out
 }
 
 /// Kizuna's own fields a phone's card carries: the profile's. The working
@@ -88,7 +192,9 @@ fn without_working_fields(card: &str) -> String {
 
 impl Store {
     /// The cards to write to the account's address book: every customer
-    /// not archived whose card differs from what the sync last left there.
+    /// not archived nor kept off the phone whose card differs from what the
+    /// sync last left there, with the server card's own properties (a
+    /// photo, a URL…) kept.
     pub fn contacts_to_push(&self, account: &SyncAccount) -> Result<Vec<OutgoingCard>> {
         let collection = &account.address_book.href;
         let remembered = sync_items::of_collection(self.conn(), collection)?;
@@ -97,9 +203,9 @@ impl Store {
         // their UID.
         let mut by_customer: std::collections::HashMap<i64, &str> =
             std::collections::HashMap::new();
-        for (href, (customer, _, _)) in &remembered {
-            if let Some(customer) = customer {
-                let known = by_customer.entry(*customer).or_insert(href.as_str());
+        for (href, item) in &remembered {
+            if let Some(customer) = item.customer {
+                let known = by_customer.entry(customer).or_insert(href.as_str());
                 if href.as_str() < *known {
                     *known = href.as_str();
                 }
@@ -111,23 +217,24 @@ impl Store {
             let href = by_customer
                 .get(&customer.id)
                 .map_or_else(|| card_href(collection, &customer.uid), |h| (*h).to_owned());
+            let known = remembered.get(&href);
             // A card keeps the UID it has on the server (a card the phone
             // made has the phone's; servers refuse a changed one).
-            let uid = remembered
-                .get(&href)
-                .and_then(|(_, _, base)| card_uid(base))
+            let uid = known
+                .and_then(|item| card_uid(&item.card))
                 .unwrap_or_else(|| customer.uid.clone());
-            let card = phone_card(&uid, &customer.profile, account);
-            match remembered.get(&href) {
-                Some((_, _, written)) if *written == card => {}
+            let extra = known.map_or("", |item| item.extra.as_str());
+            let card = phone_card(&uid, &customer.profile, account, extra);
+            match known {
+                Some(item) if item.card == card => {}
                 // The card on the server cannot be read (too large, broken):
-                // it is left as it is rather than written over.
-                Some((_, _, written)) if written.is_empty() => {}
-                Some((_, etag, _)) => out.push(OutgoingCard {
+                // left as it is rather than written over.
+                Some(item) if item.card.is_empty() => {}
+                Some(item) => out.push(OutgoingCard {
                     customer_id: customer.id,
                     href,
                     card,
-                    etag: Some(etag.clone()),
+                    etag: Some(item.etag.clone()),
                 }),
                 None => out.push(OutgoingCard {
                     customer_id: customer.id,
@@ -138,6 +245,59 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The cards to delete from the server (`href`, `etag`): those of
+    /// customers deleted with their card, and of customers kept off the
+    /// phone.
+    pub fn contacts_to_remove(&self, account: &SyncAccount) -> Result<Vec<(String, String)>> {
+        let remembered = sync_items::of_collection(self.conn(), &account.address_book.href)?;
+        let off = sync_items::kept_off_phone(self.conn())?;
+        let mut out: Vec<(String, String)> = remembered
+            .into_iter()
+            .filter(|(_, item)| item.doomed || item.customer.is_some_and(|c| off.contains(&c)))
+            .map(|(href, item)| (href, item.etag))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Forgets the cards deleted from the server; those changed on the
+    /// phone since are kept apart, as the phone's own contacts.
+    pub fn record_removed(
+        &mut self,
+        account: &SyncAccount,
+        removed: &[(String, RemoveOutcome)],
+        clock: &Clock,
+    ) -> Result<u32> {
+        let collection = &account.address_book.href;
+        let at = clock.timestamp();
+        let mut gone = 0;
+        let tx = self.begin()?;
+        for (href, outcome) in removed {
+            match outcome {
+                RemoveOutcome::Gone => {
+                    gone += 1;
+                    sync_items::forget(&tx, collection, href)?;
+                }
+                RemoveOutcome::ChangedOnServer => {
+                    sync_items::set_apart(&tx, collection, href)?;
+                    let event = SyncEvent::KeptChangedCard.as_str();
+                    sync_items::log(&tx, at, event, href, None)?;
+                }
+                RemoveOutcome::Failed { detail } => {
+                    sync_items::log(&tx, at, SyncEvent::Failed.as_str(), detail, None)?;
+                }
+            }
+        }
+        self.commit(tx)?;
+        Ok(gone)
+    }
+
+    /// Whether the customer has a card on the phone's server, as far as
+    /// the last sync knows: deleting them then asks about the card.
+    pub fn has_phone_card(&self, customer: i64) -> Result<bool> {
+        sync_items::has_card(self.conn(), customer)
     }
 
     /// Remembers what a push did, card by card, and logs what the user
@@ -154,6 +314,7 @@ impl Store {
             written: 0,
             left: 0,
             failed: 0,
+            removed: 0,
         };
         let tx = self.begin()?;
         for (card, outcome) in pushed {
@@ -161,15 +322,13 @@ impl Store {
             match outcome {
                 PushOutcome::Written { etag } => {
                     summary.written += 1;
-                    sync_items::remember(
-                        &tx,
-                        collection,
-                        &card.href,
-                        Some(card.customer_id),
+                    let seen = Seen {
+                        customer,
                         etag,
-                        &card.card,
-                        at,
-                    )?;
+                        card: &card.card,
+                        extra: None,
+                    };
+                    sync_items::remember(&tx, collection, &card.href, &seen, at)?;
                 }
                 PushOutcome::ChangedOnServer => {
                     summary.left += 1;
@@ -425,7 +584,7 @@ impl Store {
                 .filter(|l| {
                     remembered
                         .get(&l.href)
-                        .is_none_or(|(_, etag, _)| *etag != l.etag)
+                        .is_none_or(|item| item.etag != l.etag)
                 })
                 .map(|l| l.href.clone())
                 .collect()
@@ -499,12 +658,12 @@ impl Store {
         let mut new_cards: Vec<&FetchedCard> = Vec::new();
         let mut tx = self.begin()?;
         for href in deleted {
-            if let Some((Some(customer), _, _)) = remembered.get(href)
-                && customers::set_archived(&mut tx, *customer, true, at)?
+            if let Some(customer) = remembered.get(href).and_then(|item| item.customer)
+                && customers::set_archived(&mut tx, customer, true, at)?
             {
                 summary.archived += 1;
                 let event = SyncEvent::DeletedOnPhone.as_str();
-                sync_items::log(&tx, at, event, href, Some(*customer))?;
+                sync_items::log(&tx, at, event, href, Some(customer))?;
             }
             sync_items::forget(&tx, collection, href)?;
         }
@@ -520,8 +679,7 @@ impl Store {
                 // base keeps its customer's card from being written over
                 // (see `contacts_to_push`).
                 summary.unreadable += 1;
-                let customer = remembered.get(&card.href).and_then(|(c, _, _)| *c);
-                let base = "";
+                let customer = remembered.get(&card.href).and_then(|item| item.customer);
                 sync_items::log(
                     &tx,
                     at,
@@ -529,15 +687,46 @@ impl Store {
                     &card.href,
                     customer,
                 )?;
-                sync_items::remember(&tx, collection, &card.href, customer, &card.etag, base, at)?;
+                let seen = Seen {
+                    customer,
+                    etag: &card.etag,
+                    card: "",
+                    extra: Some(""),
+                };
+                sync_items::remember(&tx, collection, &card.href, &seen, at)?;
                 continue;
             };
-            let Some((Some(customer), _, base_card)) = remembered.get(&card.href) else {
+            let extra = unknown_properties(&card.card, account.contact_details);
+            let known = remembered.get(&card.href);
+            let customer = match known {
+                Some(item) if item.customer.is_some() => item.customer,
+                // Kept apart (its customer deleted, the card kept): the
+                // phone's own contact now, never taken in again. One to be
+                // deleted but changed on the phone since is kept too.
+                Some(item) if !item.card.is_empty() => {
+                    let seen = Seen {
+                        customer: None,
+                        etag: &card.etag,
+                        card: &card.card,
+                        extra: Some(&extra),
+                    };
+                    sync_items::remember(&tx, collection, &card.href, &seen, at)?;
+                    if item.doomed {
+                        sync_items::set_apart(&tx, collection, &card.href)?;
+                        let event = SyncEvent::KeptChangedCard.as_str();
+                        sync_items::log(&tx, at, event, &card.href, None)?;
+                    }
+                    continue;
+                }
+                _ => None,
+            };
+            let (Some(customer), Some(known)) = (customer, known) else {
                 new_cards.push(card);
                 continue;
             };
+            let customer = &customer;
             let local = customers::load(&tx, *customer)?;
-            let base = read_card(base_card).unwrap_or_default();
+            let base = read_card(&known.card).unwrap_or_default();
             let phone_newer = revised_at(&card.card).is_some_and(|rev| rev > local.updated_at);
             let (merged, replaced) = three_way(
                 &local.profile,
@@ -564,11 +753,10 @@ impl Store {
                 summary.conflicts += 1;
                 keep_replaced(&mut tx, *customer, language, lost, clock)?;
                 let event = SyncEvent::Conflict.as_str();
-                let what = field_name(lost.field, DraftLanguage::En);
-                sync_items::log(&tx, at, event, what, Some(*customer))?;
+                sync_items::log(&tx, at, event, lost.field.as_str(), Some(*customer))?;
             }
             let uid = card_uid(&card.card).unwrap_or_else(|| local.uid.clone());
-            let ours = phone_card(&uid, &merged, account);
+            let ours = phone_card(&uid, &merged, account, &extra);
             // The server's card, unless it already says what Kizuna would
             // write: then Kizuna's text, so nothing is written back.
             let base = if same_on_card(&merged, &phone, account) {
@@ -576,15 +764,13 @@ impl Store {
             } else {
                 card.card.clone()
             };
-            sync_items::remember(
-                &tx,
-                collection,
-                &card.href,
-                Some(*customer),
-                &card.etag,
-                &base,
-                at,
-            )?;
+            let seen = Seen {
+                customer: Some(*customer),
+                etag: &card.etag,
+                card: &base,
+                extra: Some(&extra),
+            };
+            sync_items::remember(&tx, collection, &card.href, &seen, at)?;
         }
         self.commit(tx)?;
         if !new_cards.is_empty() {
@@ -629,7 +815,13 @@ impl Store {
         for (i, card) in cards.iter().enumerate() {
             let record = u32::try_from(i + 1).unwrap_or(u32::MAX);
             if !became.iter().any(|(r, _)| *r == record) {
-                sync_items::remember(&tx, collection, &card.href, None, &card.etag, "", at)?;
+                let seen = Seen {
+                    customer: None,
+                    etag: &card.etag,
+                    card: "",
+                    extra: Some(""),
+                };
+                sync_items::remember(&tx, collection, &card.href, &seen, at)?;
             }
         }
         for (record, customer) in became {
@@ -651,14 +843,20 @@ impl Store {
             if uid != now.uid {
                 sync_items::alias(&tx, &uid, customer, at)?;
             }
-            let ours = phone_card(&uid, &now.profile, account);
+            let extra = unknown_properties(&card.card, account.contact_details);
+            let ours = phone_card(&uid, &now.profile, account, &extra);
             let base = if same_on_card(&now.profile, &phone, account) {
                 ours
             } else {
                 card.card.clone()
             };
-            let customer = Some(customer);
-            sync_items::remember(&tx, collection, &card.href, customer, &card.etag, &base, at)?;
+            let seen = Seen {
+                customer: Some(customer),
+                etag: &card.etag,
+                card: &base,
+                extra: Some(&extra),
+            };
+            sync_items::remember(&tx, collection, &card.href, &seen, at)?;
         }
         self.commit(tx)?;
         Ok(written.created)
@@ -684,11 +882,11 @@ impl Store {
         for event in self.calendar_events(clock)? {
             let href = event_href(&calendar.href, &event.uid);
             match remembered.get(&href) {
-                Some((_, _, written)) if *written == event.ics => {}
+                Some(item) if item.card == event.ics => {}
                 found => plan.write.push(OutgoingEvent {
                     href: href.clone(),
                     ics: event.ics,
-                    etag: found.map(|(_, etag, _)| etag.clone()),
+                    etag: found.map(|item| item.etag.clone()),
                 }),
             }
             wanted.insert(href);
@@ -696,7 +894,7 @@ impl Store {
         let mut remove: Vec<(String, String)> = remembered
             .into_iter()
             .filter(|(href, _)| !wanted.contains(href))
-            .map(|(href, (_, etag, _))| (href, etag))
+            .map(|(href, item)| (href, item.etag))
             .collect();
         remove.sort();
         plan.remove = remove;
@@ -721,8 +919,13 @@ impl Store {
             match etag {
                 Some(etag) => {
                     summary.written += 1;
-                    let href = &event.href;
-                    sync_items::remember(&tx, &calendar.href, href, None, etag, &event.ics, at)?;
+                    let seen = Seen {
+                        customer: None,
+                        etag,
+                        card: &event.ics,
+                        extra: None,
+                    };
+                    sync_items::remember(&tx, &calendar.href, &event.href, &seen, at)?;
                 }
                 None => {
                     summary.failed += 1;
@@ -751,6 +954,24 @@ mod tests {
             without_working_fields(card),
             "BEGIN:VCARD\r\nVERSION:3.0\r\nX-KIZUNA-LIKES:日本酒\r\nNOTE:メモ\r\n 続き\r\nEND:VCARD\r\n"
         );
+    }
+
+    #[test]
+    fn the_phones_own_properties_are_kept_with_their_folded_lines_and_labels() {
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x\r\nFN:森\r\nN:森;;;;\r\n\
+                    item1.TEL:090\r\nitem1.X-ABLabel:仕事\r\n\
+                    PHOTO;ENCODING=b:AAAA\r\n BBBB\r\n\
+                    item1x.URL:https://a.jp/\r\nitem2.URL:https://b.jp/\r\nitem2.X-ABLabel:店\r\n\
+                    NOTE:裏口\r\nCATEGORIES:年賀状\r\nX-KIZUNA-LIKES:酒\r\n\r\nEND:VCARD\r\n";
+        assert_eq!(
+            unknown_properties(card, ContactDetails::Contact),
+            "PHOTO;ENCODING=b:AAAA\r\n BBBB\r\nitem1x.URL:https://a.jp/\r\n\
+             kept2.URL:https://b.jp/\r\nkept2.X-ABLabel:店\r\nNOTE:裏口\r\nCATEGORIES:年賀状\r\n",
+            "a label goes with the number Kizuna writes; a group named like Kizuna's is renamed"
+        );
+        let profile = unknown_properties(card, ContactDetails::Profile);
+        assert!(profile.contains("NOTE") && !profile.contains("CATEGORIES"));
+        assert!(!unknown_properties(card, ContactDetails::Everything).contains("NOTE"));
     }
 
     #[test]

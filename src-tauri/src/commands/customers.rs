@@ -74,12 +74,25 @@ pub async fn restore_customer(state: State<'_, AppState>, id: i64) -> CommandRes
     Ok(store.restore_customer(id, &clock)?)
 }
 
-/// Deletes a customer and everything about them; the result undoes it.
+/// Deletes a customer and everything about them, and with
+/// `delete_phone_card` their card on the phone's server at the next sync;
+/// the result undoes it.
 #[tauri::command]
-pub async fn delete_customer(state: State<'_, AppState>, id: i64) -> CommandResult<Undo> {
+pub async fn delete_customer(
+    state: State<'_, AppState>,
+    id: i64,
+    delete_phone_card: bool,
+) -> CommandResult<Undo> {
     let mut store = state.store()?;
     let clock = clock(&store)?;
-    Ok(store.delete_customer(id, &clock)?)
+    Ok(store.delete_customer_and_card(id, delete_phone_card, &clock)?)
+}
+
+/// Whether the customer has a card on the phone's server (deleting them
+/// then asks about it).
+#[tauri::command]
+pub async fn has_phone_card(state: State<'_, AppState>, id: i64) -> CommandResult<bool> {
+    Ok(state.store()?.has_phone_card(id)?)
 }
 
 #[tauri::command]

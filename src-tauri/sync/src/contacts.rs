@@ -16,7 +16,7 @@ use libdav::dav::{ListResources, ListedResource, SyncCollection, WebDavError};
 
 use crate::connection::{Connection, timed, transport};
 use crate::discovery::refused;
-use crate::push::{push_contacts, push_events, remove_events};
+use crate::push::{push_contacts, push_events, remove_contacts, remove_events};
 
 /// The book, however the caller holds it (a window's shared store, a
 /// test's own), lent for one step at a time.
@@ -141,7 +141,10 @@ pub async fn sync_contacts(
     let pulled = book.with(|store, clock| store.apply_pulled(account, &fetched, &plan, clock))?;
     let cards = book.with(|store, _| store.contacts_to_push(account))?;
     let pushed = push_contacts(connection, cards).await?;
-    let pushed = book.with(|store, clock| store.record_push(account, &pushed, clock))?;
+    let mut pushed = book.with(|store, clock| store.record_push(account, &pushed, clock))?;
+    let doomed = book.with(|store, _| store.contacts_to_remove(account))?;
+    let removed = remove_contacts(connection, &doomed).await;
+    pushed.removed = book.with(|store, clock| store.record_removed(account, &removed, clock))?;
     let plan = book.with(|store, clock| store.calendar_to_push(account, clock))?;
     let written = push_events(connection, plan.write).await;
     let removed = remove_events(connection, &plan.remove).await;

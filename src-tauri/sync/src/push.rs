@@ -5,7 +5,7 @@
 
 use http::StatusCode;
 use kizuna_core::Error;
-use kizuna_core::domain::sync::{OutgoingCard, OutgoingEvent, PushOutcome};
+use kizuna_core::domain::sync::{OutgoingCard, OutgoingEvent, PushOutcome, RemoveOutcome};
 use libdav::dav::{Delete, GetEtag, PutResource, WebDavError};
 
 use crate::connection::{Connection, timed};
@@ -141,4 +141,33 @@ pub async fn remove_events(connection: &Connection, events: &[(String, String)])
         }
     }
     gone
+}
+
+/// Deletes customers' cards from the address book, each only if it is
+/// still what the sync last saw (`If-Match`): a card changed on the phone
+/// since is left there.
+pub async fn remove_contacts(
+    connection: &Connection,
+    cards: &[(String, String)],
+) -> Vec<(String, RemoveOutcome)> {
+    let mut out = Vec::with_capacity(cards.len());
+    for (href, etag) in cards {
+        let deleted = timed(connection.webdav.request(Delete::new(href).with_etag(etag))).await;
+        let outcome = match deleted {
+            Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND))) => {
+                RemoveOutcome::Gone
+            }
+            Ok(Err(WebDavError::BadStatusCode(StatusCode::PRECONDITION_FAILED))) => {
+                RemoveOutcome::ChangedOnServer
+            }
+            Ok(Err(e)) => RemoveOutcome::Failed {
+                detail: e.to_string(),
+            },
+            Err(e) => RemoveOutcome::Failed {
+                detail: e.to_string(),
+            },
+        };
+        out.push((href.clone(), outcome));
+    }
+    out
 }

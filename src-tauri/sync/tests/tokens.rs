@@ -27,10 +27,10 @@ fn customer(family: &str, given: &str) -> CustomerProfile {
 /// The card with its `TITLE` set to `title`.
 fn with_title(card: &str, title: &str) -> String {
     let kept: String = card
-        .split_inclusive("\r\n")
+        .split_inclusive('\n')
         .filter(|l| !l.starts_with("TITLE"))
         .collect();
-    kept.replace("END:VCARD", &format!("TITLE:{title}\r\nEND:VCARD"))
+    kept.replace("END:VCARD", &format!("TITLE:{title}\nEND:VCARD"))
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ export function blankProfile(): CustomerProfile {
     referred_by: null,
     preferred_channel: 'any',
     do_not_contact: false,
+    keep_off_phone: false,
     quiet_until: null,
     cadence_days: null,
     honorific: '',

@@ -163,6 +163,10 @@ pub struct CustomerProfile {
     /// use: "the new shop", 「お嬢さんの受験」.
     #[serde(default)]
     pub topic: String,
+    /// Never written to the phone's address book (and the card there
+    /// removed at the next sync).
+    #[serde(default)]
+    pub keep_off_phone: bool,
     pub tags: Vec<String>,
     pub stage: Stage,
     /// What an import brought that has no field here.
@@ -192,6 +196,7 @@ impl Default for CustomerProfile {
             referred_by: None,
             preferred_channel: ContactChannel::Any,
             do_not_contact: false,
+            keep_off_phone: false,
             quiet_until: None,
             cadence_days: None,
             honorific: String::new(),

@@ -215,6 +215,7 @@ pub fn merged(
         }
     }
     out.do_not_contact = kept.do_not_contact || other.do_not_contact;
+    out.keep_off_phone = kept.keep_off_phone || other.keep_off_phone;
     if let (Some(mine), Some(theirs)) = (&mut out.birthday, other.birthday)
         && mine.year.is_none()
         && (mine.month, mine.day) == (theirs.month, theirs.day)

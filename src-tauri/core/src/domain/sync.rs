@@ -12,6 +12,17 @@ pub use super::dav::{
     DavProblem, LIMIT_ACCOUNT_TEXT, SyncAccount,
 };
 
+/// What became of a card Kizuna deleted from the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoveOutcome {
+    /// Deleted (or already gone).
+    Gone,
+    /// Changed on the phone since the last sync: left there.
+    ChangedOnServer,
+    /// The server could not be asked; the next sync tries again.
+    Failed { detail: String },
+}
+
 /// What syncing did or met, as the sync log says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +50,10 @@ pub enum SyncEvent {
     /// The server no longer knew where the last sync stopped (its sync
     /// token): every card was compared instead.
     TokenRefused,
+    /// A card to delete from the server (its customer deleted, or kept off
+    /// the phone) was changed on the phone since: kept there as the
+    /// phone's own contact.
+    KeptChangedCard,
 }
 
 crate::domain::text_enum!(SyncEvent {
@@ -51,6 +66,7 @@ crate::domain::text_enum!(SyncEvent {
     Conflict => "conflict",
     Unreadable => "unreadable",
     TokenRefused => "token_refused",
+    KeptChangedCard => "kept_changed_card",
 });
 
 /// One line of the sync log.
@@ -101,6 +117,9 @@ pub struct SyncSummary {
     /// Cards left as they are on the server (changed there, or not Kizuna's).
     pub left: u32,
     pub failed: u32,
+    /// Cards deleted from the server (their customer deleted with them, or
+    /// kept off the phone).
+    pub removed: u32,
 }
 
 /// The profile as it goes to the phone: only what the user chose.
@@ -155,6 +174,24 @@ pub enum PhoneField {
     Tags,
     Notes,
 }
+
+crate::domain::text_enum!(PhoneField {
+    Name => "name",
+    Reading => "reading",
+    Company => "company",
+    Title => "title",
+    Phones => "phones",
+    Emails => "emails",
+    Addresses => "addresses",
+    Birthday => "birthday",
+    Likes => "likes",
+    MetHow => "met_how",
+    MetOn => "met_on",
+    Family => "family",
+    Dates => "dates",
+    Tags => "tags",
+    Notes => "notes",
+});
 
 impl PhoneField {
     /// The parts a card carries at this level of detail.

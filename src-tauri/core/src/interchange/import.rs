@@ -597,6 +597,7 @@ fn merge(
         m.source = incoming.source;
         m.preferred_channel = incoming.preferred_channel;
         m.do_not_contact = incoming.do_not_contact;
+        m.keep_off_phone = incoming.keep_off_phone;
         m.quiet_until = incoming.quiet_until;
         m.cadence_days = incoming.cadence_days;
         m.honorific.clone_from(&incoming.honorific);
@@ -657,6 +658,7 @@ fn changes(before: &CustomerProfile, after: &CustomerProfile) -> Vec<ChangedPart
             || before.source != after.source
             || before.preferred_channel != after.preferred_channel
             || before.do_not_contact != after.do_not_contact
+            || before.keep_off_phone != after.keep_off_phone
             || before.quiet_until != after.quiet_until
             || before.cadence_days != after.cadence_days
             || before.honorific != after.honorific

@@ -806,6 +806,9 @@ fn fill(incoming: &mut Incoming, card: &VCard, language: DraftLanguage) -> Vec<S
                     "X-KIZUNA-DO-NOT-CONTACT" => {
                         p.do_not_contact = value.trim().eq_ignore_ascii_case("true");
                     }
+                    "X-KIZUNA-OFF-PHONE" => {
+                        p.keep_off_phone = value.trim().eq_ignore_ascii_case("true");
+                    }
                     "X-KIZUNA-QUIET-UNTIL" => {
                         match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
                             Ok(day) => p.quiet_until = Some(day),
@@ -1076,7 +1079,7 @@ pub fn write(card: &Card<'_>, version: VcardVersion, language: DraftLanguage, ou
     if !p.notes.is_empty() {
         entries.push(text_entry(VCardProperty::Note, p.notes.clone()));
     }
-    let own: [(&str, String); 11] = [
+    let own: [(&str, String); 12] = [
         ("X-KIZUNA-LIKES", p.likes.clone()),
         ("X-KIZUNA-MET-HOW", p.met_how.clone()),
         (
@@ -1088,6 +1091,10 @@ pub fn write(card: &Card<'_>, version: VcardVersion, language: DraftLanguage, ou
         (
             "X-KIZUNA-DO-NOT-CONTACT",
             if p.do_not_contact { "TRUE" } else { "" }.to_owned(),
+        ),
+        (
+            "X-KIZUNA-OFF-PHONE",
+            if p.keep_off_phone { "TRUE" } else { "" }.to_owned(),
         ),
         (
             "X-KIZUNA-QUIET-UNTIL",

@@ -230,8 +230,8 @@ const PROFILE_COLUMNS: &str = "family_name, given_name, family_name_reading, giv
      company, title, birthday_year, birthday_month, birthday_day,
      likes, notes, met_how, met_on, source, preferred_channel,
      do_not_contact, quiet_until, cadence_days, honorific, stage, sort_key, extras,
-     message_language, topic";
-const PROFILE_COLUMN_COUNT: usize = 24;
+     message_language, topic, keep_off_phone";
+const PROFILE_COLUMN_COUNT: usize = 25;
 
 /// A profile's values for [`PROFILE_COLUMNS`], shared by every statement
 /// that writes a customer row.
@@ -264,6 +264,7 @@ fn profile_values(p: &CustomerProfile) -> Result<Vec<Value>> {
         Value::Text(extras_json(&p.extras)?),
         text(p.language().as_str()),
         text(&p.topic),
+        Value::Integer(i64::from(p.keep_off_phone)),
     ])
 }
 
@@ -682,7 +683,7 @@ pub(crate) const CUSTOMER_COLUMNS: &str =
      company, title, birthday_year, birthday_month, birthday_day, likes, notes,
      met_how, met_on, source, preferred_channel, do_not_contact, quiet_until,
      cadence_days, honorific, stage, archived, archived_at, created_at, updated_at,
-     extras, message_language, topic";
+     extras, message_language, topic, keep_off_phone";
 
 pub(crate) fn load(conn: &Connection, id: i64) -> Result<Customer> {
     let mut customer = conn
@@ -830,6 +831,7 @@ pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         extras: extras_from_json(&r.get::<_, String>(26)?),
         message_language: Some(r.get(27)?),
         topic: r.get(28)?,
+        keep_off_phone: r.get(29)?,
         ..CustomerProfile::default()
     };
     Ok(Customer {

@@ -8,37 +8,116 @@ use rusqlite::{Connection, params};
 use crate::domain::sync::SyncLogEntry;
 use crate::error::Result;
 
-/// A card as the last sync left it: `href` → `(customer, etag, card)`.
-pub(crate) type Remembered = HashMap<String, (Option<i64>, String, String)>;
+/// A card (or event) as the last sync left it on the server.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Item {
+    /// The customer it is; `None` for a card kept apart (its customer
+    /// deleted, or a card Kizuna could not take in) and for events.
+    pub customer: Option<i64>,
+    pub etag: String,
+    /// The card as last written or read: what a later change on either
+    /// side is told by; empty for a card Kizuna cannot read.
+    pub card: String,
+    /// The server card's properties Kizuna does not carry, written back
+    /// with it.
+    pub extra: String,
+    /// To be deleted from the server at the next sync.
+    pub doomed: bool,
+}
+
+/// What the last sync left in a collection, by href.
+pub(crate) type Remembered = HashMap<String, Item>;
 
 pub(crate) fn of_collection(conn: &Connection, collection: &str) -> Result<Remembered> {
     let mut stmt = conn.prepare_cached(
-        "SELECT href, customer_id, etag, card FROM sync_items WHERE collection = ?1",
+        "SELECT href, customer_id, etag, card, extra, doomed FROM sync_items
+          WHERE collection = ?1",
     )?;
     let rows = stmt.query_map([collection], |r| {
-        Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        Ok((
+            r.get::<_, String>(0)?,
+            Item {
+                customer: r.get(1)?,
+                etag: r.get(2)?,
+                card: r.get(3)?,
+                extra: r.get(4)?,
+                doomed: r.get(5)?,
+            },
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Remembers what is now on the server at `href`.
+/// What is now on the server at an href, to remember.
+pub(crate) struct Seen<'a> {
+    pub customer: Option<i64>,
+    pub etag: &'a str,
+    pub card: &'a str,
+    /// The server card's own properties; `None` keeps those remembered.
+    pub extra: Option<&'a str>,
+}
+
+/// Remembers what is now on the server at `href`. A card linked to a
+/// customer is no longer doomed (the customer was brought back).
 pub(crate) fn remember(
     conn: &Connection,
     collection: &str,
     href: &str,
-    customer: Option<i64>,
-    etag: &str,
-    card: &str,
+    seen: &Seen<'_>,
     at: i64,
 ) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO sync_items (collection, href, customer_id, etag, card, synced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO sync_items (collection, href, customer_id, etag, card, extra, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''), ?7)
          ON CONFLICT (collection, href) DO UPDATE SET
              customer_id = excluded.customer_id, etag = excluded.etag,
-             card = excluded.card, synced_at = excluded.synced_at",
+             card = excluded.card, extra = coalesce(?6, extra),
+             doomed = CASE WHEN excluded.customer_id IS NULL THEN doomed ELSE 0 END,
+             synced_at = excluded.synced_at",
     )?
-    .execute(params![collection, href, customer, etag, card, at])?;
+    .execute(params![
+        collection,
+        href,
+        seen.customer,
+        seen.etag,
+        seen.card,
+        seen.extra,
+        at
+    ])?;
+    Ok(())
+}
+
+/// Marks the cards of `customer` to be deleted from the server at the
+/// next sync (before the customer is deleted).
+pub(crate) fn doom(conn: &Connection, customer: i64) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE sync_items SET doomed = 1 WHERE customer_id = ?1")?
+        .execute([customer])?)
+}
+
+/// Whether a card of `customer` is on the server, as far as the last sync
+/// knows.
+pub(crate) fn has_card(conn: &Connection, customer: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_items WHERE customer_id = ?1)")?
+        .query_row([customer], |r| r.get(0))?)
+}
+
+/// The customers kept off the phone.
+pub(crate) fn kept_off_phone(conn: &Connection) -> Result<std::collections::HashSet<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM customers WHERE keep_off_phone = 1")?;
+    let ids = stmt.query_map([], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Keeps a card on the server apart from its customer: the sync no longer
+/// writes, deletes or takes it in (it stays the phone's own contact).
+pub(crate) fn set_apart(conn: &Connection, collection: &str, href: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_items SET customer_id = NULL, doomed = 0
+          WHERE collection = ?1 AND href = ?2",
+    )?
+    .execute(params![collection, href])?;
     Ok(())
 }
 
@@ -93,10 +172,12 @@ pub(crate) fn forget(conn: &Connection, collection: &str, href: &str) -> Result<
     Ok(())
 }
 
-/// The ids of the customers a sync writes: everyone not archived.
+/// The ids of the customers a sync writes: everyone not archived nor kept
+/// off the phone.
 pub(crate) fn active_customers(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id FROM customers WHERE archived = 0 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM customers WHERE archived = 0 AND keep_off_phone = 0 ORDER BY id",
+    )?;
     let ids = stmt.query_map([], |r| r.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }

@@ -113,7 +113,12 @@ message_language: DraftLanguage | null,
  * Something to ask about next time (話題), which keep-in-touch drafts
  * use: "the new shop", 「お嬢さんの受験」.
  */
-topic: string, tags: Array<string>, stage: Stage, 
+topic: string, 
+/**
+ * Never written to the phone's address book (and the card there
+ * removed at the next sync).
+ */
+keep_off_phone: boolean, tags: Array<string>, stage: Stage, 
 /**
  * What an import brought that has no field here.
  */
@@ -416,7 +421,7 @@ export type ConnectRequest = { server: string, user: string,
  */
 password: string, address_book: CollectionChoice, calendar: CollectionChoice, contact_details: ContactDetails, };
 
-export type SyncEvent = "synced" | "changed_on_server" | "already_on_server" | "failed" | "server_problem" | "deleted_on_phone" | "conflict" | "unreadable" | "token_refused";
+export type SyncEvent = "synced" | "changed_on_server" | "already_on_server" | "failed" | "server_problem" | "deleted_on_phone" | "conflict" | "unreadable" | "token_refused" | "kept_changed_card";
 
 export type SyncLogEntry = { 
 /**
@@ -436,7 +441,12 @@ export type SyncSummary = { written: number,
 /**
  * Cards left as they are on the server (changed there, or not Kizuna's).
  */
-left: number, failed: number, };
+left: number, failed: number, 
+/**
+ * Cards deleted from the server (their customer deleted with them, or
+ * kept off the phone).
+ */
+removed: number, };
 
 export type PullSummary = { 
 /**

@@ -164,7 +164,9 @@ export const api = {
     call<Customer>('update_customer', { id, profile }),
   archiveCustomer: (id: number) => call<Customer>('archive_customer', { id }),
   restoreCustomer: (id: number) => call<Customer>('restore_customer', { id }),
-  deleteCustomer: (id: number) => call<Undo>('delete_customer', { id }),
+  deleteCustomer: (id: number, deletePhoneCard: boolean) =>
+    call<Undo>('delete_customer', { id, deletePhoneCard }),
+  hasPhoneCard: (id: number) => call<boolean>('has_phone_card', { id }),
   listTags: () => call<TagCount[]>('list_tags'),
   getSettings: () => call<Settings>('get_settings'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
