@@ -19,6 +19,11 @@ pub(crate) type Http = AddAuthorization<Client<HttpsConnector<HttpConnector>, St
 
 /// How long one request may take before the server counts as not answering.
 const REQUEST_TIME: Duration = Duration::from_secs(30);
+
+/// How many writes (or deletions, or fetches) are on their way to the
+/// server at once: a server far away answers each after a round trip, and
+/// thousands of cards one after another would take minutes.
+pub(crate) const IN_FLIGHT: usize = 4;
 /// How long connecting may take.
 const CONNECT_TIME: Duration = Duration::from_secs(10);
 

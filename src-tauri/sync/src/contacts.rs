@@ -14,7 +14,9 @@ use kizuna_core::{Clock, Error, Store};
 use libdav::carddav::GetAddressBookResources;
 use libdav::dav::{ListResources, ListedResource, SyncCollection, WebDavError};
 
-use crate::connection::{Connection, timed, transport};
+use futures_util::{StreamExt, stream};
+
+use crate::connection::{Connection, IN_FLIGHT, timed, transport};
 use crate::discovery::refused;
 use crate::push::{push_contacts, push_events, remove_contacts, remove_events};
 
@@ -96,31 +98,49 @@ fn listed(resources: Vec<ListedResource>) -> Vec<ListedCard> {
         .collect()
 }
 
-/// The cards at `hrefs`, in batches (one REPORT per hundred).
+/// The cards at `hrefs`, in batches (one REPORT per hundred, a few on
+/// their way at once).
 pub async fn fetch_cards(
     connection: &Connection,
     collection: &str,
     hrefs: &[String],
 ) -> Result<Vec<FetchedCard>, Error> {
+    let batches: Vec<Result<Vec<FetchedCard>, Error>> = stream::iter(hrefs.chunks(100))
+        .map(|batch| fetch_batch(connection, collection, batch))
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
     let mut out = Vec::with_capacity(hrefs.len());
-    for batch in hrefs.chunks(100) {
-        let fetched = timed(
-            connection
-                .webdav
-                .request(GetAddressBookResources::new(collection).with_hrefs(batch)),
-        )
-        .await?
-        .map_err(refused)?;
-        out.extend(fetched.resources.into_iter().filter_map(|r| {
+    for batch in batches {
+        out.extend(batch?);
+    }
+    Ok(out)
+}
+
+async fn fetch_batch(
+    connection: &Connection,
+    collection: &str,
+    batch: &[String],
+) -> Result<Vec<FetchedCard>, Error> {
+    let fetched = timed(
+        connection
+            .webdav
+            .request(GetAddressBookResources::new(collection).with_hrefs(batch)),
+    )
+    .await?
+    .map_err(refused)?;
+    Ok(fetched
+        .resources
+        .into_iter()
+        .filter_map(|r| {
             let content = r.content.ok()?;
             Some(FetchedCard {
                 href: r.href,
                 etag: content.etag,
                 card: content.data,
             })
-        }));
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// Syncs the account's address book both ways.

@@ -8,7 +8,9 @@ use kizuna_core::Error;
 use kizuna_core::domain::sync::{OutgoingCard, OutgoingEvent, PushOutcome, RemoveOutcome};
 use libdav::dav::{Delete, GetEtag, PutResource, WebDavError};
 
-use crate::connection::{Connection, timed};
+use futures_util::{StreamExt, stream};
+
+use crate::connection::{Connection, IN_FLIGHT, timed};
 
 const VCARD: &str = "text/vcard; charset=utf-8";
 
@@ -21,12 +23,14 @@ pub async fn push_contacts(
     cards: Vec<OutgoingCard>,
 ) -> Result<Vec<(OutgoingCard, PushOutcome)>, Error> {
     connection.probe().await?;
-    let mut out = Vec::with_capacity(cards.len());
-    for card in cards {
-        let outcome = push(connection, &card).await;
-        out.push((card, outcome));
-    }
-    Ok(out)
+    Ok(stream::iter(cards)
+        .map(|card| async move {
+            let outcome = push(connection, &card).await;
+            (card, outcome)
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await)
 }
 
 async fn push(connection: &Connection, card: &OutgoingCard) -> PushOutcome {
@@ -104,43 +108,46 @@ pub async fn push_events(
     connection: &Connection,
     events: Vec<OutgoingEvent>,
 ) -> Vec<(OutgoingEvent, Option<String>)> {
-    let mut out = Vec::with_capacity(events.len());
-    for event in events {
-        let mut outcome = put(
-            connection,
-            &event.href,
-            &event.ics,
-            ICALENDAR,
-            event.etag.as_deref(),
-        )
-        .await;
-        if matches!(
-            outcome,
-            PushOutcome::ChangedOnServer | PushOutcome::AlreadyOnServer
-        ) && let Some(etag) = current_etag(connection, &event.href).await
-        {
-            outcome = put(connection, &event.href, &event.ics, ICALENDAR, Some(&etag)).await;
-        }
-        let etag = match outcome {
-            PushOutcome::Written { etag } => Some(etag),
-            _ => None,
-        };
-        out.push((event, etag));
+    stream::iter(events)
+        .map(|event| async move { (push_event(connection, &event).await, event) })
+        .buffer_unordered(IN_FLIGHT)
+        .map(|(etag, event)| (event, etag))
+        .collect()
+        .await
+}
+
+async fn push_event(connection: &Connection, event: &OutgoingEvent) -> Option<String> {
+    let etag = event.etag.as_deref();
+    let mut outcome = put(connection, &event.href, &event.ics, ICALENDAR, etag).await;
+    if matches!(
+        outcome,
+        PushOutcome::ChangedOnServer | PushOutcome::AlreadyOnServer
+    ) && let Some(etag) = current_etag(connection, &event.href).await
+    {
+        outcome = put(connection, &event.href, &event.ics, ICALENDAR, Some(&etag)).await;
     }
-    out
+    match outcome {
+        PushOutcome::Written { etag } => Some(etag),
+        _ => None,
+    }
 }
 
 /// Removes events Kizuna wrote that are no longer wanted; the hrefs that
 /// are gone (already gone counts).
 pub async fn remove_events(connection: &Connection, events: &[(String, String)]) -> Vec<String> {
-    let mut gone = Vec::with_capacity(events.len());
-    for (href, _) in events {
-        let deleted = timed(connection.webdav.request(Delete::new(href).force())).await;
-        if let Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND))) = deleted {
-            gone.push(href.clone());
-        }
-    }
-    gone
+    stream::iter(events)
+        .map(|(href, _)| async move {
+            let deleted = timed(connection.webdav.request(Delete::new(href).force())).await;
+            matches!(
+                deleted,
+                Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND)))
+            )
+            .then(|| href.clone())
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .filter_map(std::future::ready)
+        .collect()
+        .await
 }
 
 /// Deletes customers' cards from the address book, each only if it is
@@ -150,24 +157,30 @@ pub async fn remove_contacts(
     connection: &Connection,
     cards: &[(String, String)],
 ) -> Vec<(String, RemoveOutcome)> {
-    let mut out = Vec::with_capacity(cards.len());
-    for (href, etag) in cards {
-        let deleted = timed(connection.webdav.request(Delete::new(href).with_etag(etag))).await;
-        let outcome = match deleted {
-            Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND))) => {
-                RemoveOutcome::Gone
-            }
-            Ok(Err(WebDavError::BadStatusCode(StatusCode::PRECONDITION_FAILED))) => {
-                RemoveOutcome::ChangedOnServer
-            }
-            Ok(Err(e)) => RemoveOutcome::Failed {
-                detail: e.to_string(),
-            },
-            Err(e) => RemoveOutcome::Failed {
-                detail: e.to_string(),
-            },
-        };
-        out.push((href.clone(), outcome));
-    }
-    out
+    stream::iter(cards)
+        .map(|(href, etag)| remove_contact(connection, href, etag))
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await
+}
+
+async fn remove_contact(
+    connection: &Connection,
+    href: &str,
+    etag: &str,
+) -> (String, RemoveOutcome) {
+    let deleted = timed(connection.webdav.request(Delete::new(href).with_etag(etag))).await;
+    let outcome = match deleted {
+        Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND))) => RemoveOutcome::Gone,
+        Ok(Err(WebDavError::BadStatusCode(StatusCode::PRECONDITION_FAILED))) => {
+            RemoveOutcome::ChangedOnServer
+        }
+        Ok(Err(e)) => RemoveOutcome::Failed {
+            detail: e.to_string(),
+        },
+        Err(e) => RemoveOutcome::Failed {
+            detail: e.to_string(),
+        },
+    };
+    (href.to_owned(), outcome)
 }
