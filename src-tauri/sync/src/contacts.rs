@@ -105,8 +105,11 @@ pub async fn fetch_cards(
     collection: &str,
     hrefs: &[String],
 ) -> Result<Vec<FetchedCard>, Error> {
-    let batches: Vec<Result<Vec<FetchedCard>, Error>> = stream::iter(hrefs.chunks(100))
-        .map(|batch| fetch_batch(connection, collection, batch))
+    // Owned batches: a closure over borrowed ones would keep the sync's
+    // future from being sent to another thread (a limit of the compiler).
+    let batches: Vec<Vec<String>> = hrefs.chunks(100).map(<[String]>::to_vec).collect();
+    let batches: Vec<Result<Vec<FetchedCard>, Error>> = stream::iter(batches)
+        .map(|batch| async move { fetch_batch(connection, collection, &batch).await })
         .buffer_unordered(IN_FLIGHT)
         .collect()
         .await;

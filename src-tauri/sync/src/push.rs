@@ -135,14 +135,14 @@ async fn push_event(connection: &Connection, event: &OutgoingEvent) -> Option<St
 /// Removes events Kizuna wrote that are no longer wanted; the hrefs that
 /// are gone (already gone counts).
 pub async fn remove_events(connection: &Connection, events: &[(String, String)]) -> Vec<String> {
-    stream::iter(events)
+    stream::iter(events.to_vec())
         .map(|(href, _)| async move {
-            let deleted = timed(connection.webdav.request(Delete::new(href).force())).await;
+            let deleted = timed(connection.webdav.request(Delete::new(&href).force())).await;
             matches!(
                 deleted,
                 Ok(Ok(_) | Err(WebDavError::BadStatusCode(StatusCode::NOT_FOUND)))
             )
-            .then(|| href.clone())
+            .then_some(href)
         })
         .buffer_unordered(IN_FLIGHT)
         .filter_map(std::future::ready)
@@ -157,8 +157,8 @@ pub async fn remove_contacts(
     connection: &Connection,
     cards: &[(String, String)],
 ) -> Vec<(String, RemoveOutcome)> {
-    stream::iter(cards)
-        .map(|(href, etag)| remove_contact(connection, href, etag))
+    stream::iter(cards.to_vec())
+        .map(|(href, etag)| async move { remove_contact(connection, &href, &etag).await })
         .buffer_unordered(IN_FLIGHT)
         .collect()
         .await
