@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use kizuna_core::domain::sync::{DavProblem, SyncEvent, SyncReport};
+use kizuna_core::domain::sync::{DavProblem, SyncEvent, SyncProgress, SyncReport};
 use kizuna_core::keys::SyncSecret;
 use kizuna_core::{Clock, ErrorCode, Store};
 use kizuna_sync::{Book, Connection, sync_contacts};
@@ -29,9 +29,15 @@ pub struct Syncing {
     running: tokio::sync::Mutex<()>,
 }
 
+/// Told to the window while a sync runs: a [`SyncProgress`].
+pub const PROGRESS_EVENT: &str = "kizuna://sync-progress";
+
 /// The window's book, lent to the sync one step at a time: the store is
 /// not held while the server is asked.
-struct WindowBook<'a>(&'a AppState);
+struct WindowBook<'a> {
+    state: &'a AppState,
+    app: &'a AppHandle,
+}
 
 impl Book for WindowBook<'_> {
     fn with<R>(
@@ -39,11 +45,15 @@ impl Book for WindowBook<'_> {
         step: impl FnOnce(&mut Store, &Clock) -> kizuna_core::Result<R>,
     ) -> kizuna_core::Result<R> {
         let mut store = self
-            .0
+            .state
             .store()
             .map_err(|e| kizuna_core::Error::Internal(e.0.message))?;
         let clock = Clock::system(store.settings()?.tz());
         step(&mut store, &clock)
+    }
+
+    fn progress(&self, now: SyncProgress) {
+        let _ = self.app.emit(PROGRESS_EVENT, now);
     }
 }
 
@@ -68,7 +78,7 @@ pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
             detail: "no password in the keychain".to_owned(),
         })?;
     let connection = Connection::new(&account.server, &account.user, &password)?;
-    let book = WindowBook(&state);
+    let book = WindowBook { state: &state, app };
     let synced = sync_contacts(&connection, &account, &book).await;
     let _ = app.emit(SYNCED_EVENT, ());
     match synced {

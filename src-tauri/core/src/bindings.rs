@@ -74,6 +74,8 @@ pub fn typescript() -> String {
         crate::domain::sync::SyncSummary,
         crate::domain::sync::PullSummary,
         crate::domain::sync::SyncReport,
+        crate::domain::sync::SyncProgress,
+        crate::domain::sync::SyncPhase,
         crate::domain::sync::CalendarSummary,
         crate::unlock::Lock,
         crate::keys::Protection,

@@ -301,7 +301,7 @@ impl Store {
     }
 
     /// Remembers what a push did, card by card, and logs what the user
-    /// should know of (cards left alone, failures) and the sync itself.
+    /// should know of (cards left alone, failures).
     pub fn record_push(
         &mut self,
         account: &SyncAccount,
@@ -310,12 +310,7 @@ impl Store {
     ) -> Result<SyncSummary> {
         let collection = &account.address_book.href;
         let at = clock.timestamp();
-        let mut summary = SyncSummary {
-            written: 0,
-            left: 0,
-            failed: 0,
-            removed: 0,
-        };
+        let mut summary = SyncSummary::default();
         let tx = self.begin()?;
         for (card, outcome) in pushed {
             let customer = Some(card.customer_id);
@@ -346,8 +341,6 @@ impl Store {
                 }
             }
         }
-        let event = SyncEvent::Synced.as_str();
-        sync_items::log(&tx, at, event, &summary.written.to_string(), None)?;
         self.commit(tx)?;
         Ok(summary)
     }

@@ -8,7 +8,8 @@
 //! next one completes it.
 
 use kizuna_core::domain::sync::{
-    FetchedCard, ListedCard, ServerListing, SyncAccount, SyncEvent, SyncReport,
+    FetchedCard, ListedCard, OutgoingCard, ServerListing, SyncAccount, SyncEvent, SyncPhase,
+    SyncProgress, SyncReport, SyncSummary,
 };
 use kizuna_core::{Clock, Error, Store};
 use libdav::carddav::GetAddressBookResources;
@@ -27,6 +28,9 @@ pub trait Book {
         &self,
         step: impl FnOnce(&mut Store, &Clock) -> Result<R, Error>,
     ) -> Result<R, Error>;
+
+    /// Told where the sync is, for a window to show; nothing by default.
+    fn progress(&self, _now: SyncProgress) {}
 }
 
 /// Every card in the address book, by href and ETag.
@@ -153,6 +157,11 @@ pub async fn sync_contacts(
     book: &impl Book,
 ) -> Result<SyncReport, Error> {
     let collection = &account.address_book.href;
+    book.progress(SyncProgress {
+        phase: SyncPhase::Listing,
+        done: 0,
+        total: 0,
+    });
     connection.probe().await?;
     let token = book.with(|store, _| store.sync_token(collection))?;
     let (listing, refused_token) = server_listing(connection, collection, token.as_deref()).await?;
@@ -160,22 +169,64 @@ pub async fn sync_contacts(
         book.with(|store, clock| store.log_sync(SyncEvent::TokenRefused, "", clock))?;
     }
     let plan = book.with(|store, _| store.pull_plan(account, &listing))?;
+    book.progress(SyncProgress {
+        phase: SyncPhase::Pulling,
+        done: 0,
+        total: count(plan.fetch.len()),
+    });
     let fetched = fetch_cards(connection, collection, &plan.fetch).await?;
     let pulled = book.with(|store, clock| store.apply_pulled(account, &fetched, &plan, clock))?;
+
+    // Written a hundred at a time, each hundred remembered as soon as it is
+    // on the server: a sync cut short keeps what it did.
     let cards = book.with(|store, _| store.contacts_to_push(account))?;
-    let pushed = push_contacts(connection, cards).await?;
-    let mut pushed = book.with(|store, clock| store.record_push(account, &pushed, clock))?;
+    let total = count(cards.len());
+    let mut pushed = SyncSummary::default();
+    let mut cards = cards.into_iter().peekable();
+    let mut done = 0;
+    while cards.peek().is_some() {
+        book.progress(SyncProgress {
+            phase: SyncPhase::Writing,
+            done,
+            total,
+        });
+        let part: Vec<OutgoingCard> = cards.by_ref().take(WRITTEN_AT_ONCE).collect();
+        done += count(part.len());
+        let outcome = push_contacts(connection, part).await?;
+        let recorded = book.with(|store, clock| store.record_push(account, &outcome, clock))?;
+        pushed.add(&recorded);
+    }
     let doomed = book.with(|store, _| store.contacts_to_remove(account))?;
+    book.progress(SyncProgress {
+        phase: SyncPhase::Removing,
+        done: 0,
+        total: count(doomed.len()),
+    });
     let removed = remove_contacts(connection, &doomed).await;
     pushed.removed = book.with(|store, clock| store.record_removed(account, &removed, clock))?;
+
     let plan = book.with(|store, clock| store.calendar_to_push(account, clock))?;
+    book.progress(SyncProgress {
+        phase: SyncPhase::Calendar,
+        done: 0,
+        total: count(plan.write.len() + plan.remove.len()),
+    });
     let written = push_events(connection, plan.write).await;
     let removed = remove_events(connection, &plan.remove).await;
     let calendar =
         book.with(|store, clock| store.record_calendar(account, &written, &removed, clock))?;
+    let written = pushed.written.to_string();
+    book.with(|store, clock| store.log_sync(SyncEvent::Synced, &written, clock))?;
     Ok(SyncReport {
         pulled,
         pushed,
         calendar,
     })
+}
+
+/// Cards written between two records of what was written.
+const WRITTEN_AT_ONCE: usize = 100;
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

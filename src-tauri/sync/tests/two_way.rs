@@ -13,7 +13,7 @@ mod support;
 
 use kizuna_core::calendar::PartialDate;
 use kizuna_core::customer::{CustomerProfile, CustomerQuery, Phone};
-use kizuna_core::domain::sync::ContactDetails;
+use kizuna_core::domain::sync::{ContactDetails, SyncPhase, SyncProgress};
 use kizuna_core::timeline::{TimelineEntry, TimelineKind};
 use kizuna_sync::{Book, sync_contacts};
 use radicale::Radicale;
@@ -231,4 +231,65 @@ async fn a_phone_card_of_a_customer_already_in_the_book_is_linked_not_doubled() 
         .expect("synced");
     assert_eq!(quiet.pulled, Default::default(), "{quiet:?}");
     assert_eq!(quiet.pushed.written, 0, "{quiet:?}");
+}
+
+/// A book that notes every step of progress it is told.
+struct WatchedBook {
+    book: support::TestBook,
+    told: std::sync::Mutex<Vec<SyncProgress>>,
+}
+
+impl Book for WatchedBook {
+    fn with<R>(
+        &self,
+        step: impl FnOnce(&mut kizuna_core::Store, &kizuna_core::Clock) -> Result<R, kizuna_core::Error>,
+    ) -> Result<R, kizuna_core::Error> {
+        self.book.with(step)
+    }
+
+    fn progress(&self, now: SyncProgress) {
+        self.told.lock().expect("told").push(now);
+    }
+}
+
+#[tokio::test]
+async fn a_sync_tells_where_it_is_as_it_writes() {
+    let server = Radicale::start();
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, true).await;
+    let book = WatchedBook {
+        book: support::empty_book(),
+        told: std::sync::Mutex::new(Vec::new()),
+    };
+    book.with(|store, clock| {
+        for n in 0..250 {
+            store.create_customer(
+                CustomerProfile {
+                    family_name: "顧客".to_owned(),
+                    given_name: n.to_string(),
+                    ..CustomerProfile::default()
+                },
+                clock,
+            )?;
+        }
+        Ok(())
+    })
+    .expect("book");
+    sync_contacts(&connection, &account, &book)
+        .await
+        .expect("sync");
+    let told = book.told.lock().expect("told").clone();
+    let phases: Vec<SyncPhase> = told.iter().map(|p| p.phase).collect();
+    assert_eq!(phases.first(), Some(&SyncPhase::Listing));
+    assert_eq!(phases.last(), Some(&SyncPhase::Calendar));
+    let writing: Vec<(u32, u32)> = told
+        .iter()
+        .filter(|p| p.phase == SyncPhase::Writing)
+        .map(|p| (p.done, p.total))
+        .collect();
+    assert_eq!(
+        writing,
+        [(0, 250), (100, 250), (200, 250)],
+        "the cards written so far, a hundred at a time"
+    );
 }

@@ -111,7 +111,7 @@ pub enum PushOutcome {
 }
 
 /// What a sync did, for the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub struct SyncSummary {
     pub written: u32,
     /// Cards left as they are on the server (changed there, or not Kizuna's).
@@ -120,6 +120,16 @@ pub struct SyncSummary {
     /// Cards deleted from the server (their customer deleted with them, or
     /// kept off the phone).
     pub removed: u32,
+}
+
+impl SyncSummary {
+    /// Adds what another part of the same sync did.
+    pub fn add(&mut self, other: &SyncSummary) {
+        self.written += other.written;
+        self.left += other.left;
+        self.failed += other.failed;
+        self.removed += other.removed;
+    }
 }
 
 /// The profile as it goes to the phone: only what the user chose.
@@ -429,6 +439,30 @@ pub struct PullSummary {
     pub conflicts: u32,
     /// Cards Kizuna could not read (in the sync log).
     pub unreadable: u32,
+}
+
+/// Where a sync is, for the window while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    /// Asking the server what changed.
+    Listing,
+    /// Bringing the phone's changes in.
+    Pulling,
+    /// Writing customers' cards.
+    Writing,
+    /// Deleting cards that are to go.
+    Removing,
+    /// Bringing the calendar up to date.
+    Calendar,
+}
+
+/// A sync's progress: its phase, and how far into it (cards or events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    pub done: u32,
+    pub total: u32,
 }
 
 /// What a sync did, both ways and to the calendar, for the window.

@@ -473,6 +473,10 @@ unreadable: number, };
 
 export type SyncReport = { pulled: PullSummary, pushed: SyncSummary, calendar: CalendarSummary, };
 
+export type SyncProgress = { phase: SyncPhase, done: number, total: number, };
+
+export type SyncPhase = "listing" | "pulling" | "writing" | "removing" | "calendar";
+
 export type CalendarSummary = { 
 /**
  * Events written (new or changed).
