@@ -36,16 +36,18 @@ pub async fn connect_sync_account(
     // Where new collections go is asked again rather than trusted from the
     // window.
     let found = discover(&connection).await?;
+    let contacts = connection.at(Some(&found.contacts_at))?;
+    let calendars = connection.at(found.calendars_at.as_deref())?;
     let address_book = match request.address_book {
         CollectionChoice::Existing { collection } => collection,
         CollectionChoice::New | CollectionChoice::Off => {
-            create_address_book(&connection, &found.address_book_home, COLLECTION_NAME).await?
+            create_address_book(&contacts, &found.address_book_home, COLLECTION_NAME).await?
         }
     };
     let calendar = match (request.calendar, &found.calendar_home) {
         (CollectionChoice::Existing { collection }, _) => Some(collection),
         (CollectionChoice::New, Some(home)) => {
-            Some(create_calendar(&connection, home, COLLECTION_NAME).await?)
+            Some(create_calendar(&calendars, home, COLLECTION_NAME).await?)
         }
         _ => None,
     };
@@ -58,6 +60,8 @@ pub async fn connect_sync_account(
         address_book,
         calendar,
         contact_details: request.contact_details,
+        contacts_at: Some(found.contacts_at),
+        calendar_at: found.calendars_at,
     };
     tracing::info!(server = %account.server, "sync account connected");
     Ok(state.store()?.set_sync_account(Some(account))?)

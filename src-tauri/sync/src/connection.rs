@@ -28,6 +28,7 @@ pub(crate) const IN_FLIGHT: usize = 4;
 const CONNECT_TIME: Duration = Duration::from_secs(10);
 
 /// A server, with the user's name and password.
+#[derive(Clone)]
 pub struct Connection {
     pub(crate) webdav: WebDavClient<Http>,
 }
@@ -66,13 +67,35 @@ impl Connection {
         &self.webdav.base_url
     }
 
+    /// The same user on the server at `address` (where discovery led), or
+    /// this one when `None`.
+    pub fn at(&self, address: Option<&str>) -> Result<Connection, Error> {
+        let mut webdav = self.webdav.clone();
+        if let Some(address) = address {
+            webdav.base_url = parse_address(address)?;
+        }
+        Ok(Connection { webdav })
+    }
+
     /// Asks the server who the user is (a PROPFIND of the address given):
     /// a wrong password, a web page or an unreachable server is told here,
     /// before discovery goes further.
     pub(crate) async fn probe(&self) -> Result<(), Error> {
+        self.probe_uri(self.webdav.base_url.clone()).await
+    }
+
+    /// The same, asked of a collection on the server (an address book):
+    /// where the sync goes, whatever address the user typed.
+    pub(crate) async fn probe_collection(&self, collection: &str) -> Result<(), Error> {
+        let uri = libdav::dav::make_relative_url(self.webdav.base_url.clone(), collection)
+            .map_err(|e| problem(DavProblem::BadAddress, e))?;
+        self.probe_uri(uri).await
+    }
+
+    async fn probe_uri(&self, uri: Uri) -> Result<(), Error> {
         let request = Request::builder()
             .method(Method::from_bytes(b"PROPFIND").map_err(|e| problem(DavProblem::BadAddress, e))?)
-            .uri(self.webdav.base_url.clone())
+            .uri(uri)
             .header("Depth", "0")
             .header("Content-Type", "application/xml; charset=utf-8")
             .body(

@@ -162,7 +162,11 @@ pub async fn sync_contacts(
         done: 0,
         total: 0,
     });
-    connection.probe().await?;
+    // The servers discovery led to (iCloud's own for each user), else the
+    // address given.
+    let calendars = connection.at(account.calendar_at.as_deref())?;
+    let connection = &connection.at(account.contacts_at.as_deref())?;
+    connection.probe_collection(collection).await?;
     let token = book.with(|store, _| store.sync_token(collection))?;
     let (listing, refused_token) = server_listing(connection, collection, token.as_deref()).await?;
     if refused_token {
@@ -192,7 +196,7 @@ pub async fn sync_contacts(
         });
         let part: Vec<OutgoingCard> = cards.by_ref().take(WRITTEN_AT_ONCE).collect();
         done += count(part.len());
-        let outcome = push_contacts(connection, part).await?;
+        let outcome = push_contacts(connection, collection, part).await?;
         let recorded = book.with(|store, clock| store.record_push(account, &outcome, clock))?;
         pushed.add(&recorded);
     }
@@ -211,8 +215,8 @@ pub async fn sync_contacts(
         done: 0,
         total: count(plan.write.len() + plan.remove.len()),
     });
-    let written = push_events(connection, plan.write).await;
-    let removed = remove_events(connection, &plan.remove).await;
+    let written = push_events(&calendars, plan.write).await;
+    let removed = remove_events(&calendars, &plan.remove).await;
     let calendar =
         book.with(|store, clock| store.record_calendar(account, &written, &removed, clock))?;
     let written = pushed.written.to_string();

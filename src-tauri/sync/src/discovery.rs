@@ -146,11 +146,13 @@ pub async fn discover(connection: &Connection) -> Result<DavDiscovery, Error> {
     let homes = timed(contacts.request(FindAddressBookHomeSet::new(&principal_path)))
         .await?
         .map_err(refused)?;
-    let address_book_home = homes
+    let home = homes
         .home_sets
         .first()
-        .map(|home| home.path().to_owned())
         .ok_or_else(|| problem(DavProblem::NotDavServer, "no address book home set"))?;
+    let contacts_at = server_of(home, &contacts.base_url)?;
+    let address_book_home = home.path().to_owned();
+    let contacts = connection.at(Some(&contacts_at))?.webdav;
     let found = timed(contacts.request(FindAddressBooks::new(&address_book_home)))
         .await?
         .map_err(refused)?;
@@ -159,16 +161,18 @@ pub async fn discover(connection: &Connection) -> Result<DavDiscovery, Error> {
         address_books.push(named(&contacts, book).await);
     }
 
-    let (calendar_home, calendars) = match calendars(connection).await {
+    let (calendars_at, calendar_home, calendars) = match calendars(connection).await {
         Ok(found) => found,
         // Contacts work without a calendar; a refused password would have
         // been refused above.
         Err(e) => {
             tracing::info!(error = %e, "no calendars on the server");
-            (None, Vec::new())
+            (None, None, Vec::new())
         }
     };
     Ok(DavDiscovery {
+        contacts_at,
+        calendars_at,
         address_book_home,
         address_books,
         calendar_home,
@@ -176,15 +180,21 @@ pub async fn discover(connection: &Connection) -> Result<DavDiscovery, Error> {
     })
 }
 
-async fn calendars(connection: &Connection) -> Result<(Option<String>, Vec<DavCollection>), Error> {
+/// The calendars' server, home set and calendars.
+type FoundCalendars = (Option<String>, Option<String>, Vec<DavCollection>);
+
+async fn calendars(connection: &Connection) -> Result<FoundCalendars, Error> {
     let client = context(connection, Service::Calendars).await?;
     let principal_path = principal(&client).await?;
     let homes = timed(client.request(FindCalendarHomeSet::new(&principal_path)))
         .await?
         .map_err(refused)?;
-    let Some(home) = homes.home_sets.first().map(|h| h.path().to_owned()) else {
-        return Ok((None, Vec::new()));
+    let Some(home) = homes.home_sets.first() else {
+        return Ok((None, None, Vec::new()));
     };
+    let at = server_of(home, &client.base_url)?;
+    let home = home.path().to_owned();
+    let client = connection.at(Some(&at))?.webdav;
     let found = timed(client.request(FindCalendars::new(&home)))
         .await?
         .map_err(refused)?;
@@ -192,7 +202,33 @@ async fn calendars(connection: &Connection) -> Result<(Option<String>, Vec<DavCo
     for calendar in found.calendars {
         calendars.push(named(&client, calendar).await);
     }
-    Ok((Some(home), calendars))
+    Ok((Some(at), Some(home), calendars))
+}
+
+/// The server a home set is on: its own when the server named one (iCloud
+/// does), else the one that was asked. Never one without https.
+fn server_of(home: &Uri, asked: &Uri) -> Result<String, Error> {
+    let on = if home.authority().is_some() {
+        home
+    } else {
+        asked
+    };
+    let (Some(scheme), Some(authority)) = (on.scheme_str(), on.authority()) else {
+        return Err(problem(
+            DavProblem::BadAddress,
+            "no server for the home set",
+        ));
+    };
+    let server: Uri = format!("{scheme}://{authority}/")
+        .parse()
+        .map_err(|e| problem(DavProblem::BadAddress, e))?;
+    if !secure(&server) {
+        return Err(problem(
+            DavProblem::BadAddress,
+            format!("led to an address without https: {server}"),
+        ));
+    }
+    Ok(server.to_string())
 }
 
 /// Makes an address book called `name` in `home` (a fresh path of

@@ -20,9 +20,10 @@ const VCARD: &str = "text/vcard; charset=utf-8";
 /// not yet written; the next sync writes them.
 pub async fn push_contacts(
     connection: &Connection,
+    collection: &str,
     cards: Vec<OutgoingCard>,
 ) -> Result<Vec<(OutgoingCard, PushOutcome)>, Error> {
-    connection.probe().await?;
+    connection.probe_collection(collection).await?;
     Ok(stream::iter(cards)
         .map(|card| async move {
             let outcome = push(connection, &card).await;

@@ -90,6 +90,8 @@ async fn a_web_page_broken_xml_or_a_redirect_loop_is_an_error_and_changes_nothin
             },
             calendar: None,
             contact_details: ContactDetails::Contact,
+            contacts_at: None,
+            calendar_at: None,
         };
         let book = book_with_one_customer();
         let connection = Connection::new(&address, USER, PASSWORD).expect("connection");

@@ -53,7 +53,9 @@ async fn customers_become_the_phones_contacts_and_a_card_changed_on_the_phone_is
 
     let cards = store.contacts_to_push(&account).expect("cards");
     assert_eq!(cards.len(), 2, "the archived customer stays off the phone");
-    let pushed = push_contacts(&connection, cards).await.expect("pushed");
+    let pushed = push_contacts(&connection, &account.address_book.href, cards)
+        .await
+        .expect("pushed");
     let summary = store
         .record_push(&account, &pushed, &clock)
         .expect("recorded");
@@ -130,7 +132,9 @@ async fn push_and_record(
     clock: &kizuna_core::Clock,
 ) -> kizuna_core::domain::sync::SyncSummary {
     let cards = store.contacts_to_push(account).expect("cards");
-    let pushed = push_contacts(connection, cards).await.expect("pushed");
+    let pushed = push_contacts(connection, &account.address_book.href, cards)
+        .await
+        .expect("pushed");
     store
         .record_push(account, &pushed, clock)
         .expect("recorded")

@@ -18,6 +18,12 @@ pub struct DavCollection {
 /// What a connection test found on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DavDiscovery {
+    /// The server contacts are asked of (`https://host[:port]/`), which the
+    /// address given may have led to (iCloud sends each user to a server
+    /// of its own).
+    pub contacts_at: String,
+    /// The server calendars are asked of, when there are calendars.
+    pub calendars_at: Option<String>,
     /// Where the user's address books are (and a new one is made).
     pub address_book_home: String,
     pub address_books: Vec<DavCollection>,
@@ -84,6 +90,13 @@ pub struct SyncAccount {
     /// Where personal touches are written as events; `None`: not at all.
     pub calendar: Option<DavCollection>,
     pub contact_details: ContactDetails,
+    /// The server the address book is on, when discovery was led away
+    /// from `server`; `None`: `server` itself.
+    #[serde(default)]
+    pub contacts_at: Option<String>,
+    /// The server the calendar is on, likewise.
+    #[serde(default)]
+    pub calendar_at: Option<String>,
 }
 
 /// The longest server address and user name kept.

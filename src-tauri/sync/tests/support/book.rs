@@ -70,6 +70,8 @@ pub async fn account_at(
         address_book,
         calendar,
         contact_details: details,
+        contacts_at: Some(found.contacts_at.clone()),
+        calendar_at: found.calendars_at.clone(),
     };
     (connection, account)
 }

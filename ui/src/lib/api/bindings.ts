@@ -387,6 +387,16 @@ name: string, };
 
 export type DavDiscovery = { 
 /**
+ * The server contacts are asked of (`https://host[:port]/`), which the
+ * address given may have led to (iCloud sends each user to a server
+ * of its own).
+ */
+contacts_at: string, 
+/**
+ * The server calendars are asked of, when there are calendars.
+ */
+calendars_at: string | null, 
+/**
  * Where the user's address books are (and a new one is made).
  */
 address_book_home: string, address_books: Array<DavCollection>, 
@@ -411,7 +421,16 @@ address_book: DavCollection,
 /**
  * Where personal touches are written as events; `None`: not at all.
  */
-calendar: DavCollection | null, contact_details: ContactDetails, };
+calendar: DavCollection | null, contact_details: ContactDetails, 
+/**
+ * The server the address book is on, when discovery was led away
+ * from `server`; `None`: `server` itself.
+ */
+contacts_at: string | null, 
+/**
+ * The server the calendar is on, likewise.
+ */
+calendar_at: string | null, };
 
 export type CollectionChoice = { "kind": "existing", collection: DavCollection, } | { "kind": "new" } | { "kind": "off" };
 
