@@ -1,7 +1,8 @@
 //! Setting up the salesperson's own server through the window, against a
 //! real Radicale on 127.0.0.1: a wrong password told in words, then the
 //! connection tested, 「絆」 collections made, the password in the keychain
-//! (never in the book), and disconnecting.
+//! (never in the book), a sync, deleting a customer with their card on the
+//! phone, and disconnecting.
 
 // The same Radicale as the sync crate's tests (this test uses a part of it).
 #[allow(dead_code)]
@@ -103,7 +104,7 @@ async fn the_server_is_tested_connected_and_disconnected_from_settings() -> Test
     app.click("[data-testid=sync-now]").await?;
     app.wait_contains(
         "[data-testid=sync-summary]",
-        "スマートフォンへ：書き込み 1件・そのまま 0件・失敗 0件",
+        "スマートフォンへ：書き込み 1件・そのまま 0件・削除 0件・失敗 0件",
     )
     .await?;
     app.wait_contains("[data-testid=sync-log]", "同期しました（書き込み 1件）")
@@ -117,6 +118,36 @@ async fn the_server_is_tested_connected_and_disconnected_from_settings() -> Test
     assert!(
         card.contains("高橋;健") && card.contains("たかはし"),
         "the phone reads him: {card}"
+    );
+
+    // Deleting him asks about his card on the phone; asked to, the next
+    // sync deletes it.
+    app.click("[data-testid=nav-customers]").await?;
+    app.click("[data-testid=customer-row]").await?;
+    app.click("[data-testid=delete]").await?;
+    app.wait_for("[data-testid=confirm-dialog][open]").await?;
+    app.wait_contains(
+        "[data-testid=confirm-dialog]",
+        "スマートフォンの連絡先からも削除する",
+    )
+    .await?;
+    app.screenshot("delete-phone-card-ja").await?;
+    app.click("[data-testid=delete-phone-card]").await?;
+    app.click("[data-testid=confirm]").await?;
+    app.wait_gone("[data-testid=customer-row]").await?;
+    app.click("[data-testid=nav-settings]").await?;
+    app.click("[data-testid=sync-now]").await?;
+    app.wait_contains("[data-testid=sync-summary]", "削除 1件")
+        .await?;
+    let gone = std::process::Command::new("curl")
+        .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}"])
+        .args(["-u", &format!("{USER}:{PASSWORD}")])
+        .arg(format!("http://127.0.0.1:{}{href}", server.port))
+        .output()?;
+    assert_eq!(
+        String::from_utf8_lossy(&gone.stdout),
+        "404",
+        "his card is gone from the phone"
     );
 
     app.click("[data-testid=sync-disconnect]").await?;
