@@ -11,23 +11,20 @@ mod radicale;
 #[path = "support/book.rs"]
 mod support;
 
-use kizuna_core::customer::{CustomerProfile, CustomerQuery};
+use kizuna_core::customer::CustomerQuery;
 use kizuna_core::domain::sync::ContactDetails;
 use kizuna_sync::{Book, sync_contacts};
 use radicale::Radicale;
 use support::{get, put};
 
-fn customer(family: &str, given: &str) -> CustomerProfile {
-    CustomerProfile {
-        family_name: family.to_owned(),
-        given_name: given.to_owned(),
-        ..CustomerProfile::default()
-    }
-}
-
-/// The card with `lines` added before its end.
-fn with_lines(card: &str, lines: &str) -> String {
-    card.replace("END:VCARD", &format!("{lines}END:VCARD"))
+/// The phone adds `lines` to the card at `href`.
+fn phone_adds(server: &Radicale, href: &str, lines: &str) {
+    let card = get(server, href).expect("the card");
+    put(
+        server,
+        href,
+        &card.replace("END:VCARD", &format!("{lines}END:VCARD")),
+    );
 }
 
 #[tokio::test]
@@ -38,7 +35,7 @@ async fn the_phones_own_properties_survive_kizuna_writing_the_card_back() {
         support::account_at(&server.address(), ContactDetails::Contact, false).await;
     let book = support::empty_book();
     let mori = book
-        .with(|store, clock| store.create_customer(customer("森", "真一"), clock))
+        .with(|store, clock| store.create_customer(support::customer("森", "真一"), clock))
         .expect("customer");
     sync_contacts(&connection, &account, &book)
         .await
@@ -46,17 +43,13 @@ async fn the_phones_own_properties_survive_kizuna_writing_the_card_back() {
     let href = kizuna_core::sync::card_href(&account.address_book.href, &mori.uid);
 
     // On the phone: a photo, a home page with the phone's label, a note.
-    let card = get(&server, &href).expect("his card");
-    put(
+    phone_adds(
         &server,
         &href,
-        &with_lines(
-            &card,
-            "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo=\n\
+        "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo=\n\
              item7.URL:https://mori.example.jp/\n\
              item7.X-ABLabel:_$!<HomePage>!$_\n\
              NOTE:駐車場は裏\n",
-        ),
     );
     sync_contacts(&connection, &account, &book)
         .await
@@ -109,7 +102,7 @@ async fn a_customer_kept_off_the_phone_has_their_card_removed_and_stays_in_kizun
         support::account_at(&server.address(), ContactDetails::Profile, false).await;
     let book = support::empty_book();
     let [kept, private] = [("今井", "誠"), ("大野", "亮")].map(|(f, g)| {
-        book.with(|store, clock| store.create_customer(customer(f, g), clock))
+        book.with(|store, clock| store.create_customer(support::customer(f, g), clock))
             .expect("customer")
     });
     sync_contacts(&connection, &account, &book)
@@ -156,7 +149,7 @@ async fn deleting_a_customer_deletes_their_card_only_when_asked_and_never_one_ch
         support::account_at(&server.address(), ContactDetails::Profile, false).await;
     let book = support::empty_book();
     let [gone, stays, changed] = [("岡田", "一"), ("小川", "二"), ("金子", "三")].map(|(f, g)| {
-        book.with(|store, clock| store.create_customer(customer(f, g), clock))
+        book.with(|store, clock| store.create_customer(support::customer(f, g), clock))
             .expect("customer")
     });
     sync_contacts(&connection, &account, &book)
@@ -178,11 +171,10 @@ async fn deleting_a_customer_deletes_their_card_only_when_asked_and_never_one_ch
         .expect("deleted");
     book.with(|store, clock| store.delete_customer_and_card(changed.id, true, clock))
         .expect("deleted");
-    let card = get(&server, &href(&changed.uid)).expect("金子's card");
-    put(
+    phone_adds(
         &server,
         &href(&changed.uid),
-        &with_lines(&card, "TEL;TYPE=CELL:090-3333-4444\n"),
+        "TEL;TYPE=CELL:090-3333-4444\n",
     );
     let synced = sync_contacts(&connection, &account, &book)
         .await
@@ -205,12 +197,7 @@ async fn deleting_a_customer_deletes_their_card_only_when_asked_and_never_one_ch
 
     // The cards left are the phone's own now: edited there, they bring
     // nobody back.
-    let card = get(&server, &href(&stays.uid)).expect("小川's card");
-    put(
-        &server,
-        &href(&stays.uid),
-        &with_lines(&card, "TITLE:部長\n"),
-    );
+    phone_adds(&server, &href(&stays.uid), "TITLE:部長\n");
     let after = sync_contacts(&connection, &account, &book)
         .await
         .expect("sync");

@@ -10,19 +10,11 @@ mod radicale;
 #[path = "support/book.rs"]
 mod support;
 
-use kizuna_core::customer::{CustomerProfile, CustomerQuery};
+use kizuna_core::customer::CustomerQuery;
 use kizuna_core::domain::sync::ContactDetails;
 use kizuna_sync::{Book, sync_contacts};
 use radicale::Radicale;
 use support::{delete, get, put};
-
-fn customer(family: &str, given: &str) -> CustomerProfile {
-    CustomerProfile {
-        family_name: family.to_owned(),
-        given_name: given.to_owned(),
-        ..CustomerProfile::default()
-    }
-}
 
 /// The card with its `TITLE` set to `title`.
 fn with_title(card: &str, title: &str) -> String {
@@ -43,7 +35,7 @@ async fn changes_are_asked_by_token_and_a_refused_token_compares_every_card() {
     let made: Vec<_> = [("青木", "一郎"), ("井上", "次郎"), ("上田", "三郎")]
         .into_iter()
         .map(|(f, g)| {
-            book.with(|store, clock| store.create_customer(customer(f, g), clock))
+            book.with(|store, clock| store.create_customer(support::customer(f, g), clock))
                 .expect("customer")
         })
         .collect();

@@ -37,6 +37,15 @@ pub fn clock() -> Clock {
     .expect("clock")
 }
 
+/// A customer with just a name.
+pub fn customer(family: &str, given: &str) -> kizuna_core::customer::CustomerProfile {
+    kizuna_core::customer::CustomerProfile {
+        family_name: family.to_owned(),
+        given_name: given.to_owned(),
+        ..Default::default()
+    }
+}
+
 /// An empty book in memory.
 pub fn empty_book() -> TestBook {
     TestBook {
