@@ -11,6 +11,7 @@ pub mod customer;
 pub mod dates;
 pub mod dav;
 pub mod duplicates;
+pub mod greeting;
 pub mod kana;
 pub mod ladder;
 pub mod measures;

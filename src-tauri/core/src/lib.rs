@@ -24,6 +24,7 @@ pub mod domain;
 pub mod duplicates;
 pub mod error;
 pub mod fs;
+pub mod greeting;
 pub mod interchange;
 pub mod keys;
 pub mod ladder;

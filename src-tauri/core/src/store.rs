@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod customer_months;
 pub mod customers;
 pub mod encryption;
+pub mod greetings;
 pub mod identities;
 pub mod measures;
 pub mod merging;
@@ -62,6 +63,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_merge.sql"),
     include_str!("../migrations/0008_sync.sql"),
     include_str!("../migrations/0009_sync_more.sql"),
+    include_str!("../migrations/0010_greetings.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same

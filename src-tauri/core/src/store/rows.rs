@@ -37,6 +37,9 @@ pub const TABLES: &[&str] = &[
     "duplicate_dismissals",
     "duplicate_leads",
     "customer_aliases",
+    "campaigns",
+    "campaign_recipients",
+    "mourning",
 ];
 
 /// Columns whose values are derived from other rows (`crate::derived` keeps
