@@ -6,6 +6,7 @@ pub mod app;
 pub mod backups;
 pub mod customers;
 pub mod duplicates;
+pub mod greetings;
 pub mod interchange;
 pub mod purchases;
 pub mod relationship;

@@ -13,8 +13,8 @@ mod tray;
 mod updates;
 
 use commands::{
-    app, backups, customers, duplicates, interchange, purchases, relationship, reminders, security,
-    settings, sync, touchpoints, undo, updates as update_commands,
+    app, backups, customers, duplicates, greetings, interchange, purchases, relationship,
+    reminders, security, settings, sync, touchpoints, undo, updates as update_commands,
 };
 use tauri::{Manager, WindowEvent};
 
@@ -135,6 +135,16 @@ pub fn run() {
             customers::restore_customer,
             customers::delete_customer,
             customers::has_phone_card,
+            greetings::campaigns,
+            greetings::open_campaign,
+            greetings::campaign,
+            greetings::add_to_campaign,
+            greetings::remove_from_campaign,
+            greetings::mark_card_received,
+            greetings::mark_campaign_sent,
+            greetings::note_mourning,
+            greetings::clear_mourning,
+            greetings::propose_kanchu_mimai,
             customers::list_tags,
             duplicates::find_duplicates,
             duplicates::dismiss_duplicate,
