@@ -80,10 +80,10 @@ pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
     let connection = Connection::new(&account.server, &account.user, &password)?;
     let book = WindowBook { state: &state, app };
     let synced = sync_contacts(&connection, &account, &book).await;
-    let _ = app.emit(SYNCED_EVENT, ());
     match synced {
         Ok(summary) => {
             tracing::info!(?summary, "synced with the phone's server");
+            let _ = app.emit(SYNCED_EVENT, ());
             Ok(Some(summary))
         }
         Err(e) => {
@@ -94,7 +94,11 @@ pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_else(|| e.to_string());
-            book.with(|store, clock| store.log_sync(SyncEvent::ServerProblem, &code, clock))?;
+            let logged =
+                book.with(|store, clock| store.log_sync(SyncEvent::ServerProblem, &code, clock));
+            // Told after the log has the problem, so that the window shows it.
+            let _ = app.emit(SYNCED_EVENT, ());
+            logged?;
             Err(e.into())
         }
     }

@@ -162,6 +162,7 @@ impl Store {
         merging::rekey_occurrences(&mut tx, other, kept)?;
         merging::move_duplicate_notes(&tx, other, kept)?;
         merging::keep_aliases(&tx, other, kept, clock.timestamp())?;
+        crate::store::sync_items::merged(&tx, other, kept)?;
         customers::delete(&mut tx, other)?;
 
         // What the merge created for the record that stays: its rewritten

@@ -78,6 +78,8 @@ pub fn phone_card(
 /// Kizuna's own (`item1`…) could clash.
 pub fn unknown_properties(card: &str, details: ContactDetails) -> String {
     let carried = |name: &str| -> bool {
+        // What Kizuna's card writes itself; everything else on the
+        // server's card is kept as it is.
         let always = matches!(
             name,
             "BEGIN"
@@ -95,21 +97,16 @@ pub fn unknown_properties(card: &str, details: ContactDetails) -> String {
                 | "ADR"
                 | "LABEL"
                 | "BDAY"
-                | "SORT-STRING"
-                | "SOUND"
-        ) || name.starts_with("X-PHONETIC-")
-            || name.starts_with("X-KIZUNA-");
+                | "X-PHONETIC-FIRST-NAME"
+                | "X-PHONETIC-LAST-NAME"
+        ) || name.starts_with("X-KIZUNA-");
+        // Dates are written as Kizuna's own (a reader of Kizuna's card
+        // would otherwise count them twice); related names are kept, as a
+        // card Kizuna wrote is read for its family alone.
         let profile = matches!(
             name,
-            "CATEGORIES"
-                | "X-ABDATE"
-                | "ANNIVERSARY"
-                | "X-ABRELATEDNAMES"
-                | "RELATED"
-                | "X-SPOUSE"
-                | "X-ANNIVERSARY"
-        ) || name.ends_with("-ANNIVERSARY")
-            || name.ends_with("-SPOUSE");
+            "CATEGORIES" | "X-ABDATE" | "ANNIVERSARY" | "X-ANNIVERSARY"
+        ) || name.ends_with("-ANNIVERSARY");
         always
             || (profile && details != ContactDetails::Contact)
             || (name == "NOTE" && details == ContactDetails::Everything)
@@ -204,7 +201,8 @@ impl Store {
         let mut by_customer: std::collections::HashMap<i64, &str> =
             std::collections::HashMap::new();
         for (href, item) in &remembered {
-            if let Some(customer) = item.customer {
+            // A card to be deleted (a merged-away record's) is not written.
+            if let Some(customer) = item.customer.filter(|_| !item.doomed) {
                 let known = by_customer.entry(customer).or_insert(href.as_str());
                 if href.as_str() < *known {
                     *known = href.as_str();
@@ -269,15 +267,15 @@ impl Store {
         account: &SyncAccount,
         removed: &[(String, RemoveOutcome)],
         clock: &Clock,
-    ) -> Result<u32> {
+    ) -> Result<SyncSummary> {
         let collection = &account.address_book.href;
         let at = clock.timestamp();
-        let mut gone = 0;
+        let mut summary = SyncSummary::default();
         let tx = self.begin()?;
         for (href, outcome) in removed {
             match outcome {
                 RemoveOutcome::Gone => {
-                    gone += 1;
+                    summary.removed += 1;
                     sync_items::forget(&tx, collection, href)?;
                 }
                 RemoveOutcome::ChangedOnServer => {
@@ -286,12 +284,13 @@ impl Store {
                     sync_items::log(&tx, at, event, href, None)?;
                 }
                 RemoveOutcome::Failed { detail } => {
+                    summary.failed += 1;
                     sync_items::log(&tx, at, SyncEvent::Failed.as_str(), detail, None)?;
                 }
             }
         }
         self.commit(tx)?;
-        Ok(gone)
+        Ok(summary)
     }
 
     /// Whether the customer has a card on the phone's server, as far as
@@ -317,6 +316,9 @@ impl Store {
             match outcome {
                 PushOutcome::Written { etag } => {
                     summary.written += 1;
+                    // Deleted while the card was on its way: the card is
+                    // kept apart, the phone's own contact.
+                    let customer = customer.filter(|_| exists(&tx, card.customer_id));
                     let seen = Seen {
                         customer,
                         etag,
@@ -401,6 +403,38 @@ fn card_uid(card: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the customer is (still) in the book.
+fn exists(conn: &rusqlite::Connection, customer: i64) -> bool {
+    customers::exists(conn, customer).unwrap_or(false)
+}
+
+/// Cards kept apart whose customer is back (a deletion undone): linked to
+/// them again, by the card's UID, and no longer to be deleted.
+fn relink_brought_back(
+    conn: &rusqlite::Connection,
+    collection: &str,
+    remembered: &sync_items::Remembered,
+) -> Result<()> {
+    let apart: Vec<(&String, String)> = remembered
+        .iter()
+        .filter(|(_, item)| item.customer.is_none() && !item.card.is_empty())
+        .filter_map(|(href, item)| Some((href, card_uid(&item.card)?)))
+        .collect();
+    if apart.is_empty() {
+        return Ok(());
+    }
+    let uids: Vec<String> = apart.iter().map(|(_, uid)| uid.clone()).collect();
+    let back: std::collections::HashMap<String, i64> = crate::store::contacts::by_uid(conn, &uids)?
+        .into_iter()
+        .collect();
+    for (href, uid) in apart {
+        if let Some(customer) = back.get(&uid) {
+            sync_items::relink(conn, collection, href, *customer)?;
+        }
+    }
+    Ok(())
 }
 
 /// When the card was last changed, if it says (`REV`).
@@ -650,6 +684,8 @@ impl Store {
         let mut summary = PullSummary::default();
         let mut new_cards: Vec<&FetchedCard> = Vec::new();
         let mut tx = self.begin()?;
+        relink_brought_back(&tx, collection, &remembered)?;
+        let remembered = sync_items::of_collection(&tx, collection)?;
         for href in deleted {
             if let Some(customer) = remembered.get(href).and_then(|item| item.customer)
                 && customers::set_archived(&mut tx, customer, true, at)?
@@ -734,9 +770,20 @@ impl Store {
                         customers::update(&mut tx, *customer, &valid, clock)?;
                         summary.updated += 1;
                     }
+                    // The merge cannot be kept (the phone gave more numbers
+                    // than a customer may have…): the card is left alone
+                    // until it changes, as an unreadable one is.
                     Err(e) => {
+                        summary.unreadable += 1;
                         let event = SyncEvent::Unreadable.as_str();
                         sync_items::log(&tx, at, event, &e.to_string(), Some(*customer))?;
+                        let seen = Seen {
+                            customer: Some(*customer),
+                            etag: &card.etag,
+                            card: "",
+                            extra: Some(""),
+                        };
+                        sync_items::remember(&tx, collection, &card.href, &seen, at)?;
                         continue;
                     }
                 }
@@ -830,13 +877,25 @@ impl Store {
                 continue;
             };
             let now = customers::load(&tx, customer)?;
+            let extra = unknown_properties(&card.card, account.contact_details);
+            // The phone's own contact, matched to a customer kept off the
+            // phone: brought in, but left apart (never deleted there).
+            if now.profile.keep_off_phone {
+                let seen = Seen {
+                    customer: None,
+                    etag: &card.etag,
+                    card: &card.card,
+                    extra: Some(&extra),
+                };
+                sync_items::remember(&tx, collection, &card.href, &seen, at)?;
+                continue;
+            }
             let uid = card_uid(&card.card).unwrap_or_else(|| now.uid.clone());
             // The card's UID now leads to the customer it was matched with,
             // as a merged record's does.
             if uid != now.uid {
                 sync_items::alias(&tx, &uid, customer, at)?;
             }
-            let extra = unknown_properties(&card.card, account.contact_details);
             let ours = phone_card(&uid, &now.profile, account, &extra);
             let base = if same_on_card(&now.profile, &phone, account) {
                 ours

@@ -13,7 +13,8 @@ use kizuna_core::domain::sync::{
 };
 use kizuna_core::{Clock, Error, Store};
 use libdav::carddav::GetAddressBookResources;
-use libdav::dav::{ListResources, ListedResource, SyncCollection, WebDavError};
+use libdav::dav::{GetProperty, ListResources, ListedResource, SyncCollection, WebDavError};
+use libdav::names;
 
 use futures_util::{StreamExt, stream};
 
@@ -74,19 +75,24 @@ pub async fn server_listing(
             }
         }
     }
-    let listing = match timed(connection.webdav.request(SyncCollection::new(collection))).await? {
-        Ok(all) => ServerListing::Full {
-            cards: listed(all.changed),
-            token: Some(all.new_sync_token),
-        },
+    // Every card by a plain listing (a server may cut a sync-collection
+    // answer short, and a card missing from a whole listing counts as
+    // deleted), with the collection's token taken before it: whatever
+    // changes while it is listed is asked again next time.
+    let token = match timed(
+        connection
+            .webdav
+            .request(GetProperty::new(collection, &names::SYNC_TOKEN)),
+    )
+    .await?
+    {
+        Ok(found) => found.value.filter(|t| !t.trim().is_empty()),
         Err(WebDavError::Request(request)) => return Err(transport(&request)),
         // A server without sync tokens is listed by ETag, every time.
-        Err(_) => ServerListing::Full {
-            cards: list_cards(connection, collection).await?,
-            token: None,
-        },
+        Err(_) => None,
     };
-    Ok((listing, refused_token))
+    let cards = list_cards(connection, collection).await?;
+    Ok((ServerListing::Full { cards, token }, refused_token))
 }
 
 fn listed(resources: Vec<ListedResource>) -> Vec<ListedCard> {
@@ -207,7 +213,8 @@ pub async fn sync_contacts(
         total: count(doomed.len()),
     });
     let removed = remove_contacts(connection, &doomed).await;
-    pushed.removed = book.with(|store, clock| store.record_removed(account, &removed, clock))?;
+    let removed = book.with(|store, clock| store.record_removed(account, &removed, clock))?;
+    pushed.add(&removed);
 
     let plan = book.with(|store, clock| store.calendar_to_push(account, clock))?;
     book.progress(SyncProgress {

@@ -214,3 +214,167 @@ async fn deleting_a_customer_deletes_their_card_only_when_asked_and_never_one_ch
         .expect("list");
     assert_eq!(everyone.total, 0, "no deleted customer comes back");
 }
+
+#[tokio::test]
+async fn a_deletion_undone_before_the_sync_keeps_the_card_on_the_phone() {
+    let server = Radicale::start();
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, false).await;
+    let book = support::empty_book();
+    let kept = book
+        .with(|store, clock| store.create_customer(support::customer("野村", "聡"), clock))
+        .expect("customer");
+    sync_contacts(&connection, &account, &book)
+        .await
+        .expect("first sync");
+    let href = kizuna_core::sync::card_href(&account.address_book.href, &kept.uid);
+    phone_adds(&server, &href, "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo=\n");
+    sync_contacts(&connection, &account, &book)
+        .await
+        .expect("the photo comes in");
+
+    let undo = book
+        .with(|store, clock| store.delete_customer_and_card(kept.id, true, clock))
+        .expect("deleted with the card");
+    book.with(|store, clock| store.undo(undo, clock))
+        .expect("undone");
+    let synced = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("sync");
+    assert_eq!(synced.pushed.removed, 0, "the card stays: {synced:?}");
+    assert!(
+        get(&server, &href).is_some_and(|c| c.contains("iVBORw0KGgo=")),
+        "with its photo"
+    );
+    // Linked again: an edit on the phone reaches him.
+    phone_adds(&server, &href, "TITLE:社長\n");
+    sync_contacts(&connection, &account, &book)
+        .await
+        .expect("sync");
+    let title = book
+        .with(|store, _| store.customer(kept.id))
+        .expect("野村")
+        .profile
+        .title;
+    assert_eq!(title, "社長");
+}
+
+#[tokio::test]
+async fn a_phone_contacts_own_fields_are_written_back_once_however_often_it_is_edited() {
+    let server = Radicale::start();
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, false).await;
+    let book = support::empty_book();
+    // A contact the phone made, with a web page and a nickname.
+    let href = format!("{}phone-made.vcf", account.address_book.href);
+    put(
+        &server,
+        &href,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-made\r\nN:村上;春樹;;;\r\nFN:村上 春樹\r\n\
+         NICKNAME:ハルキ\r\nitem1.URL:https://murakami.example.jp/\r\nitem1.X-ABLabel:_$!<HomePage>!$_\r\n\
+         END:VCARD\r\n",
+    );
+    sync_contacts(&connection, &account, &book)
+        .await
+        .expect("the contact comes in");
+    let id = book
+        .with(|store, _| store.list_customers(&CustomerQuery::default()))
+        .expect("list")
+        .rows[0]
+        .id;
+    for (round, title) in ["一", "二", "三"].into_iter().enumerate() {
+        book.with(|store, clock| {
+            let mut p = store.customer(id)?.profile;
+            p.title = format!("作家{title}");
+            store.update_customer(id, p, clock)
+        })
+        .expect("edited in Kizuna");
+        sync_contacts(&connection, &account, &book)
+            .await
+            .expect("sync");
+        phone_adds(&server, &href, &format!("NOTE:メモ{round}\n"));
+        sync_contacts(&connection, &account, &book)
+            .await
+            .expect("sync");
+    }
+    let card = get(&server, &href).expect("the card").to_ascii_uppercase();
+    for property in ["URL:", "NICKNAME:", "X-ABLABEL:"] {
+        assert_eq!(
+            card.matches(property).count(),
+            1,
+            "{property} once, not once per round: {card}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_phones_own_contact_is_never_deleted_for_a_customer_kept_off_the_phone() {
+    let server = Radicale::start();
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, false).await;
+    let book = support::empty_book();
+    let mut private = support::customer("西田", "守");
+    private.keep_off_phone = true;
+    private.emails.push(kizuna_core::customer::Email {
+        label: String::new(),
+        address: "nishida@example.jp".to_owned(),
+    });
+    book.with(|store, clock| store.create_customer(private, clock))
+        .expect("customer");
+    // The user's own contact of him on the phone.
+    let href = format!("{}own-nishida.vcf", account.address_book.href);
+    put(
+        &server,
+        &href,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:own-nishida\r\nN:西田;守;;;\r\nFN:西田 守\r\n\
+         EMAIL:nishida@example.jp\r\nEND:VCARD\r\n",
+    );
+    for _ in 0..2 {
+        let synced = sync_contacts(&connection, &account, &book)
+            .await
+            .expect("sync");
+        assert_eq!(synced.pushed.removed, 0);
+    }
+    assert!(get(&server, &href).is_some(), "the phone's contact stays");
+}
+
+#[tokio::test]
+async fn merging_two_customers_leaves_one_card_on_the_phone_with_what_both_had() {
+    let server = Radicale::start();
+    let (connection, account) =
+        support::account_at(&server.address(), ContactDetails::Contact, false).await;
+    let book = support::empty_book();
+    let [kept, other] = [("原田", "剛"), ("原田", "剛")].map(|(f, g)| {
+        book.with(|store, clock| store.create_customer(support::customer(f, g), clock))
+            .expect("customer")
+    });
+    sync_contacts(&connection, &account, &book)
+        .await
+        .expect("first sync");
+    let href = |uid: &str| kizuna_core::sync::card_href(&account.address_book.href, uid);
+    book.with(|store, clock| {
+        let preview = store.merge_preview(kept.id, other.id)?;
+        store.merge_customers(
+            &kizuna_core::merge::MergeRequest {
+                kept: kept.id,
+                other: other.id,
+                take_other: Vec::new(),
+                kept_updated_at: preview.kept.updated_at,
+                other_updated_at: preview.other.updated_at,
+            },
+            clock,
+        )
+    })
+    .expect("merged");
+    // Before the next sync, the phone adds a number to the other card.
+    phone_adds(&server, &href(&other.uid), "TEL;TYPE=CELL:090-5555-6666\n");
+    let synced = sync_contacts(&connection, &account, &book)
+        .await
+        .expect("sync");
+    assert_eq!(synced.pushed.removed, 1, "{synced:?}");
+    assert!(get(&server, &href(&other.uid)).is_none(), "one card left");
+    assert!(
+        get(&server, &href(&kept.uid)).is_some_and(|c| c.contains("090-5555-6666")),
+        "and it has the number added to the other"
+    );
+}

@@ -150,6 +150,10 @@ pub fn for_phone(
     out.topic.clear();
     out.stage = blank.stage;
     out.referred_by = None;
+    // What an import kept without a field (a web address, a nickname) is
+    // the server card's own: written back from what the sync keeps of it
+    // (`sync_items.extra`), never twice.
+    out.extras.clear();
     if details != ContactDetails::Everything {
         out.notes.clear();
     }

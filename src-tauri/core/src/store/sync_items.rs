@@ -57,8 +57,8 @@ pub(crate) struct Seen<'a> {
     pub extra: Option<&'a str>,
 }
 
-/// Remembers what is now on the server at `href`. A card linked to a
-/// customer is no longer doomed (the customer was brought back).
+/// Remembers what is now on the server at `href` (a card to be deleted
+/// stays so).
 pub(crate) fn remember(
     conn: &Connection,
     collection: &str,
@@ -72,7 +72,6 @@ pub(crate) fn remember(
          ON CONFLICT (collection, href) DO UPDATE SET
              customer_id = excluded.customer_id, etag = excluded.etag,
              card = excluded.card, extra = coalesce(?6, extra),
-             doomed = CASE WHEN excluded.customer_id IS NULL THEN doomed ELSE 0 END,
              synced_at = excluded.synced_at",
     )?
     .execute(params![
@@ -108,6 +107,27 @@ pub(crate) fn kept_off_phone(conn: &Connection) -> Result<std::collections::Hash
     let mut stmt = conn.prepare_cached("SELECT id FROM customers WHERE keep_off_phone = 1")?;
     let ids = stmt.query_map([], |r| r.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Links a card to its customer again (brought back by undo), no longer to
+/// be deleted.
+pub(crate) fn relink(conn: &Connection, collection: &str, href: &str, customer: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_items SET customer_id = ?3, doomed = 0 WHERE collection = ?1 AND href = ?2",
+    )?
+    .execute(params![collection, href, customer])?;
+    Ok(())
+}
+
+/// A merged-away customer's cards go to the customer who stays, to be
+/// deleted from the server at the next sync (after their changes there are
+/// brought in): the staying customer's card carries both.
+pub(crate) fn merged(conn: &Connection, from: i64, into: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_items SET customer_id = ?2, doomed = 1 WHERE customer_id = ?1",
+    )?
+    .execute(params![from, into])?;
+    Ok(())
 }
 
 /// Keeps a card on the server apart from its customer: the sync no longer
