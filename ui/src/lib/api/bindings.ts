@@ -496,6 +496,95 @@ export type SyncProgress = { phase: SyncPhase, done: number, total: number, };
 
 export type SyncPhase = "listing" | "pulling" | "writing" | "removing" | "calendar";
 
+export type GreetingKind = "nengajo" | "kanchu_mimai" | "shochu_mimai" | "zansho_mimai" | "ochugen" | "oseibo" | "holiday_card";
+
+export type RecipientRule = { 
+/**
+ * At one of these stages.
+ */
+stages: Array<Stage>, 
+/**
+ * With one of these tags (the demo book tags 年賀状 and お中元).
+ */
+tags: Array<string>, 
+/**
+ * Who bought something in the last this many months.
+ */
+purchased_within_months: number | null, 
+/**
+ * Who was on last year's list of the same kind.
+ */
+last_year: boolean, };
+
+export type AddressProblem = "missing" | "postal_code" | "too_long";
+
+export type Campaign = { id: number, kind: GreetingKind, year: number, 
+/**
+ * Unix seconds.
+ */
+created_at: number, };
+
+export type CampaignRow = { customer_id: number, display_name: string, reading: string, 
+/**
+ * The address printed (the customer's first).
+ */
+address: Address | null, listed: boolean, 
+/**
+ * Unix seconds; `None` while not sent.
+ */
+sent_at: number | null, received_on: string | null, 
+/**
+ * Why the address cannot go on a postcard as it is.
+ */
+problems: Array<AddressProblem>, };
+
+export type Mourning = { customer_id: number, display_name: string, 
+/**
+ * The New Year they receive no card for.
+ */
+year: number, 
+/**
+ * The day the 喪中はがき came.
+ */
+noted_on: string, 
+/**
+ * Who died, as the card says.
+ */
+who: string, };
+
+export type CampaignCounts = { listed: number, sent: number, 
+/**
+ * Cards received from customers (on the list or not).
+ */
+received: number, 
+/**
+ * On the list, not yet sent.
+ */
+pending: number, 
+/**
+ * On the list with an address that cannot be printed as it is.
+ */
+unprintable: number, };
+
+export type CampaignView = { campaign: Campaign, 
+/**
+ * Who is on the list, in reading order.
+ */
+recipients: Array<CampaignRow>, 
+/**
+ * Who sent a card but is not on the list: a card can be sent back.
+ */
+received_unlisted: Array<CampaignRow>, 
+/**
+ * For a New Year campaign: who is left out for mourning (proposed a
+ * 寒中見舞い after 松の内).
+ */
+in_mourning: Array<Mourning>, counts: CampaignCounts, };
+
+export type CampaignSummary = { campaign: Campaign, counts: CampaignCounts, };
+
+export type NewCampaign = { kind: GreetingKind, year: number, rule: RecipientRule, };
+
 export type CalendarSummary = { 
 /**
  * Events written (new or changed).

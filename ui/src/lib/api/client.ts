@@ -3,6 +3,9 @@
 // an ApiError carrying the core's { code, message, fields }.
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  CampaignSummary,
+  CampaignView,
+  NewCampaign,
   AppInfo,
   AvailableUpdate,
   DuplicateList,
@@ -167,6 +170,21 @@ export const api = {
   deleteCustomer: (id: number, deletePhoneCard: boolean) =>
     call<Undo>('delete_customer', { id, deletePhoneCard }),
   hasPhoneCard: (id: number) => call<boolean>('has_phone_card', { id }),
+  campaigns: () => call<CampaignSummary[]>('campaigns'),
+  openCampaign: (campaign: NewCampaign) => call<CampaignView>('open_campaign', { campaign }),
+  campaign: (id: number) => call<CampaignView>('campaign', { id }),
+  addToCampaign: (id: number, customerId: number) =>
+    call<CampaignView>('add_to_campaign', { id, customerId }),
+  removeFromCampaign: (id: number, customerId: number) =>
+    call<CampaignView>('remove_from_campaign', { id, customerId }),
+  markCardReceived: (id: number, customerId: number, on: string | null) =>
+    call<CampaignView>('mark_card_received', { id, customerId, on }),
+  markCampaignSent: (id: number) => call<Undo | null>('mark_campaign_sent', { id }),
+  noteMourning: (customerId: number, year: number, notedOn: string, who: string) =>
+    call<null>('note_mourning', { customerId, year, notedOn, who }),
+  clearMourning: (customerId: number, year: number) =>
+    call<null>('clear_mourning', { customerId, year }),
+  proposeKanchuMimai: (id: number) => call<CampaignView>('propose_kanchu_mimai', { id }),
   listTags: () => call<TagCount[]>('list_tags'),
   getSettings: () => call<Settings>('get_settings'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),

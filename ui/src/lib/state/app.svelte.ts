@@ -2,7 +2,7 @@
 // customer being edited, and short-lived notices.
 import type { AppInfo, AvailableUpdate, Customer, CustomerQuery, Purchase, Settings, Touchpoint } from '../api/bindings';
 
-export type View = 'today' | 'customers' | 'dashboard' | 'settings';
+export type View = 'today' | 'customers' | 'dashboard' | 'greetings' | 'settings';
 export type CustomerTab = 'timeline' | 'profile' | 'referrals' | 'stages';
 
 /** The quick log: a new touchpoint (for a customer, if one is chosen) or an edit. */
