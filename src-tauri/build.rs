@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "note_mourning",
     "clear_mourning",
     "propose_kanchu_mimai",
+    "export_campaign",
     "list_tags",
     "find_duplicates",
     "dismiss_duplicate",

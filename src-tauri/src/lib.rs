@@ -145,6 +145,7 @@ pub fn run() {
             greetings::note_mourning,
             greetings::clear_mourning,
             greetings::propose_kanchu_mimai,
+            greetings::export_campaign,
             customers::list_tags,
             duplicates::find_duplicates,
             duplicates::dismiss_duplicate,

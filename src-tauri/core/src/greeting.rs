@@ -13,6 +13,7 @@ use crate::domain::clock::Clock;
 use crate::domain::reminder::DraftLanguage;
 use crate::domain::touchpoint::{Direction, TouchpointInput};
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
+pub use crate::interchange::address_list::{self, AddressListSummary};
 use crate::store::{Store, Tx, customers, greetings, touchpoints};
 use crate::undo::{Capture, Undo};
 
@@ -219,6 +220,23 @@ impl Store {
         greetings::unmourn(&tx, customer, year)?;
         self.commit(tx)?;
         Ok(())
+    }
+
+    /// Writes the campaign's list for an address-printing program (筆まめ,
+    /// 筆王: CSV in CP932) to `target`, all or nothing.
+    pub fn export_campaign(&self, id: i64, target: &std::path::Path) -> Result<AddressListSummary> {
+        let view = self.campaign(id)?;
+        let mut rows = Vec::with_capacity(view.recipients.len());
+        for recipient in &view.recipients {
+            let customer = customers::load(self.conn(), recipient.customer_id)?;
+            rows.push(address_list::row(
+                &customer.profile,
+                recipient.address.as_ref(),
+            ));
+        }
+        let (bytes, summary) = address_list::write(&rows)?;
+        crate::fs::write_atomically(target, |out| Ok(out.write_all(&bytes)?))?;
+        Ok(summary)
     }
 
     /// For a New Year campaign: the year's 寒中見舞い (sent after 松の内),

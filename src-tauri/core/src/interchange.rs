@@ -7,6 +7,7 @@
 //! store then plans the import (new, updated, unchanged) for a preview and
 //! writes it in one transaction.
 
+pub mod address_list;
 pub mod export;
 pub mod file;
 #[doc(hidden)]

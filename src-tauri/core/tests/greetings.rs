@@ -403,3 +403,61 @@ fn a_year_out_of_range_is_refused_and_nothing_is_made() {
     assert!(matches!(refused, Err(Error::Validation(_))), "{refused:?}");
     assert!(store.campaigns().expect("campaigns").is_empty());
 }
+
+#[test]
+fn the_list_is_exported_for_address_printing_in_cp932_without_those_in_mourning() {
+    let mut store = quiet_store();
+    let clock = clock();
+    for (family, given, reading) in [("佐藤", "花子", "さとう"), ("鈴木", "一郎", "すずき")]
+    {
+        let mut p = addressed(person(family, given, reading, ""));
+        p.tags = vec!["年賀状".to_owned()];
+        p.honorific = if family == "鈴木" {
+            "先生".to_owned()
+        } else {
+            String::new()
+        };
+        add(&mut store, p);
+    }
+    let mourning = store
+        .list_customers(&Default::default())
+        .expect("list")
+        .rows[0]
+        .id;
+    store
+        .note_mourning(
+            mourning,
+            2027,
+            NaiveDate::from_ymd_opt(2026, 11, 1).expect("day"),
+            "",
+        )
+        .expect("noted");
+    let view = store
+        .open_campaign(
+            &nengajo(
+                2027,
+                RecipientRule {
+                    tags: vec!["年賀状".to_owned()],
+                    ..RecipientRule::default()
+                },
+            ),
+            &clock,
+        )
+        .expect("opened");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("年賀状2027.csv");
+    let summary = store
+        .export_campaign(view.campaign.id, &path)
+        .expect("exported");
+    assert_eq!((summary.rows, summary.substituted), (1, 0));
+    let bytes = std::fs::read(&path).expect("read");
+    let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!errors, "CP932 throughout");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and one recipient: {text}");
+    assert!(lines[0].starts_with("姓,名,姓ふりがな"));
+    assert_eq!(
+        lines[1], "鈴木,一郎,すずき,,先生,150-0001,東京都渋谷区神宮前1-2-3,,,",
+        "the honorific chosen, 佐藤 (in mourning) left out"
+    );
+}

@@ -2,11 +2,12 @@
 //! (undoable) and mourning.
 
 use chrono::NaiveDate;
-use kizuna_core::greeting::{CampaignSummary, CampaignView, NewCampaign};
+use kizuna_core::greeting::{AddressListSummary, CampaignSummary, CampaignView, NewCampaign};
 use kizuna_core::undo::Undo;
 use tauri::State;
 
 use crate::error::CommandResult;
+use crate::grants::{Grants, Purpose};
 use crate::state::{AppState, clock};
 
 #[tauri::command]
@@ -103,4 +104,17 @@ pub async fn propose_kanchu_mimai(
     let mut store = state.store()?;
     let clock = clock(&store)?;
     Ok(store.propose_kanchu_mimai(id, &clock)?)
+}
+
+/// Writes the campaign's list for an address-printing program (CSV in
+/// CP932) to a file the user chose.
+#[tauri::command]
+pub async fn export_campaign(
+    state: State<'_, AppState>,
+    grants: State<'_, Grants>,
+    id: i64,
+    path: String,
+) -> CommandResult<AddressListSummary> {
+    let path = grants.check(&path, Purpose::Export)?;
+    Ok(state.store()?.export_campaign(id, &path)?)
 }

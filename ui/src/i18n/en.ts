@@ -986,4 +986,8 @@ export const en: Messages = {
   'greetings.problem.missing': "No address",
   'greetings.problem.postal_code': "Postal code not 7 digits",
   'greetings.problem.too_long': "Too long for a postcard",
+  'greetings.export': "Export for address-printing software (CSV)",
+  'greetings.exportTitle': "Where to save the address list",
+  'greetings.exported': "Exported {rows} addresses (CP932, for 筆まめ or 筆王)",
+  'greetings.substituted': "{count} rows had characters CP932 cannot hold, written as 〓: correct them by hand before printing",
 };

@@ -1000,4 +1000,8 @@ export const ja = {
   'greetings.problem.missing': "住所なし",
   'greetings.problem.postal_code': "郵便番号が7桁でない",
   'greetings.problem.too_long': "はがきに収まらない長さ",
+  'greetings.export': "宛名ソフト用に書き出す（CSV）",
+  'greetings.exportTitle': "宛名リストの保存先",
+  'greetings.exported': "{rows}件の宛名を書き出しました（CP932・筆まめ／筆王で読み込めます）",
+  'greetings.substituted': "{count}件に CP932 で書けない文字があり、〓 にしました。印刷前に手で直してください",
 } as const;

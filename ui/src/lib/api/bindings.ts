@@ -585,6 +585,12 @@ export type CampaignSummary = { campaign: Campaign, counts: CampaignCounts, };
 
 export type NewCampaign = { kind: GreetingKind, year: number, rule: RecipientRule, };
 
+export type AddressListSummary = { rows: number, 
+/**
+ * Rows with a character CP932 cannot hold, written as 〓.
+ */
+substituted: number, };
+
 export type CalendarSummary = { 
 /**
  * Events written (new or changed).

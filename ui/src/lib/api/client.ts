@@ -3,6 +3,7 @@
 // an ApiError carrying the core's { code, message, fields }.
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AddressListSummary,
   CampaignSummary,
   CampaignView,
   NewCampaign,
@@ -185,6 +186,8 @@ export const api = {
   clearMourning: (customerId: number, year: number) =>
     call<null>('clear_mourning', { customerId, year }),
   proposeKanchuMimai: (id: number) => call<CampaignView>('propose_kanchu_mimai', { id }),
+  exportCampaign: (id: number, path: string) =>
+    call<AddressListSummary>('export_campaign', { id, path }),
   listTags: () => call<TagCount[]>('list_tags'),
   getSettings: () => call<Settings>('get_settings'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
