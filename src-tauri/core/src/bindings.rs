@@ -86,6 +86,7 @@ pub fn typescript() -> String {
         crate::domain::greeting::CampaignView,
         crate::domain::greeting::CampaignSummary,
         crate::greeting::NewCampaign,
+        crate::domain::settings::Sender,
         crate::interchange::address_list::AddressListSummary,
         crate::domain::sync::CalendarSummary,
         crate::unlock::Lock,

@@ -1,7 +1,8 @@
 //! The season's greetings through the window: a New Year campaign opened
 //! for the customers tagged 年賀状, an address that cannot be printed
-//! shown before anything is sent, a card received ticked off, and marking
-//! the campaign sent — a give touch in each customer's history.
+//! shown before anything is sent, a card received ticked off, the print
+//! preview (postcards written vertically), and marking the campaign sent —
+//! a give touch in each customer's history.
 
 use kizuna_core::customer::{Address, CustomerProfile};
 use kizuna_core::settings::{Language, Settings};
@@ -79,6 +80,43 @@ async fn a_new_year_campaign_is_opened_checked_and_sent() -> TestResult {
         .await?;
     app.wait_contains("[data-testid=campaign-counts]", "受け取り 1件")
         .await?;
+    // The print preview: the two printable postcards, written vertically
+    // with kanji numerals, the one without an address left out.
+    app.click("[data-testid=campaign-preview]").await?;
+    app.wait_for("[data-testid=print-preview]").await?;
+    app.fill(
+        "[data-testid=print-preview] [name=sender_name]",
+        "絆商店 山本",
+    )
+    .await?;
+    app.wait_contains("[data-testid=print-preview]", "はがき 2枚")
+        .await?;
+    assert_eq!(app.all("[data-testid=postcard]").await?.len(), 2);
+    app.wait_contains("[data-testid=postcards]", "東京都渋谷区神宮前一ー二ー三")
+        .await?;
+    let layout: Vec<String> = app
+        .driver
+        .execute(
+            "const a = document.querySelector('[data-testid=postcard] .address');
+             const card = document.querySelector('[data-testid=postcard]').getBoundingClientRect();
+             return [getComputedStyle(a).writingMode, (card.height / card.width).toFixed(2)];",
+            Vec::new(),
+        )
+        .await?
+        .convert()?;
+    assert_eq!(
+        layout,
+        ["vertical-rl", "1.48"],
+        "縦書き, on a 100×148 mm card"
+    );
+    app.screenshot("postcards-ja").await?;
+    app.driver
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await?;
+    app.wait_gone("[data-testid=print-preview]").await?;
+
     app.click("[data-testid=campaign-sent]").await?;
     app.wait_contains("[data-testid=campaign-counts]", "送付済み 3件")
         .await?;

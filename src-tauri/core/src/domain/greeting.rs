@@ -205,6 +205,9 @@ pub struct CampaignRow {
     pub customer_id: i64,
     pub display_name: String,
     pub reading: String,
+    /// The honorific printed after the name: the customer's own, else 様
+    /// (empty when they want none).
+    pub honorific: String,
     /// The address printed (the customer's first).
     pub address: Option<Address>,
     pub listed: bool,
@@ -262,6 +265,15 @@ pub struct CampaignView {
 pub struct CampaignSummary {
     pub campaign: Campaign,
     pub counts: CampaignCounts,
+}
+
+/// The honorific written after a customer's name on a card.
+pub fn printed_honorific(own: &str) -> String {
+    match own.trim() {
+        "" => "様".to_owned(),
+        super::customer::NO_HONORIFIC => String::new(),
+        other => other.to_owned(),
+    }
 }
 
 /// What the counts of a campaign are, from its rows.

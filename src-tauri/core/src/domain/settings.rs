@@ -84,7 +84,24 @@ pub struct Settings {
     /// The salesperson's own CardDAV/CalDAV server, if connected.
     #[serde(default)]
     pub sync_account: Option<crate::domain::dav::SyncAccount>,
+    /// Who the season's cards are from, printed on each postcard.
+    #[serde(default)]
+    pub sender: Sender,
 }
+
+/// The sender printed on postcards (差出人): the salesperson or their shop.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Sender {
+    pub name: String,
+    pub postal_code: String,
+    /// 都道府県・市区町村・番地, on one line.
+    pub address: String,
+    /// The building, on a line of its own.
+    pub building: String,
+}
+
+/// The longest sender field kept.
+pub const LIMIT_SENDER_TEXT: usize = 100;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -114,6 +131,7 @@ impl Default for Settings {
             automatic_backups: true,
             backup_folder: String::new(),
             sync_account: None,
+            sender: Sender::default(),
         }
     }
 }
@@ -161,6 +179,24 @@ impl Settings {
                     ));
                 }
             }
+        }
+        for (field, text) in [
+            ("sender.name", &self.sender.name),
+            ("sender.postal_code", &self.sender.postal_code),
+            ("sender.address", &self.sender.address),
+            ("sender.building", &self.sender.building),
+        ] {
+            if text.chars().count() > LIMIT_SENDER_TEXT {
+                c.errors.push(FieldError::with_limit(
+                    field,
+                    FieldErrorCode::TooLong,
+                    LIMIT_SENDER_TEXT as i64,
+                ));
+            }
+        }
+        let code = self.sender.postal_code.trim();
+        if !code.is_empty() && code.chars().filter(char::is_ascii_digit).count() != 7 {
+            c.fail("sender.postal_code", FieldErrorCode::InvalidPostalCode);
         }
         let folder = self.backup_folder.trim();
         if !folder.is_empty() && !std::path::Path::new(folder).is_absolute() {

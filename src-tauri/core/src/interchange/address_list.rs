@@ -7,7 +7,8 @@
 //! the printer's mark for a character to write by hand, and counted, so
 //! the user is told before anything is printed.
 
-use crate::domain::customer::{Address, CustomerProfile, NO_HONORIFIC};
+use crate::domain::customer::{Address, CustomerProfile};
+use crate::domain::greeting::printed_honorific;
 use crate::error::{Error, Result};
 
 /// The columns, in order.
@@ -34,11 +35,7 @@ pub struct AddressListSummary {
 
 /// One recipient's row.
 pub fn row(profile: &CustomerProfile, address: Option<&Address>) -> [String; 10] {
-    let honorific = match profile.honorific.trim() {
-        "" => "様".to_owned(),
-        NO_HONORIFIC => String::new(),
-        other => other.to_owned(),
-    };
+    let honorific = printed_honorific(&profile.honorific);
     let (postal, first, second) = match address {
         Some(a) => (
             a.postal_code.clone(),

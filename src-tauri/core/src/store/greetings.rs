@@ -6,7 +6,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Tx;
 use crate::domain::customer::Address;
-use crate::domain::greeting::{Campaign, CampaignRow, GreetingKind, Mourning, address_problems};
+use crate::domain::greeting::{
+    Campaign, CampaignRow, GreetingKind, Mourning, address_problems, printed_honorific,
+};
 use crate::domain::kana;
 use crate::error::{Error, Result};
 
@@ -167,7 +169,8 @@ pub(crate) fn rows(conn: &Connection, campaign: i64) -> Result<Vec<CampaignRow>>
         "SELECT r.customer_id, c.family_name, c.given_name, c.company,
                 c.family_name_reading, c.given_name_reading,
                 r.listed, r.sent_at, r.received_on,
-                a.label, a.postal_code, a.region, a.locality, a.street, a.extended, a.country
+                a.label, a.postal_code, a.region, a.locality, a.street, a.extended, a.country,
+                c.honorific
            FROM campaign_recipients r
            JOIN customers c ON c.id = r.customer_id
            LEFT JOIN customer_addresses a ON a.id = (
@@ -198,6 +201,7 @@ pub(crate) fn rows(conn: &Connection, campaign: i64) -> Result<Vec<CampaignRow>>
                 &r.get::<_, String>(3)?,
             ),
             reading: reading.trim().to_owned(),
+            honorific: printed_honorific(&r.get::<_, String>(16)?),
             problems: address_problems(address.as_ref()),
             address,
             listed: r.get(6)?,

@@ -248,7 +248,11 @@ backup_folder: string,
 /**
  * The salesperson's own CardDAV/CalDAV server, if connected.
  */
-sync_account: SyncAccount | null, };
+sync_account: SyncAccount | null, 
+/**
+ * Who the season's cards are from, printed on each postcard.
+ */
+sender: Sender, };
 
 export type AppInfo = { version: string, 
 /**
@@ -526,6 +530,11 @@ created_at: number, };
 
 export type CampaignRow = { customer_id: number, display_name: string, reading: string, 
 /**
+ * The honorific printed after the name: the customer's own, else 様
+ * (empty when they want none).
+ */
+honorific: string, 
+/**
  * The address printed (the customer's first).
  */
 address: Address | null, listed: boolean, 
@@ -584,6 +593,16 @@ in_mourning: Array<Mourning>, counts: CampaignCounts, };
 export type CampaignSummary = { campaign: Campaign, counts: CampaignCounts, };
 
 export type NewCampaign = { kind: GreetingKind, year: number, rule: RecipientRule, };
+
+export type Sender = { name: string, postal_code: string, 
+/**
+ * 都道府県・市区町村・番地, on one line.
+ */
+address: string, 
+/**
+ * The building, on a line of its own.
+ */
+building: string, };
 
 export type AddressListSummary = { rows: number, 
 /**
