@@ -54,9 +54,11 @@ impl Store {
             .purchased_within_months
             .and_then(|n| clock.today().checked_sub_months(Months::new(n)))
             .map(|day| clock.instant_on(day, 0));
-        let last_year = match rule.last_year {
-            true => greetings::find(&tx, new.kind, new.year - 1)?.map(|c| c.id),
-            false => None,
+        let last_year = if rule.last_year {
+            let mourned_in = (new.kind == GreetingKind::Nengajo).then_some(new.year - 1);
+            greetings::find(&tx, new.kind, new.year - 1)?.map(|c| (c.id, mourned_in))
+        } else {
+            None
         };
         let mut chosen = greetings::chosen(&tx, &stages, &rule.tags, bought_since, last_year)?;
         if new.kind == GreetingKind::Nengajo {

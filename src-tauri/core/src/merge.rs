@@ -158,6 +158,7 @@ impl Store {
         merging::settle_incoming(&mut tx, kept, other, profile.referred_by)?;
         let profile = validated(profile, clock.today())?;
         customers::update(&mut tx, kept, &profile, clock)?;
+        merging::join_greetings(&tx, other, kept)?;
         merging::move_history(&mut tx, other, kept)?;
         merging::rekey_occurrences(&mut tx, other, kept)?;
         merging::move_duplicate_notes(&tx, other, kept)?;

@@ -461,3 +461,112 @@ fn the_list_is_exported_for_address_printing_in_cp932_without_those_in_mourning(
         "the honorific chosen, 佐藤 (in mourning) left out"
     );
 }
+
+#[test]
+fn last_years_mourners_are_written_to_again_and_a_company_gets_onchu() {
+    let mut store = quiet_store();
+    let clock = clock();
+    let tagged = |p: CustomerProfile| {
+        let mut p = addressed(p);
+        p.tags = vec!["年賀状".to_owned()];
+        p
+    };
+    let mourned = add(
+        &mut store,
+        tagged(person("佐藤", "花子", "さとう", "はなこ")),
+    );
+    add(
+        &mut store,
+        tagged(person("鈴木", "一郎", "すずき", "いちろう")),
+    );
+    add(
+        &mut store,
+        tagged(CustomerProfile {
+            company: "株式会社みやび".to_owned(),
+            ..CustomerProfile::default()
+        }),
+    );
+    store
+        .note_mourning(
+            mourned.id,
+            2027,
+            NaiveDate::from_ymd_opt(2026, 11, 20).expect("day"),
+            "",
+        )
+        .expect("noted");
+    let tags = RecipientRule {
+        tags: vec!["年賀状".to_owned()],
+        ..RecipientRule::default()
+    };
+    let this_year = store
+        .open_campaign(&nengajo(2027, tags), &clock)
+        .expect("2027");
+    assert_eq!(this_year.recipients.len(), 2, "佐藤 is in mourning");
+    let company = this_year
+        .recipients
+        .iter()
+        .find(|r| r.display_name == "株式会社みやび")
+        .expect("the company");
+    assert_eq!(company.honorific, "御中");
+
+    let next = store
+        .open_campaign(
+            &nengajo(
+                2028,
+                RecipientRule {
+                    last_year: true,
+                    ..RecipientRule::default()
+                },
+            ),
+            &clock,
+        )
+        .expect("2028");
+    assert!(
+        names(&next.recipients).contains(&"佐藤 花子"),
+        "off last year's list for mourning only: {:?}",
+        names(&next.recipients)
+    );
+    assert_eq!(next.recipients.len(), 3);
+}
+
+#[test]
+fn merging_two_records_in_one_campaign_keeps_what_either_knew() {
+    let mut store = quiet_store();
+    let clock = clock();
+    let kept = add(
+        &mut store,
+        addressed(person("原田", "剛", "はらだ", "つよし")),
+    );
+    let other = add(
+        &mut store,
+        addressed(person("原田", "剛", "はらだ", "つよし")),
+    );
+    let view = store
+        .open_campaign(&nengajo(2027, RecipientRule::default()), &clock)
+        .expect("opened");
+    let id = view.campaign.id;
+    store.add_to_campaign(id, kept.id).expect("kept listed");
+    store
+        .mark_card_received(id, other.id, NaiveDate::from_ymd_opt(2027, 1, 2))
+        .expect("the other's card came");
+    let preview = store.merge_preview(kept.id, other.id).expect("preview");
+    store
+        .merge_customers(
+            &kizuna_core::merge::MergeRequest {
+                kept: kept.id,
+                other: other.id,
+                take_other: Vec::new(),
+                kept_updated_at: preview.kept.updated_at,
+                other_updated_at: preview.other.updated_at,
+            },
+            &clock,
+        )
+        .expect("merged");
+    let view = store.campaign(id).expect("view");
+    assert_eq!(view.recipients.len(), 1);
+    assert_eq!(
+        view.recipients[0].received_on,
+        NaiveDate::from_ymd_opt(2027, 1, 2),
+        "the card received by the other record is not forgotten"
+    );
+}

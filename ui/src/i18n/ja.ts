@@ -1002,7 +1002,7 @@ export const ja = {
   'greetings.problem.too_long': "はがきに収まらない長さ",
   'greetings.export': "宛名ソフト用に書き出す（CSV）",
   'greetings.exportTitle': "宛名リストの保存先",
-  'greetings.exported': "{rows}件の宛名を書き出しました（CP932・筆まめ／筆王で読み込めます）",
+  'greetings.exported': "{count}件の宛名を書き出しました（CP932・筆まめ／筆王で読み込めます）",
   'greetings.substituted': "{count}件に CP932 で書けない文字があり、〓 にしました。印刷前に手で直してください",
   'greetings.preview': "印刷プレビュー",
   'greetings.previewTitle': "はがき {count}枚",
@@ -1014,4 +1014,5 @@ export const ja = {
   'greetings.senderBuilding': "建物名",
   'greetings.senderSave': "差出人を保存",
   'greetings.print': "印刷…",
+  'greetings.removeWho': "{name}さまをリストから外す",
 } as const;

@@ -267,9 +267,11 @@ pub struct CampaignSummary {
     pub counts: CampaignCounts,
 }
 
-/// The honorific written after a customer's name on a card.
-pub fn printed_honorific(own: &str) -> String {
+/// The honorific written after a customer's name on a card: their own,
+/// else 様 — 御中 for a company with no one's name.
+pub fn printed_honorific(own: &str, company_only: bool) -> String {
     match own.trim() {
+        "" if company_only => "御中".to_owned(),
         "" => "様".to_owned(),
         super::customer::NO_HONORIFIC => String::new(),
         other => other.to_owned(),

@@ -8,7 +8,7 @@
 //! the user is told before anything is printed.
 
 use crate::domain::customer::{Address, CustomerProfile};
-use crate::domain::greeting::printed_honorific;
+use crate::domain::greeting::{is_japanese, printed_honorific};
 use crate::error::{Error, Result};
 
 /// The columns, in order.
@@ -35,12 +35,27 @@ pub struct AddressListSummary {
 
 /// One recipient's row.
 pub fn row(profile: &CustomerProfile, address: Option<&Address>) -> [String; 10] {
-    let honorific = printed_honorific(&profile.honorific);
+    let company_only = profile.family_name.is_empty() && profile.given_name.is_empty();
+    let honorific = printed_honorific(&profile.honorific, company_only);
     let (postal, first, second) = match address {
-        Some(a) => (
+        Some(a) if is_japanese(a) => (
             a.postal_code.clone(),
             format!("{}{}{}", a.region, a.locality, a.street),
             a.extended.clone(),
+        ),
+        // Written as a foreign address reads: the street first, words apart.
+        Some(a) => (
+            a.postal_code.clone(),
+            [a.street.as_str(), a.extended.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+            [a.locality.as_str(), a.region.as_str(), a.country.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         None => Default::default(),
     };

@@ -59,14 +59,19 @@ pub(crate) fn insert(tx: &Tx<'_>, kind: GreetingKind, year: i32, at: i64) -> Res
 /// The customers a rule chooses (see `RecipientRule`): not archived, not
 /// "do not contact", fitting any of the conditions given. `bought_since`
 /// is the first moment a purchase counts; `last_year` the campaign whose
-/// list is taken.
+/// list is taken, and `mourned_in` the year whose mourners are taken with
+/// it (left off last year's New Year list, they are written to again).
 pub(crate) fn chosen(
     conn: &Connection,
     stages: &[i64],
     tags: &[String],
     bought_since: Option<i64>,
-    last_year: Option<i64>,
+    last_year: Option<(i64, Option<i32>)>,
 ) -> Result<Vec<i64>> {
+    let (last_year, mourned_in) = match last_year {
+        Some((campaign, mourned_in)) => (Some(campaign), mourned_in),
+        None => (None, None),
+    };
     let stages: Vec<Value> = stages.iter().copied().map(Value::Integer).collect();
     let tags: Vec<Value> = tags.iter().cloned().map(Value::Text).collect();
     let mut stmt = conn.prepare_cached(
@@ -78,7 +83,9 @@ pub(crate) fn chosen(
              OR (?3 IS NOT NULL AND EXISTS (SELECT 1 FROM purchases p
                          WHERE p.customer_id = c.id AND p.purchased_at >= ?3))
              OR (?4 IS NOT NULL AND EXISTS (SELECT 1 FROM campaign_recipients r
-                         WHERE r.customer_id = c.id AND r.campaign_id = ?4 AND r.listed = 1)))
+                         WHERE r.customer_id = c.id AND r.campaign_id = ?4 AND r.listed = 1))
+             OR (?5 IS NOT NULL AND EXISTS (SELECT 1 FROM mourning m
+                         WHERE m.customer_id = c.id AND m.year = ?5)))
           ORDER BY c.id",
     )?;
     let ids = stmt.query_map(
@@ -86,7 +93,8 @@ pub(crate) fn chosen(
             std::rc::Rc::new(stages),
             std::rc::Rc::new(tags),
             bought_since,
-            last_year
+            last_year,
+            mourned_in
         ],
         |r| r.get(0),
     )?;
@@ -142,13 +150,15 @@ pub(crate) fn received(
     Ok(())
 }
 
-/// The listed recipients not yet sent to, with their language for the
-/// history line: `(row id, customer, message language)`.
+/// The listed recipients not yet sent to (not archived nor "do not
+/// contact" since), with their language for the history line: `(row id,
+/// customer, message language)`.
 pub(crate) fn unsent(conn: &Connection, campaign: i64) -> Result<Vec<(i64, i64, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.customer_id, c.message_language
            FROM campaign_recipients r JOIN customers c ON c.id = r.customer_id
           WHERE r.campaign_id = ?1 AND r.listed = 1 AND r.sent_at IS NULL
+            AND c.archived = 0 AND c.do_not_contact = 0
           ORDER BY r.id",
     )?;
     let rows = stmt.query_map([campaign], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -201,7 +211,10 @@ pub(crate) fn rows(conn: &Connection, campaign: i64) -> Result<Vec<CampaignRow>>
                 &r.get::<_, String>(3)?,
             ),
             reading: reading.trim().to_owned(),
-            honorific: printed_honorific(&r.get::<_, String>(16)?),
+            honorific: printed_honorific(
+                &r.get::<_, String>(16)?,
+                r.get::<_, String>(1)?.is_empty() && r.get::<_, String>(2)?.is_empty(),
+            ),
             problems: address_problems(address.as_ref()),
             address,
             listed: r.get(6)?,

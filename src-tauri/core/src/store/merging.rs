@@ -275,3 +275,21 @@ pub(crate) fn keep_aliases(tx: &Tx<'_>, other: i64, kept: i64, at: i64) -> Resul
     .execute(params![other, kept, at])?;
     Ok(())
 }
+
+/// Where both records are in the same campaign of the season's greetings,
+/// the staying record's row takes what the other's knew (on the list, the
+/// card sent with its touch, the card received) before the other's goes:
+/// no card is sent twice, no card received forgotten.
+pub(crate) fn join_greetings(tx: &Tx<'_>, other: i64, kept: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE campaign_recipients AS k
+            SET listed = max(k.listed, o.listed),
+                sent_at = coalesce(k.sent_at, o.sent_at),
+                touchpoint_id = coalesce(k.touchpoint_id, o.touchpoint_id),
+                received_on = coalesce(k.received_on, o.received_on)
+           FROM campaign_recipients AS o
+          WHERE k.customer_id = ?2 AND o.customer_id = ?1 AND o.campaign_id = k.campaign_id",
+    )?
+    .execute(params![other, kept])?;
+    Ok(())
+}
