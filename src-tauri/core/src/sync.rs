@@ -318,7 +318,11 @@ impl Store {
                     summary.written += 1;
                     // Deleted while the card was on its way: the card is
                     // kept apart, the phone's own contact.
-                    let customer = customer.filter(|_| exists(&tx, card.customer_id));
+                    let customer = if customers::exists(&tx, card.customer_id)? {
+                        customer
+                    } else {
+                        None
+                    };
                     let seen = Seen {
                         customer,
                         etag,
@@ -405,36 +409,34 @@ fn card_uid(card: &str) -> Option<String> {
     None
 }
 
-/// Whether the customer is (still) in the book.
-fn exists(conn: &rusqlite::Connection, customer: i64) -> bool {
-    customers::exists(conn, customer).unwrap_or(false)
-}
-
 /// Cards kept apart whose customer is back (a deletion undone): linked to
-/// them again, by the card's UID, and no longer to be deleted.
+/// them again, by the card's UID, and no longer to be deleted. Whether any
+/// was.
 fn relink_brought_back(
     conn: &rusqlite::Connection,
     collection: &str,
     remembered: &sync_items::Remembered,
-) -> Result<()> {
+) -> Result<bool> {
     let apart: Vec<(&String, String)> = remembered
         .iter()
         .filter(|(_, item)| item.customer.is_none() && !item.card.is_empty())
         .filter_map(|(href, item)| Some((href, card_uid(&item.card)?)))
         .collect();
     if apart.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let uids: Vec<String> = apart.iter().map(|(_, uid)| uid.clone()).collect();
     let back: std::collections::HashMap<String, i64> = crate::store::contacts::by_uid(conn, &uids)?
         .into_iter()
         .collect();
+    let mut relinked = false;
     for (href, uid) in apart {
         if let Some(customer) = back.get(&uid) {
             sync_items::relink(conn, collection, href, *customer)?;
+            relinked = true;
         }
     }
-    Ok(())
+    Ok(relinked)
 }
 
 /// When the card was last changed, if it says (`REV`).
@@ -684,8 +686,12 @@ impl Store {
         let mut summary = PullSummary::default();
         let mut new_cards: Vec<&FetchedCard> = Vec::new();
         let mut tx = self.begin()?;
-        relink_brought_back(&tx, collection, &remembered)?;
-        let remembered = sync_items::of_collection(&tx, collection)?;
+        // Read again only when a card was linked anew.
+        let remembered = if relink_brought_back(&tx, collection, &remembered)? {
+            sync_items::of_collection(&tx, collection)?
+        } else {
+            remembered
+        };
         for href in deleted {
             if let Some(customer) = remembered.get(href).and_then(|item| item.customer)
                 && customers::set_archived(&mut tx, customer, true, at)?

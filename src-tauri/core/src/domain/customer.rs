@@ -3,6 +3,7 @@
 //! storage is in `store/customers.rs`.
 
 mod validation;
+pub(crate) use validation::is_japan;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

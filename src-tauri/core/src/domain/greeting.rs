@@ -146,13 +146,10 @@ pub enum AddressProblem {
 /// 100×148 mm card at the size addresses are written).
 pub const POSTCARD_LINE: usize = 20;
 
-/// Whether an address is Japanese (written vertically, with 〒).
+/// Whether an address is Japanese (written vertically, with 〒): as the
+/// customer's address is validated.
 pub fn is_japanese(address: &Address) -> bool {
-    let country = address.country.trim();
-    country.is_empty()
-        || ["日本", "japan", "jp", "jpn", "nippon"]
-            .iter()
-            .any(|c| country.eq_ignore_ascii_case(c))
+    super::customer::is_japan(&address.country)
 }
 
 /// What keeps an address from going on a postcard as it is; empty when it

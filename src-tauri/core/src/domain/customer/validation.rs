@@ -251,7 +251,9 @@ fn is_blank_address(a: &Address) -> bool {
     .all(|s| s.trim().is_empty())
 }
 
-fn is_japan(country: &str) -> bool {
+/// Whether a country names Japan (or is left empty, as most Japanese
+/// addresses are).
+pub(crate) fn is_japan(country: &str) -> bool {
     let folded = kana::fold(country);
     folded.is_empty()
         || matches!(
