@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::clock::Clock;
-use crate::domain::reminder::DraftLanguage;
+use crate::domain::reminder::state::{Status, UserState};
+use crate::domain::reminder::{DraftLanguage, OccurrenceKey};
 use crate::domain::touchpoint::{Direction, TouchpointInput};
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
 pub use crate::interchange::address_list::{self, AddressListSummary};
-use crate::store::{Store, Tx, customers, greetings, touchpoints};
+use crate::store::rows::Row;
+use crate::store::{Store, Tx, customers, greetings, reminder_states, touchpoints};
 use crate::undo::{Capture, Undo};
 
 /// A campaign to open: its kind, year, and who it starts with.
@@ -182,6 +184,7 @@ impl Store {
             capture.created("touchpoints", touchpoint);
             greetings::sent(&tx, row, at, touchpoint)?;
         }
+        close_season_reminder(&mut tx, &mut capture, &campaign, clock)?;
         let undo = capture.record(&mut tx, clock)?;
         self.commit(tx)?;
         tracing::info!(campaign = id, "campaign sent");
@@ -283,4 +286,37 @@ fn send(
         promise: None,
     };
     touchpoints::insert(tx, &input, clock)
+}
+
+/// The season's cards are sent: its "prepare the cards" reminder is done
+/// (unless the user already dealt with it), and comes back with an undo.
+fn close_season_reminder(
+    tx: &mut Tx<'_>,
+    capture: &mut Capture,
+    campaign: &Campaign,
+    clock: &Clock,
+) -> Result<()> {
+    let Some(season) = campaign.kind.prepared_in() else {
+        return Ok(());
+    };
+    let key = OccurrenceKey::Season {
+        season,
+        year: campaign.year,
+    }
+    .to_string();
+    let open = reminder_states::of_keys(tx, std::slice::from_ref(&key))?
+        .get(&key)
+        .is_none_or(|state| state.status == Status::Snoozed);
+    if open {
+        let mut state_key = Row::new();
+        state_key.insert("occurrence_key".to_owned(), key.as_str().into());
+        capture.row(tx, "reminder_states", state_key)?;
+        let done = UserState {
+            status: Status::Done,
+            snoozed_until: None,
+            acted_at: clock.timestamp(),
+        };
+        reminder_states::set(tx, &key, None, &done)?;
+    }
+    Ok(())
 }

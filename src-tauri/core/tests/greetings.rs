@@ -1,20 +1,21 @@
 //! The season's greetings: who a campaign chooses (stage, tag, a recent
 //! purchase, last year's list, by hand), who mourning leaves out of the New
 //! Year cards and offers a 寒中見舞い instead, cards received (also from
-//! someone not on the list), addresses that cannot be printed, and sending
-//! — one give touchpoint each, undone whole.
+//! someone not on the list), addresses that cannot be printed, sending
+//! — one give touchpoint each, undone whole — and the season's own
+//! reminders in early December and early July.
 
 #[allow(dead_code)]
 #[path = "support/fixtures.rs"]
 mod fixtures;
 
 use chrono::NaiveDate;
-use fixtures::{clock, person, quiet_store};
+use fixtures::{clock, clock_on, person, quiet_store};
 use kizuna_core::customer::{Address, Customer, CustomerProfile};
 use kizuna_core::greeting::{AddressProblem, GreetingKind, NewCampaign, RecipientRule};
 use kizuna_core::ladder::Stage;
 use kizuna_core::purchase::PurchaseInput;
-use kizuna_core::reminder::DraftLanguage;
+use kizuna_core::reminder::{DraftLanguage, ReminderKind};
 use kizuna_core::timeline::TimelineEntry;
 use kizuna_core::touchpoint::{Direction, TouchpointKind};
 use kizuna_core::{Clock, Error, Store};
@@ -569,4 +570,67 @@ fn merging_two_records_in_one_campaign_keeps_what_either_knew() {
         NaiveDate::from_ymd_opt(2027, 1, 2),
         "the card received by the other record is not forgotten"
     );
+}
+
+#[test]
+fn early_december_asks_for_the_new_year_cards_until_they_are_sent() {
+    let mut store = quiet_store();
+    let customer = add(
+        &mut store,
+        addressed(person("青木", "一郎", "あおき", "いちろう")),
+    );
+    let season = |store: &Store, language: DraftLanguage, clock: &Clock| {
+        let view = store.today_view(language, clock).expect("today");
+        view.overdue
+            .items
+            .into_iter()
+            .chain(view.today_items.items)
+            .chain(view.upcoming.items)
+            .filter(|r| r.kind == ReminderKind::Season)
+            .map(|r| (r.headline, r.customer.is_none(), r.due_on))
+            .collect::<Vec<_>>()
+    };
+    let december = clock_on(2026, 12, 3);
+    assert_eq!(
+        season(&store, DraftLanguage::Ja, &december),
+        vec![(
+            "2027年の年賀状の準備".to_owned(),
+            true,
+            NaiveDate::from_ymd_opt(2026, 12, 1).expect("day")
+        )]
+    );
+    assert_eq!(
+        season(&store, DraftLanguage::En, &december)[0].0,
+        "Prepare the New Year cards for 2027"
+    );
+    assert!(season(&store, DraftLanguage::Ja, &clock_on(2026, 12, 26)).is_empty());
+
+    let view = store
+        .open_campaign(&nengajo(2027, RecipientRule::default()), &december)
+        .expect("opened");
+    store
+        .add_to_campaign(view.campaign.id, customer.id)
+        .expect("listed");
+    let undo = store
+        .mark_campaign_sent(view.campaign.id, &december)
+        .expect("sent")
+        .expect("something was sent");
+    assert!(
+        season(&store, DraftLanguage::Ja, &december).is_empty(),
+        "the cards are sent: nothing left to prepare"
+    );
+    store.undo(undo, &december).expect("undone");
+    assert_eq!(season(&store, DraftLanguage::Ja, &december).len(), 1);
+
+    let july = clock_on(2027, 7, 2);
+    assert_eq!(
+        season(&store, DraftLanguage::Ja, &july)[0].0,
+        "暑中見舞い・お中元の準備"
+    );
+
+    // Someone who sends no seasonal cards turns them off.
+    let mut settings = store.settings().expect("settings");
+    settings.season_reminders = false;
+    store.save_settings(&settings).expect("saved");
+    assert!(season(&store, DraftLanguage::Ja, &july).is_empty());
 }

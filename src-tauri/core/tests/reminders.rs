@@ -78,9 +78,14 @@ fn all(view: &TodayView) -> Vec<&Reminder> {
         .collect()
 }
 
-/// `(kind, due day)` of every reminder, in section order.
+/// `(kind, due day)` of every reminder about a customer, in section order
+/// (the season's greetings to prepare are `greetings.rs`'s concern).
 fn summary(view: &TodayView) -> Vec<(ReminderKind, NaiveDate)> {
-    all(view).iter().map(|r| (r.kind, r.due_on)).collect()
+    all(view)
+        .iter()
+        .filter(|r| r.kind != ReminderKind::Season)
+        .map(|r| (r.kind, r.due_on))
+        .collect()
 }
 
 #[test]

@@ -601,7 +601,9 @@ impl Drop for Dunst {
 }
 
 /// Settings under which every reminder is due from midnight and no hour is
-/// quiet, so a test sees its notices whatever time it runs.
+/// quiet, so a test sees its notices whatever time it runs — and without
+/// the season's own reminders, which come with the calendar (December,
+/// July), so what a test counts is the same in every month.
 pub fn due_at_any_hour(
     language: kizuna_core::settings::Language,
 ) -> kizuna_core::settings::Settings {
@@ -610,6 +612,7 @@ pub fn due_at_any_hour(
         reminder_time: "00:00".to_owned(),
         quiet_start: "00:00".to_owned(),
         quiet_end: "00:00".to_owned(),
+        season_reminders: false,
         ..kizuna_core::settings::Settings::default()
     }
 }

@@ -4,6 +4,7 @@ import ReminderCard from './ReminderCard.svelte';
 import type { Reminder, ReminderAction } from '../lib/api/bindings';
 import { locale } from '../i18n/index.svelte';
 import { dayInput } from '../lib/format';
+import { app } from '../lib/state/app.svelte';
 
 /** The local day `days` from now, `YYYY-MM-DD`. */
 const fromNow = (days: number) => dayInput(new Date(Date.now() + days * 86_400_000));
@@ -55,6 +56,38 @@ describe('reminder card', () => {
     expect((getByTestId('draft') as HTMLTextAreaElement).value).toBe(reminder.draft);
     expect(queryByTestId('mail-draft')).toBeNull();
     expect(queryByTestId('call')).toBeNull();
+  });
+
+  it("shows the season's preparation as a note that opens the greetings page, and logs no touch when done", async () => {
+    const season: Reminder = {
+      ...reminder,
+      key: 'season:new_year:2027',
+      kind: 'season',
+      customer: null,
+      due_on: '2026-12-01',
+      headline: '2027年の年賀状の準備',
+      draft: '宛先を選び、喪中はがきを確かめて、12月25日までに投函しましょう。',
+    };
+    const acted: ReminderAction[] = [];
+    const { getByTestId, queryByTestId } = render(ReminderCard, {
+      props: {
+        reminder: season,
+        today: '2026-12-03',
+        overdue: false,
+        onact: (action: ReminderAction) => {
+          acted.push(action);
+          return Promise.resolve();
+        },
+      },
+    });
+    expect(getByTestId('season-note').textContent).toBe(season.draft);
+    expect(queryByTestId('draft')).toBeNull();
+    expect(queryByTestId('copy-draft')).toBeNull();
+    expect(queryByTestId('reminder-name')).toBeNull();
+    await fireEvent.click(getByTestId('open-greetings'));
+    expect(app.view).toBe('greetings');
+    await fireEvent.click(getByTestId('done'));
+    expect(acted).toEqual([{ action: 'done', log: null }]);
   });
 
   it('snoozes for a day, skips, and logs a give when done', async () => {

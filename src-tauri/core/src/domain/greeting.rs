@@ -14,6 +14,7 @@ use ts_rs::TS;
 use super::customer::Address;
 use super::ladder::Stage;
 use super::reminder::DraftLanguage;
+use super::reminder::season::Season;
 use super::text_enum;
 use super::touchpoint::TouchpointKind;
 
@@ -60,6 +61,15 @@ impl GreetingKind {
             TouchpointKind::Gift
         } else {
             TouchpointKind::Letter
+        }
+    }
+
+    /// The season reminder its sending closes (see `reminder/season.rs`).
+    pub fn prepared_in(self) -> Option<Season> {
+        match self {
+            GreetingKind::Nengajo => Some(Season::NewYear),
+            GreetingKind::ShochuMimai | GreetingKind::Ochugen => Some(Season::Summer),
+            _ => None,
         }
     }
 

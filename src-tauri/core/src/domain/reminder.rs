@@ -10,6 +10,7 @@
 //! - `keep_in_touch.rs` — the stage's (or the customer's own) cadence;
 //! - `thanks.rs` — thanking whoever introduced a customer;
 //! - `promise.rs` — the promises the salesperson made;
+//! - `season.rs` — the season's greetings to prepare (December, July);
 //! - `state.rs` — what the user did (done, snoozed, skipped) and the
 //!   customer's wishes, applied to what the rules proposed;
 //! - `headline.rs` — the one line that says what a reminder is about;
@@ -27,6 +28,7 @@ pub mod headline;
 pub mod keep_in_touch;
 pub mod occurrence;
 pub mod promise;
+pub mod season;
 pub mod state;
 pub mod thanks;
 pub mod window;
@@ -66,6 +68,8 @@ pub enum ReminderKind {
     ReferralBought,
     /// A promise or a reminder the user set.
     Custom,
+    /// The season's cards and gifts to prepare (about no one).
+    Season,
 }
 text_enum!(ReminderKind {
     Birthday => "birthday",
@@ -77,13 +81,15 @@ text_enum!(ReminderKind {
     ReferralIntroduced => "referral_introduced",
     ReferralBought => "referral_bought",
     Custom => "custom",
+    Season => "season",
 });
 
 impl ReminderKind {
-    /// A touch the customer receives; a promise is the user's own task,
-    /// which a customer's wish not to be contacted does not cancel.
+    /// A touch the customer receives; a promise or the season's
+    /// preparation is the user's own task, which a customer's wish not to
+    /// be contacted does not cancel.
     pub fn is_touch(self) -> bool {
-        self != ReminderKind::Custom
+        !matches!(self, ReminderKind::Custom | ReminderKind::Season)
     }
 
     /// Kinds tied to a day in the calendar, which lose their meaning a few

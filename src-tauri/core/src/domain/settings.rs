@@ -87,6 +87,9 @@ pub struct Settings {
     /// Who the season's cards are from, printed on each postcard.
     #[serde(default)]
     pub sender: Sender,
+    /// Remind in early December of the New Year cards and in early July of
+    /// the summer greetings (`reminder/season.rs`).
+    pub season_reminders: bool,
 }
 
 /// The sender printed on postcards (差出人): the salesperson or their shop.
@@ -132,6 +135,7 @@ impl Default for Settings {
             backup_folder: String::new(),
             sync_account: None,
             sender: Sender::default(),
+            season_reminders: true,
         }
     }
 }

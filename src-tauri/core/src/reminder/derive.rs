@@ -5,10 +5,11 @@ use rusqlite::Connection;
 use crate::domain::clock::Clock;
 use crate::domain::reminder::window::Window;
 use crate::domain::reminder::{
-    Candidate, Due, dates, follow_up, keep_in_touch, promise, state, thanks,
+    Candidate, Due, dates, follow_up, keep_in_touch, promise, season, state, thanks,
 };
 use crate::domain::settings::Settings;
 use crate::error::Result;
+use crate::store::changes::NO_CUSTOMER;
 use crate::store::reminder_facts::{self, Scope};
 use crate::store::{plans, reminder_states};
 
@@ -48,6 +49,14 @@ pub(crate) fn derive(
     }
     for fact in reminder_facts::promises(conn, w, scope, clock)? {
         candidates.extend(promise::candidate(&fact, w, clock));
+    }
+    // The season's preparation names no one.
+    let nobody_in_scope = match scope {
+        Scope::Everyone => true,
+        Scope::Customers(ids) => ids.contains(&NO_CUSTOMER),
+    };
+    if settings.season_reminders && nobody_in_scope {
+        season::candidates(w, &mut candidates);
     }
     let keys: Vec<String> = candidates.iter().map(|c| c.key.to_string()).collect();
     let states = reminder_states::of_keys(conn, &keys)?;

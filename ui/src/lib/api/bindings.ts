@@ -252,7 +252,12 @@ sync_account: SyncAccount | null,
 /**
  * Who the season's cards are from, printed on each postcard.
  */
-sender: Sender, };
+sender: Sender, 
+/**
+ * Remind in early December of the New Year cards and in early July of
+ * the summer greetings (`reminder/season.rs`).
+ */
+season_reminders: boolean, };
 
 export type AppInfo = { version: string, 
 /**
@@ -928,7 +933,7 @@ at_risk: Array<AtRiskCustomer>, at_risk_total: number, headline: Headline,
  */
 partial_through_day: number | null, };
 
-export type ReminderKind = "birthday" | "family_birthday" | "important_date" | "purchase_anniversary" | "follow_up" | "keep_in_touch" | "referral_introduced" | "referral_bought" | "custom";
+export type ReminderKind = "birthday" | "family_birthday" | "important_date" | "purchase_anniversary" | "follow_up" | "keep_in_touch" | "referral_introduced" | "referral_bought" | "custom" | "season";
 
 export type FollowUpKind = "thank_you" | "check_in" | "satisfaction" | "reorder" | "custom";
 

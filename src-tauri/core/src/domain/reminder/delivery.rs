@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{DraftLanguage, Notice, OccurrenceKey, Reminder};
+use super::{DraftLanguage, Notice, OccurrenceKey, Reminder, ReminderKind};
 use crate::domain::settings::{Settings, minutes_of};
 
 /// How many names a digest notification lists.
@@ -70,9 +70,16 @@ pub fn notice(r: &Reminder, announcement: String) -> Notice {
         (Some(c), DraftLanguage::Ja) => format!("{} 様 — {}", c.display_name, r.headline),
         (Some(c), DraftLanguage::En) => format!("{} — {}", c.display_name, r.headline),
     };
+    // A message's first line is its salutation; the season's note is no
+    // message and is shown whole.
+    let body = if r.kind == ReminderKind::Season {
+        r.draft.clone()
+    } else {
+        r.draft.lines().skip(1).collect::<Vec<_>>().join(" ")
+    };
     Notice {
         title,
-        body: r.draft.lines().skip(1).collect::<Vec<_>>().join(" "),
+        body,
         customer_id: r.customer.as_ref().map(|c| c.id),
         keys: vec![announcement],
     }

@@ -12,6 +12,7 @@
 use chrono::NaiveDate;
 
 use super::headline::{occasion_name, step_name};
+use super::season::Season;
 use super::{Candidate, DraftLanguage, FollowUpKind, OccurrenceKey, ReminderKind};
 use crate::domain::customer::NO_HONORIFIC;
 use crate::domain::kana::is_japanese_script;
@@ -134,7 +135,26 @@ fn template_key(
         (ReminderKind::KeepInTouch, _) => "keep_in_touch",
         (ReminderKind::ReferralIntroduced, _) => "referral_introduced",
         (ReminderKind::ReferralBought, _) => "referral_bought",
-        (ReminderKind::Custom, _) => "custom",
+        (ReminderKind::Custom | ReminderKind::Season, _) => "custom",
+    }
+}
+
+/// What preparing the season's greetings means, instead of a message: it
+/// is the salesperson's own task.
+fn season_note(season: Season, language: DraftLanguage) -> &'static str {
+    match (season, language) {
+        (Season::NewYear, DraftLanguage::Ja) => {
+            "宛先を選び、喪中はがきを確かめて、12月25日までに投函しましょう。お歳暮は12月20日までに。"
+        }
+        (Season::NewYear, DraftLanguage::En) => {
+            "Choose who receives a card, check the mourning notices, and post them by 25 December. Year-end gifts by the 20th."
+        }
+        (Season::Summer, DraftLanguage::Ja) => {
+            "お中元は7月15日までに。暑中見舞いは7月7日（小暑）から立秋まで。"
+        }
+        (Season::Summer, DraftLanguage::En) => {
+            "Mid-year gifts arrive by 15 July; summer greetings go out from 7 July until early August."
+        }
     }
 }
 
@@ -333,6 +353,9 @@ pub fn draft(
     settings: &Settings,
     language: DraftLanguage,
 ) -> String {
+    if let OccurrenceKey::Season { season, .. } = c.key {
+        return season_note(season, language).to_owned();
+    }
     let belated = c.kind.is_dated() && c.occasion_on < today && !c.key.is_lead();
     let key = template_key(c.kind, c.follow_up, belated);
     let template = settings

@@ -6,7 +6,8 @@
 
 use chrono::NaiveDate;
 
-use super::{Candidate, DraftLanguage, FollowUpKind, ReminderKind};
+use super::season::Season;
+use super::{Candidate, DraftLanguage, FollowUpKind, OccurrenceKey, ReminderKind};
 
 /// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`…
 fn ordinal(n: i32) -> String {
@@ -130,6 +131,28 @@ pub fn headline(c: &Candidate, item: &str, today: NaiveDate, language: DraftLang
             En => format!("{} bought: thank them for the introduction", c.subject),
         },
         ReminderKind::Custom => c.subject.clone(),
+        ReminderKind::Season => match (&c.key, language) {
+            (
+                OccurrenceKey::Season {
+                    season: Season::NewYear,
+                    year,
+                },
+                Ja,
+            ) => {
+                format!("{year}年の年賀状の準備")
+            }
+            (
+                OccurrenceKey::Season {
+                    season: Season::NewYear,
+                    year,
+                },
+                En,
+            ) => {
+                format!("Prepare the New Year cards for {year}")
+            }
+            (_, Ja) => "暑中見舞い・お中元の準備".to_owned(),
+            (_, En) => "Prepare the summer greetings and gifts".to_owned(),
+        },
     }
 }
 

@@ -14,6 +14,7 @@
 //! | thanks for an introduction | `thanks-introduced:<referral>` |
 //! | thanks when the introduced bought | `thanks-bought:<referral>` |
 //! | promise | `custom:<promise>` |
+//! | the season's greetings to prepare | `season:<season>:<the cards' year>` |
 //!
 //! A label may itself hold `:`; the day is always the last field (before
 //! `:lead`), so the text reads back unambiguously.
@@ -22,6 +23,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+
+use super::season::Season;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OccurrenceKey {
@@ -62,6 +65,10 @@ pub enum OccurrenceKey {
     },
     Promise {
         id: i64,
+    },
+    Season {
+        season: Season,
+        year: i32,
     },
 }
 
@@ -160,6 +167,9 @@ impl fmt::Display for OccurrenceKey {
             }
             OccurrenceKey::ThanksBought { referral } => write!(f, "thanks-bought:{referral}"),
             OccurrenceKey::Promise { id } => write!(f, "custom:{id}"),
+            OccurrenceKey::Season { season, year } => {
+                write!(f, "season:{}:{year}", season.as_str())
+            }
         }
     }
 }
@@ -249,6 +259,13 @@ impl FromStr for OccurrenceKey {
                 referral: number(rest)?,
             },
             "custom" => OccurrenceKey::Promise { id: number(rest)? },
+            "season" => {
+                let (season, year) = rest.split_once(':').ok_or(UnknownKey)?;
+                OccurrenceKey::Season {
+                    season: Season::parse(season).ok_or(UnknownKey)?,
+                    year: year.parse().map_err(|_| UnknownKey)?,
+                }
+            }
             _ => return Err(UnknownKey),
         })
     }
@@ -305,6 +322,14 @@ mod tests {
             OccurrenceKey::ThanksIntroduced { referral: 5 },
             OccurrenceKey::ThanksBought { referral: 5 },
             OccurrenceKey::Promise { id: 77 },
+            OccurrenceKey::Season {
+                season: Season::NewYear,
+                year: 2027,
+            },
+            OccurrenceKey::Season {
+                season: Season::Summer,
+                year: 2027,
+            },
         ];
         for key in keys {
             let text = key.to_string();
