@@ -24,9 +24,10 @@ if $for_tests; then
   # lintian and dpkg-dev check and build the .deb; the updater installs a
   # newer one through sudo, as on a desktop.
   # python3-venv holds Radicale, the CardDAV/CalDAV server of the sync tests;
-  # openssl makes the untrusted certificate they are refused with.
+  # openssl makes the untrusted certificate they are refused with;
+  # poppler-utils (pdfinfo, pdftotext) reads back the PDFs printed.
   packages+=(xvfb webkit2gtk-driver dbus-x11 dunst libnotify-bin gnome-keyring xdotool
-    lintian dpkg-dev sudo python3 python3-venv openssl)
+    lintian dpkg-dev sudo python3 python3-venv openssl poppler-utils)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "clear_mourning",
     "propose_kanchu_mimai",
     "export_campaign",
+    "print_to_pdf",
     "list_tags",
     "find_duplicates",
     "dismiss_duplicate",

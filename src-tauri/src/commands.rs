@@ -8,6 +8,7 @@ pub mod customers;
 pub mod duplicates;
 pub mod greetings;
 pub mod interchange;
+pub mod printing;
 pub mod purchases;
 pub mod relationship;
 pub mod reminders;

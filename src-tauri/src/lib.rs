@@ -13,7 +13,7 @@ mod tray;
 mod updates;
 
 use commands::{
-    app, backups, customers, duplicates, greetings, interchange, purchases, relationship,
+    app, backups, customers, duplicates, greetings, interchange, printing, purchases, relationship,
     reminders, security, settings, sync, touchpoints, undo, updates as update_commands,
 };
 use tauri::{Manager, WindowEvent};
@@ -146,6 +146,7 @@ pub fn run() {
             greetings::clear_mourning,
             greetings::propose_kanchu_mimai,
             greetings::export_campaign,
+            printing::print_to_pdf,
             customers::list_tags,
             duplicates::find_duplicates,
             duplicates::dismiss_duplicate,

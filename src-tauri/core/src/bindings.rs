@@ -85,6 +85,7 @@ pub fn typescript() -> String {
         crate::domain::greeting::CampaignCounts,
         crate::domain::greeting::CampaignView,
         crate::domain::greeting::CampaignSummary,
+        crate::domain::greeting::PrintLayout,
         crate::greeting::NewCampaign,
         crate::domain::settings::Sender,
         crate::interchange::address_list::AddressListSummary,

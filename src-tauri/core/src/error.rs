@@ -137,6 +137,8 @@ pub enum ErrorCode {
     DavCertificate,
     /// The server answers, but not as a CardDAV server.
     DavNotServer,
+    /// Printing to a PDF file failed; no file was written.
+    PrintFailed,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -215,6 +217,9 @@ pub enum Error {
     #[error("it was changed since it was shown; nothing was changed")]
     ChangedSinceShown,
 
+    #[error("the PDF could not be written: {0}")]
+    PrintFailed(String),
+
     #[error("{}: {detail}", .problem.describe())]
     Dav {
         problem: crate::domain::dav::DavProblem,
@@ -258,6 +263,7 @@ impl Error {
             Error::MergeIntoSelf => ErrorCode::MergeIntoSelf,
             Error::MergeArchived => ErrorCode::MergeArchived,
             Error::ChangedSinceShown => ErrorCode::ChangedSinceShown,
+            Error::PrintFailed(_) => ErrorCode::PrintFailed,
             Error::Dav { problem, .. } => {
                 use crate::domain::dav::DavProblem;
                 match problem {

@@ -1,8 +1,10 @@
 //! The season's greetings through the window: a New Year campaign opened
 //! for the customers tagged 年賀状, an address that cannot be printed
 //! shown before anything is sent, a card received ticked off, the print
-//! preview (postcards written vertically), and marking the campaign sent —
-//! a give touch in each customer's history.
+//! preview (postcards written vertically), the postcards and the A4 label
+//! sheets printed to PDF without the print dialog (page size and count read
+//! back with pdfinfo, the text with pdftotext), and marking the campaign
+//! sent — a give touch in each customer's history.
 
 use kizuna_core::customer::{Address, CustomerProfile};
 use kizuna_core::settings::{Language, Settings};
@@ -110,6 +112,57 @@ async fn a_new_year_campaign_is_opened_checked_and_sent() -> TestResult {
         "縦書き, on a 100×148 mm card"
     );
     app.screenshot("postcards-ja").await?;
+
+    // Saved as PDF: one 100×148 mm page per postcard, the address in it.
+    let postcards = dir.path().join("nengajo.pdf");
+    app.choose_in_dialog("[data-testid=save-pdf]", "PDFの保存先", &postcards)
+        .await?;
+    app.wait_contains(".toasts", "2ページのPDFを保存しました")
+        .await?;
+    let info = pdf_info(&postcards)?;
+    assert_eq!(info.pages, 2, "one page per printable postcard");
+    assert_eq!(info.size_mm, (100, 148), "a Japanese postcard");
+    let pages = pdf_pages(&postcards)?;
+    assert_eq!(pages.len(), 2);
+    // Written vertically: pdftotext reads a vertical line one character
+    // under the other; the columns, read down, are the address with kanji
+    // numerals and the name with its honorific.
+    for page in &pages {
+        let column = read_down(page);
+        assert!(column.contains("東京都渋谷区神宮前一ー二ー三"), "{page:?}");
+        assert!(column.contains("絆商店"), "the sender: {page:?}");
+        assert!(!page.contains("東京都"), "nothing written across: {page:?}");
+    }
+    assert!(read_down(&pages[0]).contains("木一郎様"), "{:?}", pages[0]);
+    assert!(
+        read_down(&pages[1]).contains("井上花子様"),
+        "{:?}",
+        pages[1]
+    );
+    assert!(
+        !pages.concat().contains('田'),
+        "the one without an address is left out"
+    );
+
+    // A4 label sheets: twelve to a page, written across.
+    app.click("[data-testid=layout-labels]").await?;
+    app.wait_contains("[data-testid=print-preview]", "A4ラベル 1枚")
+        .await?;
+    assert_eq!(app.all("[data-testid=label]").await?.len(), 2);
+    app.screenshot("labels-ja").await?;
+    let labels = dir.path().join("labels.pdf");
+    app.choose_in_dialog("[data-testid=save-pdf]", "PDFの保存先", &labels)
+        .await?;
+    app.wait_contains(".toasts", "1ページのPDFを保存しました")
+        .await?;
+    let info = pdf_info(&labels)?;
+    assert_eq!((info.pages, info.size_mm), (1, (210, 297)), "one A4 sheet");
+    let text = pdf_pages(&labels)?.concat();
+    assert!(text.contains("〒150-0001"), "{text:?}");
+    assert!(text.contains("東京都渋谷区神宮前1-2-3"), "across: {text:?}");
+    let unspaced: String = text.split_whitespace().collect();
+    assert!(unspaced.contains("井上花子様"), "{text:?}");
+    app.click("[data-testid=layout-postcard]").await?;
     app.driver
         .action_chain()
         .send_keys(Key::Escape)
@@ -139,4 +192,70 @@ async fn a_new_year_campaign_is_opened_checked_and_sent() -> TestResult {
         assert_eq!(touches, ["2027年の年賀状を送りました"], "customer {id}");
     }
     Ok(())
+}
+
+struct PdfInfo {
+    pages: u32,
+    /// The first page's width and height, rounded to whole millimetres.
+    size_mm: (u32, u32),
+}
+
+/// What `pdfinfo` (poppler) reads from a PDF: its pages and their size.
+fn pdf_info(path: &std::path::Path) -> TestResult<PdfInfo> {
+    let out = std::process::Command::new("pdfinfo").arg(path).output()?;
+    if !out.status.success() {
+        return Err(format!("pdfinfo: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let text = String::from_utf8(out.stdout)?;
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .ok_or_else(|| format!("no {name} in {text}"))
+    };
+    let pages = field("Pages:")?.parse()?;
+    // "283.465 x 419.528 pts"
+    let size: Vec<f64> = field("Page size:")?
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let mm = |pt: f64| (pt * 25.4 / 72.0).round() as u32;
+    match size[..] {
+        [w, h, ..] => Ok(PdfInfo {
+            pages,
+            size_mm: (mm(w), mm(h)),
+        }),
+        _ => Err(format!("no page size in {text}").into()),
+    }
+}
+
+/// The PDF's text as `pdftotext` (poppler) reads it, in its raw order, a
+/// page each. The font maps some kanji back to their Kangxi radical forms
+/// (⼀ for 一), which NFKC undoes.
+fn pdf_pages(path: &std::path::Path) -> TestResult<Vec<String>> {
+    use unicode_normalization::UnicodeNormalization;
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("pdftotext: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(String::from_utf8(out.stdout)?
+        .nfkc()
+        .collect::<String>()
+        .split('\u{c}')
+        .filter(|page| !page.trim().is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The page's lines of a single character, read one after the other: its
+/// vertical lines, as pdftotext gives them.
+fn read_down(page: &str) -> String {
+    page.lines()
+        .map(str::trim)
+        .filter(|line| line.chars().count() == 1)
+        .collect()
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressLines, isJapanese, postalDigits, verticalText } from './postcard';
+import { addressLines, pageCount, postalCodeText, postalDigits, sheetsOf, verticalText } from './postcard';
 
 const address = {
   label: '',
@@ -23,9 +23,19 @@ describe('postcard', () => {
     expect(postalDigits('150')).toBeNull();
   });
 
-  it('tells a Japanese address from a foreign one and splits its lines', () => {
-    expect(isJapanese(address)).toBe(true);
-    expect(isJapanese({ ...address, country: 'USA' })).toBe(false);
+  it('splits an address into its lines and writes a postal code across', () => {
     expect(addressLines(address)).toEqual(['東京都渋谷区神宮前1-2-3', 'みやびビル１０２']);
+    expect(postalCodeText('1500001')).toBe('150-0001');
+    expect(postalCodeText('１５０ー０００１')).toBe('150-0001');
+    expect(postalCodeText('SW1A 1AA')).toBe('SW1A 1AA');
+  });
+
+  it('puts twelve labels on a sheet and counts the pages of each layout', () => {
+    const rows = Array.from({ length: 25 }, (_, i) => i);
+    expect(sheetsOf(rows).map((s) => s.length)).toEqual([12, 12, 1]);
+    expect(sheetsOf([])).toEqual([]);
+    expect(pageCount('labels', 25)).toBe(3);
+    expect(pageCount('labels', 12)).toBe(1);
+    expect(pageCount('postcard', 25)).toBe(25);
   });
 });

@@ -112,6 +112,27 @@ impl GreetingKind {
     }
 }
 
+/// How a campaign's addresses are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintLayout {
+    /// One Japanese postcard (はがき, 100×148 mm) each.
+    Postcard,
+    /// A4 label sheets of 12 (2 × 6 labels of 86.4×42.3 mm, the common
+    /// エーワン layout), to stick on envelopes or gift slips.
+    Labels,
+}
+
+impl PrintLayout {
+    /// The paper it prints on, width and height in millimetres.
+    pub fn paper_mm(self) -> (f64, f64) {
+        match self {
+            PrintLayout::Postcard => (100.0, 148.0),
+            PrintLayout::Labels => (210.0, 297.0),
+        }
+    }
+}
+
 /// The earliest years a campaign is kept for, and the latest.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
@@ -217,6 +238,9 @@ pub struct CampaignRow {
     pub honorific: String,
     /// The address printed (the customer's first).
     pub address: Option<Address>,
+    /// A Japanese address: written vertically with 〒 boxes on a postcard
+    /// (a foreign one is written across).
+    pub vertical: bool,
     pub listed: bool,
     /// Unix seconds; `None` while not sent.
     pub sent_at: Option<i64>,

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::Tx;
 use crate::domain::customer::Address;
 use crate::domain::greeting::{
-    Campaign, CampaignRow, GreetingKind, Mourning, address_problems, printed_honorific,
+    Campaign, CampaignRow, GreetingKind, Mourning, address_problems, is_japanese, printed_honorific,
 };
 use crate::domain::kana;
 use crate::error::{Error, Result};
@@ -216,6 +216,7 @@ pub(crate) fn rows(conn: &Connection, campaign: i64) -> Result<Vec<CampaignRow>>
                 r.get::<_, String>(1)?.is_empty() && r.get::<_, String>(2)?.is_empty(),
             ),
             problems: address_problems(address.as_ref()),
+            vertical: address.as_ref().is_some_and(is_japanese),
             address,
             listed: r.get(6)?,
             sent_at: r.get(7)?,

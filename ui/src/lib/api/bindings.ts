@@ -1,7 +1,7 @@
 // Generated from the Rust types in src-tauri/core by `kizuna-cli bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted" | "update_unreachable" | "update_not_an_update" | "update_signature" | "update_install_failed" | "merge_into_self" | "merge_archived" | "changed_since_shown" | "dav_bad_address" | "dav_no_such_server" | "dav_unreachable" | "dav_wrong_password" | "dav_certificate" | "dav_not_server";
+export type ErrorCode = "validation" | "not_found" | "newer_database" | "corrupt_database" | "storage" | "io" | "internal" | "cancelled" | "unreadable_file" | "not_kizuna_file" | "file_too_large" | "not_a_file" | "too_many_columns" | "reminder_gone" | "changed_since" | "undo_expired" | "mistyped_recovery_key" | "wrong_key" | "wrong_passphrase" | "keychain" | "path_not_granted" | "update_unreachable" | "update_not_an_update" | "update_signature" | "update_install_failed" | "merge_into_self" | "merge_archived" | "changed_since_shown" | "dav_bad_address" | "dav_no_such_server" | "dav_unreachable" | "dav_wrong_password" | "dav_certificate" | "dav_not_server" | "print_failed";
 
 export type FieldErrorCode = "required" | "too_long" | "too_short" | "mismatch" | "not_kana" | "invalid_email" | "invalid_phone" | "invalid_postal_code" | "invalid_date" | "invalid_time" | "date_in_future" | "out_of_range" | "invalid_number" | "unknown_customer" | "self_referral" | "referral_cycle" | "duplicate" | "not_allowed" | "after_last_day" | "too_many";
 
@@ -542,7 +542,12 @@ honorific: string,
 /**
  * The address printed (the customer's first).
  */
-address: Address | null, listed: boolean, 
+address: Address | null, 
+/**
+ * A Japanese address: written vertically with 〒 boxes on a postcard
+ * (a foreign one is written across).
+ */
+vertical: boolean, listed: boolean, 
 /**
  * Unix seconds; `None` while not sent.
  */
@@ -596,6 +601,8 @@ received_unlisted: Array<CampaignRow>,
 in_mourning: Array<Mourning>, counts: CampaignCounts, };
 
 export type CampaignSummary = { campaign: Campaign, counts: CampaignCounts, };
+
+export type PrintLayout = "postcard" | "labels";
 
 export type NewCampaign = { kind: GreetingKind, year: number, rule: RecipientRule, };
 

@@ -4,6 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AddressListSummary,
+  PrintLayout,
   CampaignSummary,
   CampaignView,
   NewCampaign,
@@ -188,6 +189,7 @@ export const api = {
   proposeKanchuMimai: (id: number) => call<CampaignView>('propose_kanchu_mimai', { id }),
   exportCampaign: (id: number, path: string) =>
     call<AddressListSummary>('export_campaign', { id, path }),
+  printToPdf: (path: string, layout: PrintLayout) => call<null>('print_to_pdf', { path, layout }),
   listTags: () => call<TagCount[]>('list_tags'),
   getSettings: () => call<Settings>('get_settings'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
