@@ -1002,6 +1002,7 @@ export const en: Messages = {
   'greetings.senderAddress': "Address (prefecture to street number)",
   'greetings.senderBuilding': "Building",
   'greetings.senderSave': "Save the sender",
+  'greetings.reopened': "{title} exists already: opened its list as it is (the choice was not applied; add people by name)",
   'greetings.print': "Print…",
   'greetings.previewLabels': "{count} A4 label sheet|{count} A4 label sheets",
   'greetings.layout': "Print as",

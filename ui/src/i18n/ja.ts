@@ -1016,6 +1016,7 @@ export const ja = {
   'greetings.senderAddress': "住所（都道府県から番地まで）",
   'greetings.senderBuilding': "建物名",
   'greetings.senderSave': "差出人を保存",
+  'greetings.reopened': "{title}はもうあります。今のリストを開きました（選び方は使っていません。追加は名前で検索して）",
   'greetings.print': "印刷…",
   'greetings.previewLabels': "A4ラベル {count}枚",
   'greetings.layout': "印刷の形",

@@ -101,12 +101,27 @@ pub fn write(rows: &[[String; 10]]) -> Result<(Vec<u8>, AddressListSummary)> {
     Ok((out, summary))
 }
 
+/// The character Windows means where a Mac or Unicode text has another:
+/// CP932 holds 〜 only as ～ (U+FF5E), ‖ as ∥, and so on; without this a
+/// wave dash typed on a Mac would print as 〓.
+fn windows_form(c: char) -> char {
+    match c {
+        '\u{301C}' => '\u{FF5E}', // 〜 → ～
+        '\u{2016}' => '\u{2225}', // ‖ → ∥
+        '\u{2014}' => '\u{2015}', // — → ―
+        '\u{00A2}' => '\u{FFE0}', // ¢ → ￠
+        '\u{00A3}' => '\u{FFE1}', // £ → ￡
+        '\u{00AC}' => '\u{FFE2}', // ¬ → ￢
+        other => other,
+    }
+}
+
 /// `text` in CP932, each character it cannot hold as 〓; whether any was.
 fn cp932(text: &str) -> (Vec<u8>, bool) {
     let mut out = Vec::with_capacity(text.len());
     let mut substituted = false;
     let mut buffer = [0u8; 4];
-    for c in text.chars() {
+    for c in text.chars().map(windows_form) {
         let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buffer));
         if unmappable {
             substituted = true;
@@ -156,5 +171,14 @@ mod tests {
              髙橋,〓男,たかはし,よしお,様,150-0001,東京都渋谷区神宮前1-2-3,みやびビル3階,\"みやび, 株式会社\",\r\n",
             "髙 is in CP932 (an NEC/IBM extension); 𠮷 is not"
         );
+    }
+
+    #[test]
+    fn what_a_mac_types_is_written_as_windows_means_it() {
+        let (bytes, substituted) = cp932("〜‖—¢£¬");
+        assert!(!substituted);
+        let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+        assert!(!errors);
+        assert_eq!(text, "～∥―￠￡￢");
     }
 }
