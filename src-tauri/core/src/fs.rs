@@ -46,6 +46,22 @@ pub fn temp_file_beside(near: &Path) -> Result<tempfile::NamedTempFile> {
         .tempfile_in(dir)?)
 }
 
+/// A new private folder of Kizuna's own beside `near` (0700), removed with
+/// everything in it when dropped: for a file another program writes, which
+/// must never be left readable beside the target if it finishes late.
+pub fn temp_dir_beside(near: &Path) -> Result<tempfile::TempDir> {
+    let dir = near
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let made = tempfile::Builder::new()
+        .prefix(".kizuna-")
+        .suffix(".partial")
+        .tempdir_in(dir)?;
+    private_dir(made.path())?;
+    Ok(made)
+}
+
 /// Writes `bytes` to `path` whole or not at all: a private temporary file,
 /// flushed to disk, renamed over the target.
 pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

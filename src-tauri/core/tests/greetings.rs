@@ -596,7 +596,7 @@ fn early_december_asks_for_the_new_year_cards_until_they_are_sent() {
         vec![(
             "2027年の年賀状の準備".to_owned(),
             true,
-            NaiveDate::from_ymd_opt(2026, 12, 1).expect("day")
+            NaiveDate::from_ymd_opt(2026, 12, 3).expect("due today, not overdue")
         )]
     );
     assert_eq!(
@@ -611,6 +611,9 @@ fn early_december_asks_for_the_new_year_cards_until_they_are_sent() {
     store
         .add_to_campaign(view.campaign.id, customer.id)
         .expect("listed");
+    // The day's agenda is built before sending, so what follows shows that
+    // sending itself takes the reminder off.
+    assert_eq!(season(&store, DraftLanguage::Ja, &december).len(), 1);
     let undo = store
         .mark_campaign_sent(view.campaign.id, &december)
         .expect("sent")

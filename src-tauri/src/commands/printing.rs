@@ -21,24 +21,24 @@ pub async fn print_to_pdf(
     layout: PrintLayout,
 ) -> CommandResult<()> {
     let target = grants.check(&path, Purpose::Export)?;
-    // Printed beside the target under a name of Kizuna's own, then renamed
-    // over it: a failed print leaves the old file (or none), never half a one.
-    let partial = kizuna_core::fs::temp_file_beside(&target)?;
-    let printed = print(&window, partial.path(), layout).await;
+    // Printed into a private folder beside the target, then renamed over
+    // it: a failed print leaves the old file (or none), never half a one,
+    // and a print that finishes after Kizuna gave up finds its folder gone.
+    let partial = kizuna_core::fs::temp_dir_beside(&target)?;
+    let printed_file = partial.path().join("print.pdf");
+    let printed = print(&window, &printed_file, layout).await;
     if let Err(error) = printed {
         tracing::warn!(%error, "printing to PDF failed");
         return Err(Error::PrintFailed(error).into());
     }
-    let head = std::fs::read(partial.path())
+    let head = std::fs::read(&printed_file)
         .map(|bytes| bytes.starts_with(b"%PDF"))
         .unwrap_or(false);
     if !head {
         return Err(Error::PrintFailed("the printer wrote no PDF".to_owned()).into());
     }
-    partial
-        .persist(&target)
-        .map_err(|failed| Error::Io(failed.error))?;
-    kizuna_core::fs::private_file(&target)?;
+    kizuna_core::fs::private_file(&printed_file)?;
+    std::fs::rename(&printed_file, &target).map_err(Error::Io)?;
     tracing::info!(?layout, "printed to PDF");
     Ok(())
 }
@@ -75,7 +75,10 @@ async fn print(
                 margin(&setup, 0.0, gtk::Unit::Mm);
             }
             let settings = gtk::PrintSettings::new();
-            settings.set_printer("Print to File");
+            // The file printer is named in the user's language: GTK's own
+            // translation of its name finds it (WebKit looks printers up by
+            // name).
+            settings.set_printer(&gtk::glib::dgettext(Some("gtk30"), "Print to File"));
             settings.set(gtk::PRINT_SETTINGS_OUTPUT_FILE_FORMAT, Some("pdf"));
             settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI, Some(&uri));
             settings.set_paper_size(&paper);

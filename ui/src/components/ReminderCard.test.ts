@@ -86,6 +86,7 @@ describe('reminder card', () => {
     expect(queryByTestId('reminder-name')).toBeNull();
     await fireEvent.click(getByTestId('open-greetings'));
     expect(app.view).toBe('greetings');
+    app.view = 'today';
     await fireEvent.click(getByTestId('done'));
     expect(acted).toEqual([{ action: 'done', log: null }]);
   });

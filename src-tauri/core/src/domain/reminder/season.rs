@@ -52,6 +52,9 @@ pub fn candidates(w: &Window, out: &mut Vec<Candidate>) {
         if first > w.to || last < w.today {
             continue;
         }
+        // Due each day of its stretch, not overdue from its first: the
+        // agenda is derived daily and the key has no day, so it is still
+        // announced once.
         let mut c = Candidate::new(
             OccurrenceKey::Season {
                 season,
@@ -59,8 +62,9 @@ pub fn candidates(w: &Window, out: &mut Vec<Candidate>) {
             },
             ReminderKind::Season,
             None,
-            first,
+            first.max(w.today),
         );
+        c.occasion_on = first;
         c.expires_on = Some(last);
         c.years = Some(cards_year);
         out.push(c);
@@ -90,9 +94,10 @@ mod tests {
             offered_on(2026, 11, 25),
             vec![("season:new_year:2027".to_owned(), day(2026, 12, 1))]
         );
+        // Due today through the 25th, never overdue.
         assert_eq!(
             offered_on(2026, 12, 25),
-            vec![("season:new_year:2027".to_owned(), day(2026, 12, 1))]
+            vec![("season:new_year:2027".to_owned(), day(2026, 12, 25))]
         );
         assert_eq!(offered_on(2026, 12, 26), vec![]);
     }
@@ -101,7 +106,7 @@ mod tests {
     fn summer_greetings_and_gifts_are_prepared_in_early_july() {
         assert_eq!(
             offered_on(2027, 7, 3),
-            vec![("season:summer:2027".to_owned(), day(2027, 7, 1))]
+            vec![("season:summer:2027".to_owned(), day(2027, 7, 3))]
         );
         assert_eq!(offered_on(2027, 7, 16), vec![]);
         assert_eq!(offered_on(2027, 3, 1), vec![]);
