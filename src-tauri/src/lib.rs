@@ -11,6 +11,7 @@ mod state;
 mod syncing;
 mod tray;
 mod updates;
+mod webview;
 
 use commands::{
     app, backups, customers, duplicates, greetings, interchange, printing, purchases, relationship,
@@ -104,6 +105,7 @@ pub fn run() {
             {
                 let _ = window.hide();
             }
+            webview::tune(&handle);
             scheduler::open_from_notification(&handle);
             updates::start(handle.clone());
             syncing::start(handle.clone());

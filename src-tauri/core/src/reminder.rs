@@ -33,13 +33,38 @@ impl Store {
     pub fn today_view(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
         let settings = self.settings()?;
         self.refresh_agenda(&settings, clock)?;
+        self.view_of_agenda(&settings, language, clock, false)
+    }
+
+    /// The Today view at once, for a window that has just opened: when a
+    /// new day's agenda is still to be derived (the scheduler does it on
+    /// its own connection as the app starts), the last agenda's reminders
+    /// for today's dates, marked `preparing`, instead of waiting for it;
+    /// otherwise as [`Store::today_view`].
+    pub fn today_view_at_once(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
+        let settings = self.settings()?;
+        if self.agenda_is_for(clock)? {
+            self.refresh_agenda(&settings, clock)?;
+            self.view_of_agenda(&settings, language, clock, false)
+        } else {
+            self.view_of_agenda(&settings, language, clock, true)
+        }
+    }
+
+    fn view_of_agenda(
+        &self,
+        settings: &Settings,
+        language: DraftLanguage,
+        clock: &Clock,
+        preparing: bool,
+    ) -> Result<TodayView> {
         let conn = self.conn();
         let (overdue, today_items, upcoming) = kept::section_totals(conn, clock)?;
         let section = |which: Section, total: u32| -> Result<ReminderSection> {
             let items = kept::section(conn, which, SECTION_LIMIT, clock)?;
             Ok(ReminderSection {
                 total,
-                items: build(conn, items, &settings, language, clock)?,
+                items: build(conn, items, settings, language, clock)?,
             })
         };
         Ok(TodayView {
@@ -47,6 +72,7 @@ impl Store {
             overdue: section(Section::Overdue, overdue)?,
             today_items: section(Section::Today, today_items)?,
             upcoming: section(Section::Upcoming, upcoming)?,
+            preparing,
         })
     }
 

@@ -953,3 +953,34 @@ fn a_birthday_card_cannot_be_snoozed_past_its_last_day_and_stays() {
         )
         .expect("snooze");
 }
+
+#[test]
+fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() {
+    let mut store = fixtures::quiet_store();
+    let monday = fixtures::clock_on(2026, 11, 23);
+    customer(&mut store, &monday, "前田", born(11, 26, None));
+    let v = view(&store, &monday);
+    assert_eq!(summary(&v), [(ReminderKind::Birthday, day(2026, 11, 23))]);
+    assert!(!v.preparing);
+
+    // The next day, before its agenda is derived: the lead card the last
+    // agenda held, at once, marked as being prepared.
+    let tuesday = fixtures::clock_on(2026, 11, 24);
+    let early = store
+        .today_view_at_once(DraftLanguage::Ja, &tuesday)
+        .expect("at once");
+    assert!(early.preparing);
+    assert_eq!(early.today, day(2026, 11, 24));
+    assert_eq!(
+        summary(&early),
+        [(ReminderKind::Birthday, day(2026, 11, 23))]
+    );
+    // Derived: the same card, now overdue by a day, and nothing prepared.
+    let derived = view(&store, &tuesday);
+    assert!(!derived.preparing);
+    assert_eq!(derived.overdue.total, 1);
+    let again = store
+        .today_view_at_once(DraftLanguage::Ja, &tuesday)
+        .expect("at once");
+    assert!(!again.preparing, "today's agenda is there now");
+}

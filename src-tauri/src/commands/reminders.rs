@@ -14,10 +14,15 @@ use crate::state::{AppState, clock};
 pub async fn today_view(
     state: State<'_, AppState>,
     language: DraftLanguage,
+    at_once: bool,
 ) -> CommandResult<TodayView> {
     let store = state.store()?;
     let clock = clock(&store)?;
-    Ok(store.today_view(language, &clock)?)
+    if at_once {
+        Ok(store.today_view_at_once(language, &clock)?)
+    } else {
+        Ok(store.today_view(language, &clock)?)
+    }
 }
 
 /// Every template in `language` as `customer` would receive it, with the

@@ -60,13 +60,12 @@ struct TauriDriver {
 }
 
 impl TauriDriver {
-    fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> TestResult<Self> {
+    fn start(app: &Path, data_dir: &Path, extra_env: &[(&str, &str)]) -> TestResult<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             return Err(
                 "DISPLAY is not set: run the end-to-end tests under Xvfb (see tests/run.sh)".into(),
             );
         }
-        let app = app_binary();
         if !app.exists() {
             return Err(format!(
                 "{} is missing: build it with `cargo build -p kizuna --features custom-protocol`",
@@ -149,11 +148,26 @@ impl Kizuna {
 
     /// Starts the app on `data_dir` and waits for its home screen, the Today view.
     pub async fn launch_home(data_dir: &Path, env: &[(&str, &str)]) -> TestResult<Self> {
-        let server = TauriDriver::start(data_dir, env)?;
+        let app = Self::session(&app_binary(), data_dir, env).await?;
+        app.wait_for("[data-testid=today-view], [data-testid=startup-error], [data-testid=unlock]")
+            .await?;
+        Ok(app)
+    }
+
+    /// Starts another Tauri app (the benchmark's hello world) and waits
+    /// for `css` in its window.
+    pub async fn launch_app(binary: &Path, data_dir: &Path, css: &str) -> TestResult<Self> {
+        let app = Self::session(binary, data_dir, &[]).await?;
+        app.wait_for(css).await?;
+        Ok(app)
+    }
+
+    async fn session(binary: &Path, data_dir: &Path, env: &[(&str, &str)]) -> TestResult<Self> {
+        let server = TauriDriver::start(binary, data_dir, env)?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".to_owned(),
-            serde_json::json!({ "application": app_binary() }),
+            serde_json::json!({ "application": binary }),
         );
         // tauri-driver opens its port slightly before it can start a
         // session; a refused first request is retried, not failed.
@@ -172,13 +186,10 @@ impl Kizuna {
                 Err(e) => return Err(e.into()),
             }
         };
-        let app = Kizuna {
+        Ok(Kizuna {
             driver,
             _server: server,
-        };
-        app.wait_for("[data-testid=today-view], [data-testid=startup-error], [data-testid=unlock]")
-            .await?;
-        Ok(app)
+        })
     }
 
     /// Ends the session, which closes the app window and process.

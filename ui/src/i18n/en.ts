@@ -398,6 +398,7 @@ export const en: Messages = {
   'shortcuts.quickLog': 'Quick log',
   'nav.today': "Today",
   'today.title': "Today’s personal touches",
+  'today.preparing': "Preparing today's list… (showing the last one meanwhile)",
   'today.overdue': "Overdue",
   'today.today': "Today",
   'today.upcoming': "Next 7 days",

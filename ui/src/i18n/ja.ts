@@ -412,6 +412,7 @@ export const ja = {
   'shortcuts.quickLog': 'クイック記録',
   'nav.today': "今日",
   'today.title': "今日のお声がけ",
+  'today.preparing': "今日の分を用意しています…（昨日までの一覧を表示中）",
   'today.overdue': "期限切れ",
   'today.today': "今日",
   'today.upcoming': "これから7日",

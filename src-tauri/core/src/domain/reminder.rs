@@ -220,6 +220,9 @@ pub struct TodayView {
     pub today_items: ReminderSection,
     /// The next seven days, soonest first.
     pub upcoming: ReminderSection,
+    /// Today's agenda is still being derived: this is the last one, read
+    /// for today's dates (see `Store::today_view_at_once`).
+    pub preparing: bool,
 }
 
 /// The language drafts and notifications are written in: each customer's

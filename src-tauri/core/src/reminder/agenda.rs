@@ -15,11 +15,22 @@ use crate::store::{Store, agenda};
 /// build are rebuilt rather than trusted.
 const RULES_VERSION: u32 = 3;
 
+/// What an agenda built for `clock`'s day by these rules is labelled.
+fn label(clock: &Clock) -> String {
+    format!("{}|{}|{RULES_VERSION}", clock.today(), clock.tz.name())
+}
+
 impl Store {
+    /// Whether the agenda was built for `clock`'s day by these rules (it
+    /// may still have customers to derive again).
+    pub(crate) fn agenda_is_for(&self, clock: &Clock) -> Result<bool> {
+        Ok(agenda::built_for(self.conn())?.as_deref() == Some(label(clock).as_str()))
+    }
+
     /// Brings the agenda up to date for `clock`'s day. Cheap when nothing
     /// changed: one row and one emptiness test.
     pub(crate) fn refresh_agenda(&self, settings: &Settings, clock: &Clock) -> Result<()> {
-        let wanted = format!("{}|{}|{RULES_VERSION}", clock.today(), clock.tz.name());
+        let wanted = label(clock);
         let fresh = |conn: &rusqlite::Connection| -> Result<(bool, bool)> {
             Ok((
                 agenda::built_for(conn)?.as_deref() == Some(wanted.as_str()),

@@ -1048,7 +1048,12 @@ overdue: ReminderSection, today_items: ReminderSection,
 /**
  * The next seven days, soonest first.
  */
-upcoming: ReminderSection, };
+upcoming: ReminderSection, 
+/**
+ * Today's agenda is still being derived: this is the last one, read
+ * for today's dates (see `Store::today_view_at_once`).
+ */
+preparing: boolean, };
 
 export type TemplatePreview = { key: string, text: string, };
 

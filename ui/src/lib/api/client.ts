@@ -227,7 +227,8 @@ export const api = {
   setReferralThanked: (referredId: number, thanked: boolean) =>
     call<null>('set_referral_thanked', { referredId, thanked }),
 
-  todayView: (language: DraftLanguage) => call<TodayView>('today_view', { language }),
+  /** With `atOnce`, a new day's view comes at once from the last agenda, marked `preparing`. */
+  todayView: (language: DraftLanguage, atOnce = false) => call<TodayView>('today_view', { language, atOnce }),
   dueCount: () => call<number>('due_count'),
   templatePreviews: (customer: number, language: DraftLanguage, templates: Record<string, string>) =>
     call<TemplatePreview[]>('template_previews', { customer, language, templates }),
