@@ -20,11 +20,12 @@ use crate::domain::settings::{Settings, minutes_of};
 use crate::domain::touchpoint::{Direction, TouchpointInput};
 use crate::domain::validation::LIMIT_NAME;
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
-use crate::store::agenda::{self as kept, Section};
+use crate::store::agenda::{self as kept, Built, Section};
 use crate::store::reminder_facts::{self, Scope};
 use crate::store::rows::Row;
 use crate::store::{Store, plans, referrals, reminder_states};
 use crate::undo::{Capture, Undo};
+use agenda::Kept;
 use build::build;
 
 impl Store {
@@ -33,21 +34,21 @@ impl Store {
     pub fn today_view(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
         let settings = self.settings()?;
         self.refresh_agenda(&settings, clock)?;
-        self.view_of_agenda(&settings, language, clock, false)
+        self.view_of_agenda(&settings, language, clock, Built::Today)
     }
 
     /// The Today view at once, for a window that has just opened: when a
     /// new day's agenda is still to be derived (the scheduler does it on
-    /// its own connection as the app starts), the last agenda's reminders
-    /// for today's dates, marked `preparing`, instead of waiting for it;
-    /// otherwise as [`Store::today_view`].
+    /// its own connection as the app starts) and the one kept is of the day
+    /// or two before, what that one holds that is still good today — not
+    /// expired, no customer changed since — marked `preparing`, instead of
+    /// waiting; otherwise as [`Store::today_view`].
     pub fn today_view_at_once(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
-        let settings = self.settings()?;
-        if self.agenda_is_for(clock)? {
-            self.refresh_agenda(&settings, clock)?;
-            self.view_of_agenda(&settings, language, clock, false)
+        if self.kept_agenda(clock)? == Kept::DayBefore {
+            let settings = self.settings()?;
+            self.view_of_agenda(&settings, language, clock, Built::Earlier)
         } else {
-            self.view_of_agenda(&settings, language, clock, true)
+            self.today_view(language, clock)
         }
     }
 
@@ -56,12 +57,12 @@ impl Store {
         settings: &Settings,
         language: DraftLanguage,
         clock: &Clock,
-        preparing: bool,
+        built: Built,
     ) -> Result<TodayView> {
         let conn = self.conn();
-        let (overdue, today_items, upcoming) = kept::section_totals(conn, clock)?;
+        let (overdue, today_items, upcoming) = kept::section_totals(conn, clock, built)?;
         let section = |which: Section, total: u32| -> Result<ReminderSection> {
-            let items = kept::section(conn, which, SECTION_LIMIT, clock)?;
+            let items = kept::section(conn, which, SECTION_LIMIT, clock, built)?;
             Ok(ReminderSection {
                 total,
                 items: build(conn, items, settings, language, clock)?,
@@ -72,7 +73,7 @@ impl Store {
             overdue: section(Section::Overdue, overdue)?,
             today_items: section(Section::Today, today_items)?,
             upcoming: section(Section::Upcoming, upcoming)?,
-            preparing,
+            preparing: built == Built::Earlier,
         })
     }
 
@@ -81,7 +82,7 @@ impl Store {
     pub fn due_count(&self, clock: &Clock) -> Result<u32> {
         let settings = self.settings()?;
         self.refresh_agenda(&settings, clock)?;
-        let (overdue, today, _) = kept::section_totals(self.conn(), clock)?;
+        let (overdue, today, _) = kept::section_totals(self.conn(), clock, Built::Today)?;
         Ok(overdue.saturating_add(today))
     }
 
@@ -198,7 +199,7 @@ impl Store {
         let settings = self.settings()?;
         self.refresh_agenda(&settings, clock)?;
         let conn = self.conn();
-        let (overdue, today, _) = kept::section_totals(conn, clock)?;
+        let (overdue, today, _) = kept::section_totals(conn, clock, Built::Today)?;
         let next_due = self.next_after(&settings, clock)?;
         let tick = |notices, next_wake_at, quiet| SchedulerTick {
             notices,

@@ -983,4 +983,32 @@ fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() 
         .today_view_at_once(DraftLanguage::Ja, &tuesday)
         .expect("at once");
     assert!(!again.preparing, "today's agenda is there now");
+
+    // An agenda a week old is not shown: today's is derived first.
+    let later = fixtures::clock_on(2026, 12, 1);
+    let late = store
+        .today_view_at_once(DraftLanguage::Ja, &later)
+        .expect("at once");
+    assert!(!late.preparing);
+    assert!(summary(&late).is_empty(), "the birthday has passed");
+
+    // What expired since the kept agenda was built is left out.
+    let (mut store, _) = (fixtures::quiet_store(), ());
+    let sunday = fixtures::clock_on(2026, 11, 22);
+    customer(
+        &mut store,
+        &fixtures::clock_on(2026, 11, 1),
+        "阿部",
+        born(11, 19, None),
+    );
+    assert_eq!(
+        view(&store, &sunday).overdue.total,
+        1,
+        "the belated greeting"
+    );
+    let early = store
+        .today_view_at_once(DraftLanguage::Ja, &fixtures::clock_on(2026, 11, 23))
+        .expect("at once");
+    assert!(early.preparing);
+    assert!(summary(&early).is_empty(), "offered until the 22nd only");
 }

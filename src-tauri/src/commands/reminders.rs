@@ -16,13 +16,24 @@ pub async fn today_view(
     language: DraftLanguage,
     at_once: bool,
 ) -> CommandResult<TodayView> {
+    if at_once {
+        let store = state.store()?;
+        let clock = clock(&store)?;
+        return Ok(store.today_view_at_once(language, &clock)?);
+    }
+    // A new day's agenda is derived (or waited for, when the scheduler is
+    // at it) on a connection of its own, so the window's stays free for
+    // the list and the customer pages meanwhile.
+    let opener = state.opener()?;
+    crate::jobs::blocking(move || {
+        let own = opener.open()?;
+        let clock = clock(&own)?;
+        Ok(own.prepare_agenda(&clock)?)
+    })
+    .await?;
     let store = state.store()?;
     let clock = clock(&store)?;
-    if at_once {
-        Ok(store.today_view_at_once(language, &clock)?)
-    } else {
-        Ok(store.today_view(language, &clock)?)
-    }
+    Ok(store.today_view(language, &clock)?)
 }
 
 /// Every template in `language` as `customer` would receive it, with the

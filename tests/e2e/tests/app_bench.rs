@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kizuna_e2e::{Kizuna, TestResult, data_dir};
+use kizuna_e2e::{Kizuna, TestResult, app_binary, data_dir};
 use thirtyfour::Key;
 
 /// How many customers the benchmark's book holds.
@@ -85,12 +85,6 @@ fn report_memory(label: &str, binary: &Path) -> TestResult<u64> {
         parts.join(", ")
     );
     Ok(total)
-}
-
-fn app_binary() -> PathBuf {
-    std::env::var_os("KIZUNA_APP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/release/kizuna"))
 }
 
 /// Drops the kernel's page cache, so a start reads the store from disk;

@@ -20,11 +20,46 @@ fn label(clock: &Clock) -> String {
     format!("{}|{}|{RULES_VERSION}", clock.today(), clock.tz.name())
 }
 
+/// What the agenda in the store is, for a window that wants it at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kept {
+    /// Built for today by these rules (some customers may be due again).
+    Today,
+    /// Built by these rules in this zone for one of the two days before:
+    /// what it holds is still mostly today's.
+    DayBefore,
+    /// None, or too old or too different to show.
+    Unusable,
+}
+
 impl Store {
-    /// Whether the agenda was built for `clock`'s day by these rules (it
-    /// may still have customers to derive again).
-    pub(crate) fn agenda_is_for(&self, clock: &Clock) -> Result<bool> {
-        Ok(agenda::built_for(self.conn())?.as_deref() == Some(label(clock).as_str()))
+    pub(crate) fn kept_agenda(&self, clock: &Clock) -> Result<Kept> {
+        let Some(built) = agenda::built_for(self.conn())? else {
+            return Ok(Kept::Unusable);
+        };
+        if built == label(clock) {
+            return Ok(Kept::Today);
+        }
+        let mut parts = built.split('|');
+        let day = parts
+            .next()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let same_rules = parts.next() == Some(clock.tz.name())
+            && parts.next() == Some(&RULES_VERSION.to_string());
+        let today = clock.today();
+        Ok(match day {
+            Some(day) if same_rules && day < today && (today - day).num_days() <= 2 => {
+                Kept::DayBefore
+            }
+            _ => Kept::Unusable,
+        })
+    }
+
+    /// Derives the day's agenda if it is not up to date (the window calls
+    /// this on a connection of its own, so it waits for no one).
+    pub fn prepare_agenda(&self, clock: &Clock) -> Result<()> {
+        let settings = self.settings()?;
+        self.refresh_agenda(&settings, clock)
     }
 
     /// Brings the agenda up to date for `clock`'s day. Cheap when nothing

@@ -41,6 +41,28 @@ const COLUMNS: &str = "occurrence_key, customer_id, kind, follow_up, due_on, occ
 /// Shown now: not still hidden by a snooze that ends later today.
 const SHOWN: &str = "(hidden_until IS NULL OR hidden_until <= ?2)";
 
+/// Of an agenda built for an earlier day (shown while today's is derived):
+/// what is still offered today, and nothing of a customer changed since.
+const STILL_GOOD: &str = "(expires_on IS NULL OR expires_on >= ?4)
+     AND coalesce(customer_id, 0) NOT IN (SELECT customer_id FROM reminder_agenda_dirty)";
+
+/// Which rows a section reads: all the agenda holds, or, from an earlier
+/// day's agenda, those still good today.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Built {
+    Today,
+    Earlier,
+}
+
+impl Built {
+    fn filter(self) -> &'static str {
+        match self {
+            Built::Today => "?4 IS NOT NULL",
+            Built::Earlier => STILL_GOOD,
+        }
+    }
+}
+
 fn due_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Due> {
     let at: i64 = r.get(6)?;
     let key: String = r.get(0)?;
@@ -166,14 +188,20 @@ fn insert(conn: &Connection, due: &[Due]) -> Result<()> {
 }
 
 /// How many reminders each section holds now: (overdue, today, upcoming).
-pub(crate) fn section_totals(conn: &Connection, clock: &Clock) -> Result<(u32, u32, u32)> {
+pub(crate) fn section_totals(
+    conn: &Connection,
+    clock: &Clock,
+    built: Built,
+) -> Result<(u32, u32, u32)> {
     let today = day_number(clock.today());
     let mut count = conn.prepare_cached(&format!(
-        "SELECT count(*) FROM reminder_agenda WHERE due_on BETWEEN ?1 AND ?3 AND {SHOWN}"
+        "SELECT count(*) FROM reminder_agenda
+          WHERE due_on BETWEEN ?1 AND ?3 AND {SHOWN} AND {}",
+        built.filter()
     ))?;
     let now = clock.timestamp();
     let mut between = |from: i64, to: i64| -> Result<u32> {
-        let n: i64 = count.query_row(params![from, now, to], |r| r.get(0))?;
+        let n: i64 = count.query_row(params![from, now, to, today], |r| r.get(0))?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     };
     Ok((
@@ -192,6 +220,7 @@ pub(crate) fn section(
     section: Section,
     limit: usize,
     clock: &Clock,
+    built: Built,
 ) -> Result<Vec<Due>> {
     let (range, order) = match section {
         // Read backwards along the index; ties fall in reverse key order.
@@ -204,13 +233,16 @@ pub(crate) fn section(
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM reminder_agenda
-          WHERE {range} AND {SHOWN} ORDER BY {order} LIMIT ?3"
+          WHERE {range} AND {SHOWN} AND {} ORDER BY {order} LIMIT ?3",
+        built.filter()
     ))?;
+    let today = day_number(clock.today());
     let rows = stmt.query_map(
         params![
-            day_number(clock.today()),
+            today,
             clock.timestamp(),
-            i64::try_from(limit).unwrap_or(i64::MAX)
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            today
         ],
         due_from_row,
     )?;
