@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_sync.sql"),
     include_str!("../migrations/0009_sync_more.sql"),
     include_str!("../migrations/0010_greetings.sql"),
+    include_str!("../migrations/0011_search_order.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same
@@ -479,6 +480,7 @@ fn configure(conn: &Connection, on_disk: bool) -> Result<()> {
     conn.set_prepared_statement_cache_capacity(64);
     // `rarray(?)` lets a list of ids be bound as one parameter.
     rusqlite::vtab::array::load_module(conn)?;
+    search::register_contains(conn)?;
     Ok(())
 }
 
