@@ -36,28 +36,28 @@ fn restrict(_path: &Path, _mode: u32) -> Result<()> {
 /// (never an existing file, never through a symlink), private, and removed
 /// unless kept with [`tempfile::NamedTempFile::persist`].
 pub fn temp_file_beside(near: &Path) -> Result<tempfile::NamedTempFile> {
-    let dir = near
-        .parent()
+    Ok(partial_named().tempfile_in(folder_of(near))?)
+}
+
+/// The folder `near` is in (`.` for a bare file name).
+fn folder_of(near: &Path) -> &Path {
+    near.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    Ok(tempfile::Builder::new()
-        .prefix(".kizuna-")
-        .suffix(".partial")
-        .tempfile_in(dir)?)
+        .unwrap_or_else(|| Path::new("."))
+}
+
+/// How Kizuna's own unfinished files and folders are named.
+fn partial_named() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kizuna-").suffix(".partial");
+    builder
 }
 
 /// A new private folder of Kizuna's own beside `near` (0700), removed with
 /// everything in it when dropped: for a file another program writes, which
 /// must never be left readable beside the target if it finishes late.
 pub fn temp_dir_beside(near: &Path) -> Result<tempfile::TempDir> {
-    let dir = near
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let made = tempfile::Builder::new()
-        .prefix(".kizuna-")
-        .suffix(".partial")
-        .tempdir_in(dir)?;
+    let made = partial_named().tempdir_in(folder_of(near))?;
     private_dir(made.path())?;
     Ok(made)
 }

@@ -25,7 +25,6 @@ use crate::store::reminder_facts::{self, Scope};
 use crate::store::rows::Row;
 use crate::store::{Store, plans, referrals, reminder_states};
 use crate::undo::{Capture, Undo};
-use agenda::Kept;
 use build::build;
 
 impl Store {
@@ -44,7 +43,7 @@ impl Store {
     /// expired, no customer changed since — marked `preparing`, instead of
     /// waiting; otherwise as [`Store::today_view`].
     pub fn today_view_at_once(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
-        if self.kept_agenda(clock)? == Kept::DayBefore {
+        if self.agenda_is_of_day_before(clock)? {
             let settings = self.settings()?;
             self.view_of_agenda(&settings, language, clock, Built::Earlier)
         } else {

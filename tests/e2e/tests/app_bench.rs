@@ -235,6 +235,9 @@ async fn the_app_at_100000_customers() -> TestResult {
 
     let idle = env_number("KIZUNA_BENCH_IDLE_MINUTES", 30);
     app.click("[data-testid=nav-today]").await?;
+    app.wait_for("[data-testid=reminder]").await?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    report_memory("back on the Today view", &binary)?;
     tokio::time::sleep(Duration::from_secs(60 * idle as u64)).await;
     report_memory(&format!("after {idle} minutes idle"), &binary)?;
     app.quit().await

@@ -20,26 +20,14 @@ fn label(clock: &Clock) -> String {
     format!("{}|{}|{RULES_VERSION}", clock.today(), clock.tz.name())
 }
 
-/// What the agenda in the store is, for a window that wants it at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kept {
-    /// Built for today by these rules (some customers may be due again).
-    Today,
-    /// Built by these rules in this zone for one of the two days before:
-    /// what it holds is still mostly today's.
-    DayBefore,
-    /// None, or too old or too different to show.
-    Unusable,
-}
-
 impl Store {
-    pub(crate) fn kept_agenda(&self, clock: &Clock) -> Result<Kept> {
+    /// Whether the agenda in the store was built by these rules in this
+    /// zone for one of the two days before: what it holds is then still
+    /// mostly today's, for a window that wants it at once.
+    pub(crate) fn agenda_is_of_day_before(&self, clock: &Clock) -> Result<bool> {
         let Some(built) = agenda::built_for(self.conn())? else {
-            return Ok(Kept::Unusable);
+            return Ok(false);
         };
-        if built == label(clock) {
-            return Ok(Kept::Today);
-        }
         let mut parts = built.split('|');
         let day = parts
             .next()
@@ -47,12 +35,7 @@ impl Store {
         let same_rules = parts.next() == Some(clock.tz.name())
             && parts.next() == Some(&RULES_VERSION.to_string());
         let today = clock.today();
-        Ok(match day {
-            Some(day) if same_rules && day < today && (today - day).num_days() <= 2 => {
-                Kept::DayBefore
-            }
-            _ => Kept::Unusable,
-        })
+        Ok(matches!(day, Some(day) if same_rules && day < today && (today - day).num_days() <= 2))
     }
 
     /// Derives the day's agenda if it is not up to date (the window calls

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use super::changes::NO_CUSTOMER;
 use crate::domain::clock::Clock;
@@ -55,11 +55,22 @@ pub(crate) enum Built {
 }
 
 impl Built {
+    /// The rows' filter; an earlier day's reads today's day number as `?4`.
     fn filter(self) -> &'static str {
         match self {
-            Built::Today => "?4 IS NOT NULL",
+            Built::Today => "true",
             Built::Earlier => STILL_GOOD,
         }
+    }
+
+    /// `first` (`?1` to `?3`), and today's day number after them when the
+    /// filter reads it.
+    fn params<'a>(self, first: [&'a dyn ToSql; 3], today: &'a i64) -> Vec<&'a dyn ToSql> {
+        let mut all = first.to_vec();
+        if self == Built::Earlier {
+            all.push(today);
+        }
+        all
     }
 }
 
@@ -201,7 +212,7 @@ pub(crate) fn section_totals(
     ))?;
     let now = clock.timestamp();
     let mut between = |from: i64, to: i64| -> Result<u32> {
-        let n: i64 = count.query_row(params![from, now, to, today], |r| r.get(0))?;
+        let n: i64 = count.query_row(&*built.params([&from, &now, &to], &today), |r| r.get(0))?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     };
     Ok((
@@ -237,15 +248,8 @@ pub(crate) fn section(
         built.filter()
     ))?;
     let today = day_number(clock.today());
-    let rows = stmt.query_map(
-        params![
-            today,
-            clock.timestamp(),
-            i64::try_from(limit).unwrap_or(i64::MAX),
-            today
-        ],
-        due_from_row,
-    )?;
+    let (now, limit) = (clock.timestamp(), i64::try_from(limit).unwrap_or(i64::MAX));
+    let rows = stmt.query_map(&*built.params([&today, &now, &limit], &today), due_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
