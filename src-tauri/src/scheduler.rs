@@ -121,6 +121,12 @@ fn tick(app: &AppHandle, connection: &mut Option<Store>) -> Result<Duration, Str
     for notice in &tick.notices {
         show(app, notice);
     }
+    // Asleep, the scheduler needs none of the pages it read (a new day's
+    // agenda reads every customer's): they are let go rather than held
+    // beside the window's cache until the next wake-up.
+    if let Err(e) = store.release_cache() {
+        tracing::warn!(error = %e, "the scheduler's cache was not let go");
+    }
     let seconds = (tick.next_wake_at - clock.timestamp()).max(1);
     Ok(Duration::from_secs(seconds.unsigned_abs()))
 }

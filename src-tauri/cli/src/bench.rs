@@ -302,6 +302,20 @@ pub fn run(
             "scheduler tick failed"
         );
     }));
+    // As the app's scheduler wakes: its connection let go of its cache
+    // after the wake-up before, so it reads every page again.
+    rows.push(measure(
+        "scheduler wake-up, its cache let go after each",
+        50.0,
+        30,
+        |_| {
+            assert!(
+                store.scheduler_tick(DraftLanguage::Ja, &clock).is_ok(),
+                "scheduler tick failed"
+            );
+            assert!(store.release_cache().is_ok(), "release failed");
+        },
+    ));
 
     // Ten thousand cards as a phone exports them (name, reading, phones,
     // e-mail, company, address, birthday, a short note), and the same

@@ -277,6 +277,15 @@ impl Store {
         self.feed = feed;
     }
 
+    /// Lets go of this connection's page cache: for one that works now and
+    /// then in the background (the scheduler), which would otherwise hold
+    /// up to the cache's size of decrypted pages between wake-ups, beside
+    /// the window's own.
+    pub fn release_cache(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
+    }
+
     pub fn change_feed(&self) -> &ChangeFeed {
         &self.feed
     }

@@ -350,6 +350,39 @@ impl Kizuna {
         }
     }
 
+    /// Scrolls the customer list to `fraction` of its length and waits
+    /// until the rows there are drawn (no placeholder left on screen).
+    pub async fn scroll_list(&self, fraction: f64) -> TestResult {
+        const LIST: &str = "document.querySelector('[data-testid=customer-list] > div')";
+        self.driver
+            .execute(
+                &format!(
+                    "const v = {LIST};
+                     v.scrollTop = v.scrollHeight * {fraction}; v.dispatchEvent(new Event('scroll'));"
+                ),
+                Vec::new(),
+            )
+            .await?;
+        self.wait_until("the rows there are drawn", || async {
+            let drawn: bool = self
+                .driver
+                .execute(
+                    &format!(
+                        "const v = {LIST};
+                         const target = Math.floor({fraction} * (v.scrollHeight / 58 - 1));
+                         const drawn = [...v.querySelectorAll('[data-index]')].map((e) => Number(e.dataset.index));
+                         return drawn.some((i) => Math.abs(i - target) < 30)
+                           && v.querySelector('.placeholder') === null;"
+                    ),
+                    Vec::new(),
+                )
+                .await?
+                .convert()?;
+            Ok(drawn)
+        })
+        .await
+    }
+
     /// Waits until nothing matches `css` (a dialog has closed).
     pub async fn wait_gone(&self, css: &str) -> TestResult {
         self.wait_until(&format!("`{css}` is gone"), || async {

@@ -87,6 +87,22 @@ fn report_memory(label: &str, binary: &Path) -> TestResult<u64> {
     Ok(total)
 }
 
+/// The customer the detail pane shows, when it is the one selected in the list.
+async fn opened_customer(app: &Kizuna) -> TestResult<Option<i64>> {
+    Ok(app
+        .driver
+        .execute(
+            "const row = document.querySelector('[data-testid=customer-row][aria-selected=true]');
+             const detail = document.querySelector('[data-testid=customer-detail]');
+             return row !== null && detail !== null
+               && row.dataset.customerId === detail.dataset.customerId
+               ? Number(row.dataset.customerId) : null;",
+            Vec::new(),
+        )
+        .await?
+        .convert()?)
+}
+
 /// Drops the kernel's page cache, so a start reads the store from disk;
 /// quietly does nothing where that is not allowed.
 fn drop_disk_cache() -> bool {
@@ -166,36 +182,9 @@ async fn the_app_at_100000_customers() -> TestResult {
 
     // The whole list scrolled, a page at a time, each page waited for.
     let scrolled = Instant::now();
-    let height: f64 = app
-        .driver
-        .execute(
-            "const v = document.querySelector('[data-testid=customer-list] > div');
-             return v.scrollHeight;",
-            Vec::new(),
-        )
-        .await?
-        .convert()?;
     let steps = (customers() / 100).max(1);
     for step in 1..=steps {
-        let top = height * step as f64 / steps as f64;
-        app.driver
-            .execute(
-                &format!(
-                    "const v = document.querySelector('[data-testid=customer-list] > div');
-                     v.scrollTop = {top}; v.dispatchEvent(new Event('scroll'));"
-                ),
-                Vec::new(),
-            )
-            .await?;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !app
-            .all("[data-testid=customer-list] .placeholder")
-            .await?
-            .is_empty()
-            && Instant::now() < deadline
-        {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        app.scroll_list(step as f64 / steps as f64).await?;
     }
     println!(
         "scrolled {} rows in {:.1} s",
@@ -206,27 +195,21 @@ async fn the_app_at_100000_customers() -> TestResult {
     // 100 customers opened, one after the other, from the search box: each
     // step waits until the detail shows the customer selected.
     app.click("[data-testid=search]").await?;
+    let mut opened: Option<i64> = None;
     for _ in 0..100 {
         app.driver
             .action_chain()
             .send_keys(Key::Down)
             .perform()
             .await?;
-        app.wait_until("the selected customer opens", || async {
-            let shown: bool = app
-                .driver
-                .execute(
-                    "const row = document.querySelector('[data-testid=customer-row][aria-selected=true]');
-                     const detail = document.querySelector('[data-testid=customer-detail]');
-                     return row !== null && detail !== null
-                       && row.dataset.customerId === detail.dataset.customerId;",
-                    Vec::new(),
-                )
+        let before = opened;
+        app.wait_until("the next customer opens", || async {
+            Ok(opened_customer(&app)
                 .await?
-                .convert()?;
-            Ok(shown)
+                .is_some_and(|id| Some(id) != before))
         })
         .await?;
+        opened = opened_customer(&app).await?;
     }
     report_memory(
         "after scrolling the list and opening 100 customers",

@@ -246,3 +246,86 @@ async fn the_keyboard_reaches_search_and_the_new_customer_form() -> TestResult {
     .await?;
     app.quit().await
 }
+
+/// The customer the detail pane shows, once it shows one other than
+/// `before` and it is the one selected in the list.
+async fn opened(app: &Kizuna, before: Option<i64>) -> TestResult<i64> {
+    const SHOWN: &str =
+        "const row = document.querySelector('[data-testid=customer-row][aria-selected=true]');
+         const detail = document.querySelector('[data-testid=customer-detail]');
+         return row !== null && detail !== null
+           && row.dataset.customerId === detail.dataset.customerId
+           ? Number(row.dataset.customerId) : null;";
+    let shown = || async {
+        let id: Option<i64> = app.driver.execute(SHOWN, Vec::new()).await?.convert()?;
+        TestResult::Ok(id.filter(|id| Some(*id) != before))
+    };
+    app.wait_until("another customer opens", || async {
+        Ok(shown().await?.is_some())
+    })
+    .await?;
+    Ok(shown().await?.unwrap_or_default())
+}
+
+/// The ids of the rows drawn at the top of the list, in order.
+async fn top_rows(app: &Kizuna) -> TestResult<Vec<i64>> {
+    Ok(app
+        .driver
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=customer-row]')]
+               .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+               .map((row) => Number(row.dataset.customerId));",
+            Vec::new(),
+        )
+        .await?
+        .convert()?)
+}
+
+async fn press(app: &Kizuna, key: Key) -> TestResult {
+    app.driver.action_chain().send_keys(key).perform().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_long_list_scrolled_far_and_back_still_answers_the_keyboard() -> TestResult {
+    let dir = data_dir()?;
+    seed(dir.path(), 2_000, Language::Ja)?;
+    let app = Kizuna::launch(dir.path()).await?;
+    app.wait_for("[data-testid=customer-row]").await?;
+    let top = top_rows(&app).await?;
+    assert!(top.len() >= 3, "the first rows are drawn: {top:?}");
+
+    // To the end of the list, where the first rows are let go…
+    app.scroll_list(1.0).await?;
+    assert!(
+        !top_rows(&app).await?.contains(&top[0]),
+        "the end of the list shows other rows"
+    );
+
+    // …and ↓ from the search box still opens the first customer, then the next.
+    app.click("[data-testid=search]").await?;
+    press(&app, Key::Down).await?;
+    let first = opened(&app, None).await?;
+    assert_eq!(first, top[0]);
+    press(&app, Key::Down).await?;
+    assert_eq!(opened(&app, Some(first)).await?, top[1]);
+
+    // A customer chosen with the mouse, the list scrolled far from them:
+    // ↓ goes on from them, not from the top.
+    app.click(&format!(
+        "[data-testid=customer-row][data-customer-id='{}']",
+        top[0]
+    ))
+    .await?;
+    opened(&app, Some(top[1])).await?;
+    app.scroll_list(0.6).await?;
+    app.click("[data-testid=search]").await?;
+    press(&app, Key::Down).await?;
+    assert_eq!(opened(&app, Some(top[0])).await?, top[1]);
+
+    // Back in the middle and at the top, the rows come again.
+    app.scroll_list(0.5).await?;
+    app.scroll_list(0.0).await?;
+    assert_eq!(top_rows(&app).await?.first(), top.first());
+    app.quit().await
+}

@@ -96,9 +96,11 @@ pub(crate) fn register_contains(conn: &Connection) -> Result<()> {
             | FunctionFlags::SQLITE_DETERMINISTIC
             | FunctionFlags::SQLITE_INNOCUOUS,
         |ctx| {
-            let text = ctx.get_raw(0).as_bytes().unwrap_or_default();
-            let term = ctx.get_raw(1).as_bytes().unwrap_or_default();
-            Ok(memchr::memmem::find(text, term).is_some())
+            // NULL in, NULL out, as `instr`; text is compared as its UTF-8 bytes.
+            match (ctx.get_raw(0).as_bytes(), ctx.get_raw(1).as_bytes()) {
+                (Ok(text), Ok(term)) => Ok(Some(memchr::memmem::find(text, term).is_some())),
+                _ => Ok(None),
+            }
         },
     )?;
     Ok(())
@@ -387,5 +389,36 @@ impl Store {
             .map(|row| row.map(|r| (r.id, r)))
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contains_answers_as_instr_does() {
+        let conn = Connection::open_in_memory().expect("connection");
+        register_contains(&conn).expect("function");
+        let both = |text: Option<&str>, term: Option<&str>| -> (Option<bool>, Option<bool>) {
+            conn.query_row(
+                "SELECT contains(?1, ?2), instr(?1, ?2) > 0",
+                rusqlite::params![text, term],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("query")
+        };
+        for (text, term) in [
+            (Some("やまだ たろう\n山田太郎"), Some("田太")),
+            (Some("やまだ"), Some("だた")),
+            (Some("abc"), Some("")),
+            (Some(""), Some("a")),
+            (Some("ゴルフ"), Some("ゴルフ")),
+            (None, Some("a")),
+            (Some("abc"), None),
+        ] {
+            let (contains, instr) = both(text, term);
+            assert_eq!(contains, instr, "{text:?} / {term:?}");
+        }
     }
 }
