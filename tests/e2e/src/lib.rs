@@ -351,34 +351,25 @@ impl Kizuna {
     }
 
     /// Scrolls the customer list to `fraction` of its length and waits
-    /// until the rows there are drawn (no placeholder left on screen).
+    /// until the rows there are drawn (no placeholder left on screen). The
+    /// scroll is made again while the list is not there yet: a list still
+    /// being laid out is not yet as tall as its rows.
     pub async fn scroll_list(&self, fraction: f64) -> TestResult {
-        const LIST: &str = "document.querySelector('[data-testid=customer-list] > div')";
-        self.driver
-            .execute(
-                &format!(
-                    "const v = {LIST};
-                     v.scrollTop = v.scrollHeight * {fraction}; v.dispatchEvent(new Event('scroll'));"
-                ),
-                Vec::new(),
-            )
-            .await?;
+        let probe = format!(
+            "const v = document.querySelector('[data-testid=customer-list] > div');
+             const wanted = (v.scrollHeight - v.clientHeight) * {fraction};
+             if (Math.abs(v.scrollTop - wanted) > 58) {{
+               v.scrollTop = wanted;
+               v.dispatchEvent(new Event('scroll'));
+               return false;
+             }}
+             const target = Math.floor({fraction} * (v.scrollHeight / 58 - 1));
+             const drawn = [...v.querySelectorAll('[data-index]')].map((e) => Number(e.dataset.index));
+             return drawn.some((i) => Math.abs(i - target) < 30)
+               && v.querySelector('.placeholder') === null;"
+        );
         self.wait_until("the rows there are drawn", || async {
-            let drawn: bool = self
-                .driver
-                .execute(
-                    &format!(
-                        "const v = {LIST};
-                         const target = Math.floor({fraction} * (v.scrollHeight / 58 - 1));
-                         const drawn = [...v.querySelectorAll('[data-index]')].map((e) => Number(e.dataset.index));
-                         return drawn.some((i) => Math.abs(i - target) < 30)
-                           && v.querySelector('.placeholder') === null;"
-                    ),
-                    Vec::new(),
-                )
-                .await?
-                .convert()?;
-            Ok(drawn)
+            Ok(self.driver.execute(&probe, Vec::new()).await?.convert()?)
         })
         .await
     }
