@@ -208,10 +208,7 @@ pub fn stage(path: &Path, key: &StoreKey, scratch: &Path) -> Result<StagedBackup
         size,
     });
     crate::fs::private_dir(scratch)?;
-    let mut raw = tempfile::Builder::new()
-        .prefix(".kizuna-")
-        .suffix(".partial")
-        .tempfile_in(scratch)?;
+    let mut raw = crate::fs::temp_file_in(scratch)?;
     {
         use std::io::Read;
         let mut source = std::fs::File::open(path)?.take(MAX_BACKUP_BYTES + 1);
@@ -227,10 +224,7 @@ pub fn stage(path: &Path, key: &StoreKey, scratch: &Path) -> Result<StagedBackup
         )
         .map_err(not_a_store)?;
         check_copy(&mut conn, version)?;
-        let encrypted = tempfile::Builder::new()
-            .prefix(".kizuna-")
-            .suffix(".partial")
-            .tempfile_in(scratch)?;
+        let encrypted = crate::fs::temp_file_in(scratch)?;
         encryption::export_encrypted(&conn, encrypted.path(), key)?;
         encrypted
     } else {
@@ -567,7 +561,7 @@ fn remove_stale_partials(folder: &Path) {
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > std::time::Duration::from_secs(3600));
         let name = name.to_string_lossy();
-        let own = name.starts_with(".kizuna-") && name.ends_with(".partial");
+        let own = crate::fs::is_partial_name(&name);
         if own && stale && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }

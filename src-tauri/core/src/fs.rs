@@ -36,8 +36,21 @@ fn restrict(_path: &Path, _mode: u32) -> Result<()> {
 /// (never an existing file, never through a symlink), private, and removed
 /// unless kept with [`tempfile::NamedTempFile::persist`].
 pub fn temp_file_beside(near: &Path) -> Result<tempfile::NamedTempFile> {
-    Ok(partial_named().tempfile_in(folder_of(near))?)
+    temp_file_in(folder_of(near))
 }
+
+/// A new temporary file of Kizuna's own in `dir`, as [`temp_file_beside`].
+pub fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    Ok(partial_named().tempfile_in(dir)?)
+}
+
+/// Whether a file name is one of Kizuna's own unfinished files.
+pub fn is_partial_name(name: &str) -> bool {
+    name.starts_with(PARTIAL_PREFIX) && name.ends_with(PARTIAL_SUFFIX)
+}
+
+const PARTIAL_PREFIX: &str = ".kizuna-";
+const PARTIAL_SUFFIX: &str = ".partial";
 
 /// The folder `near` is in (`.` for a bare file name).
 fn folder_of(near: &Path) -> &Path {
@@ -49,7 +62,7 @@ fn folder_of(near: &Path) -> &Path {
 /// How Kizuna's own unfinished files and folders are named.
 fn partial_named() -> tempfile::Builder<'static, 'static> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".kizuna-").suffix(".partial");
+    builder.prefix(PARTIAL_PREFIX).suffix(PARTIAL_SUFFIX);
     builder
 }
 

@@ -350,6 +350,23 @@ impl Kizuna {
         }
     }
 
+    /// The customer the detail pane shows, when it is the one selected in
+    /// the customer list.
+    pub async fn opened_customer(&self) -> TestResult<Option<i64>> {
+        Ok(self
+            .driver
+            .execute(
+                "const row = document.querySelector('[data-testid=customer-row][aria-selected=true]');
+                 const detail = document.querySelector('[data-testid=customer-detail]');
+                 return row !== null && detail !== null
+                   && row.dataset.customerId === detail.dataset.customerId
+                   ? Number(row.dataset.customerId) : null;",
+                Vec::new(),
+            )
+            .await?
+            .convert()?)
+    }
+
     /// Scrolls the customer list to `fraction` of its length and waits
     /// until the rows there are drawn (no placeholder left on screen). The
     /// scroll is made again while the list is not there yet: a list still

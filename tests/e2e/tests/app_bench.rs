@@ -87,22 +87,6 @@ fn report_memory(label: &str, binary: &Path) -> TestResult<u64> {
     Ok(total)
 }
 
-/// The customer the detail pane shows, when it is the one selected in the list.
-async fn opened_customer(app: &Kizuna) -> TestResult<Option<i64>> {
-    Ok(app
-        .driver
-        .execute(
-            "const row = document.querySelector('[data-testid=customer-row][aria-selected=true]');
-             const detail = document.querySelector('[data-testid=customer-detail]');
-             return row !== null && detail !== null
-               && row.dataset.customerId === detail.dataset.customerId
-               ? Number(row.dataset.customerId) : null;",
-            Vec::new(),
-        )
-        .await?
-        .convert()?)
-}
-
 /// Drops the kernel's page cache, so a start reads the store from disk;
 /// quietly does nothing where that is not allowed.
 fn drop_disk_cache() -> bool {
@@ -233,12 +217,13 @@ async fn the_app_at_100000_customers() -> TestResult {
             .await?;
         let before = opened;
         app.wait_until("the next customer opens", || async {
-            Ok(opened_customer(&app)
+            Ok(app
+                .opened_customer()
                 .await?
                 .is_some_and(|id| Some(id) != before))
         })
         .await?;
-        opened = opened_customer(&app).await?;
+        opened = app.opened_customer().await?;
     }
     report_memory(
         "after scrolling the list and opening 100 customers",

@@ -250,14 +250,8 @@ async fn the_keyboard_reaches_search_and_the_new_customer_form() -> TestResult {
 /// The customer the detail pane shows, once it shows one other than
 /// `before` and it is the one selected in the list.
 async fn opened(app: &Kizuna, before: Option<i64>) -> TestResult<i64> {
-    const SHOWN: &str =
-        "const row = document.querySelector('[data-testid=customer-row][aria-selected=true]');
-         const detail = document.querySelector('[data-testid=customer-detail]');
-         return row !== null && detail !== null
-           && row.dataset.customerId === detail.dataset.customerId
-           ? Number(row.dataset.customerId) : null;";
     let shown = || async {
-        let id: Option<i64> = app.driver.execute(SHOWN, Vec::new()).await?.convert()?;
+        let id = app.opened_customer().await?;
         TestResult::Ok(id.filter(|id| Some(*id) != before))
     };
     app.wait_until("another customer opens", || async {

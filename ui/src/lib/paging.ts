@@ -8,17 +8,22 @@ export const PAGE_SIZE = 100;
 /** How many pages either side of those on screen stay loaded. */
 export const KEPT_PAGES = 5;
 
+/** The offset of the page that holds row `index`. */
+export function pageOf(index: number): number {
+  return Math.floor(index / PAGE_SIZE) * PAGE_SIZE;
+}
+
 /** The rows [start, end) kept while rows [first, last] are on screen. */
 export function keptRows(first: number, last: number, total: number): [number, number] {
-  const start = Math.max(0, (Math.floor(first / PAGE_SIZE) - KEPT_PAGES) * PAGE_SIZE);
-  const end = Math.min(total, (Math.floor(Math.max(first, last) / PAGE_SIZE) + 1 + KEPT_PAGES) * PAGE_SIZE);
+  const start = Math.max(0, pageOf(first) - KEPT_PAGES * PAGE_SIZE);
+  const end = Math.min(total, pageOf(Math.max(first, last)) + (1 + KEPT_PAGES) * PAGE_SIZE);
   return [start, Math.max(start, end)];
 }
 
 /** Page offsets covering rows [first, last], skipping pages already asked for. */
 export function pagesToLoad(first: number, last: number, total: number, requested: ReadonlySet<number>): number[] {
   if (total === 0 || last < first) return [];
-  const start = Math.max(0, Math.floor(first / PAGE_SIZE) * PAGE_SIZE);
+  const start = Math.max(0, pageOf(first));
   const end = Math.min(total - 1, last);
   const pages: number[] = [];
   for (let offset = start; offset <= end; offset += PAGE_SIZE) {
