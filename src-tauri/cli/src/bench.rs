@@ -8,6 +8,7 @@ use kizuna_core::backup::BackupKind;
 use kizuna_core::customer::CustomerQuery;
 use kizuna_core::interchange::text::TextEncoding;
 use kizuna_core::interchange::vcard::{self, VcardVersion};
+use kizuna_core::ladder::Stage;
 use kizuna_core::measures::DashboardQuery;
 use kizuna_core::reminder::DraftLanguage;
 use kizuna_core::touchpoint::{Direction, TouchpointInput, TouchpointKind};
@@ -220,6 +221,46 @@ pub fn run(
         let page = store.list_customers(&query);
         assert!(page.is_ok(), "search failed");
     }));
+
+    // A customer moved up or down the ladder (a listing change): the next
+    // search reads its memory of the book again, from a warm page cache.
+    let moved = 1;
+    let mut standing = store.customer(moved)?.profile.stage;
+    rows.push(measure(
+        "search, the first after a customer changed",
+        100.0,
+        30,
+        |i| {
+            standing = if standing == Stage::Client {
+                Stage::Customer
+            } else {
+                Stage::Client
+            };
+            if let Err(e) = store.change_stage(moved, standing, "", &clock) {
+                panic!("stage failed: {e}");
+            }
+            let query = CustomerQuery {
+                text: long_terms[i % long_terms.len()].to_owned(),
+                ..CustomerQuery::default()
+            };
+            assert!(store.list_customers(&query).is_ok(), "search failed");
+        },
+    ));
+    // After another connection's write (a sync's, another window's) SQLite
+    // reads its pages again too.
+    rows.push(measure(
+        "search, the first after another connection changed a customer",
+        100.0,
+        30,
+        |i| {
+            assert!(store.release_cache().is_ok(), "release failed");
+            let query = CustomerQuery {
+                text: long_terms[i % long_terms.len()].to_owned(),
+                ..CustomerQuery::default()
+            };
+            assert!(store.list_customers(&query).is_ok(), "search failed");
+        },
+    ));
 
     rows.push(measure("load one customer, all details", 2.0, 500, |i| {
         let id = (i as i64 * 7919) % total + 1;

@@ -26,6 +26,7 @@ pub mod reminder_states;
 pub mod rows;
 pub mod schema;
 pub mod search;
+mod search_memory;
 pub mod settings;
 mod sql;
 pub mod stages;
@@ -65,6 +66,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_sync_more.sql"),
     include_str!("../migrations/0010_greetings.sql"),
     include_str!("../migrations/0011_search_order.sql"),
+    include_str!("../migrations/0012_search_memory.sql"),
 ];
 
 /// What rows of the previous release (schema 3) need to mean the same
@@ -88,6 +90,8 @@ pub struct Store {
     /// stamp they were counted at: scrolling asks for the same total again
     /// and again, and counting 100,000 rows each time would dominate.
     pub(crate) list_totals: RefCell<Vec<ListTotal>>,
+    /// What searches need of every customer, read once per change.
+    pub(crate) search_memory: RefCell<Option<search_memory::SearchMemory>>,
     /// Where commits are announced.
     feed: ChangeFeed,
 }
@@ -225,6 +229,7 @@ impl Store {
             path: Some(path.to_path_buf()),
             key: Some(key.clone()),
             list_totals: RefCell::default(),
+            search_memory: RefCell::default(),
             feed: ChangeFeed::default(),
         };
         let backup = if found > 0 && found < latest {
@@ -256,6 +261,7 @@ impl Store {
             path: None,
             key: None,
             list_totals: RefCell::default(),
+            search_memory: RefCell::default(),
             feed: ChangeFeed::default(),
         };
         store.migrate(MIGRATIONS, 0)?;
@@ -280,8 +286,9 @@ impl Store {
     /// Lets go of this connection's page cache: for one that works now and
     /// then in the background (the scheduler), which would otherwise hold
     /// up to the cache's size of decrypted pages between wake-ups, beside
-    /// the window's own.
+    /// the window's own. What searches keep in memory goes too.
     pub fn release_cache(&self) -> Result<()> {
+        self.search_memory.borrow_mut().take();
         self.conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(())
     }

@@ -195,3 +195,96 @@ fn an_edit_is_searchable_at_once_and_the_old_text_is_not() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_search_follows_changes_made_in_another_window_in_the_lists_order() {
+    use kizuna_core::ladder::Stage;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(kizuna_core::store::DATABASE_FILE);
+    let clock = fixtures::clock();
+    let (mut window, _) = Store::open(&path, &fixtures::key()).expect("open");
+    let (mut other, _) = Store::open(&path, &fixtures::key()).expect("open again");
+    let mut ids = Vec::new();
+    // Readings put them in this order: あおき, いとう, うえだ.
+    for (family, reading) in [("伊藤", "いとう"), ("青木", "あおき"), ("上田", "うえだ")]
+    {
+        let mut p = fixtures::person(family, "", reading, "");
+        p.tags = vec!["ゴルフ仲間".to_owned()];
+        ids.push(window.create_customer(p, &clock).expect("create").id);
+    }
+    let search = |store: &Store, text: &str, stage: Option<Stage>, archived: bool| {
+        store
+            .list_customers(&CustomerQuery {
+                text: text.to_owned(),
+                stage,
+                archived,
+                ..CustomerQuery::default()
+            })
+            .expect("search")
+            .rows
+            .into_iter()
+            .map(|r| r.display_name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        search(&window, "ゴルフ", None, false),
+        ["青木", "伊藤", "上田"]
+    );
+    assert_eq!(
+        search(&window, "仲間", None, false),
+        ["青木", "伊藤", "上田"]
+    );
+
+    // Another window adds one who sorts first, archives 伊藤 and moves
+    // 上田 up the ladder: this window's next search sees all three.
+    let mut first = fixtures::person("相沢", "", "あいざわ", "");
+    first.tags = vec!["ゴルフ仲間".to_owned()];
+    other
+        .create_customer(first, &clock)
+        .expect("create elsewhere");
+    other
+        .archive_customer(ids[0], &clock)
+        .expect("archive elsewhere");
+    other
+        .change_stage(ids[2], Stage::Client, "", &clock)
+        .expect("stage elsewhere");
+    assert_eq!(
+        search(&window, "ゴルフ", None, false),
+        ["相沢", "青木", "上田"]
+    );
+    assert_eq!(
+        search(&window, "仲間", None, false),
+        ["相沢", "青木", "上田"]
+    );
+    assert_eq!(search(&window, "ゴルフ", None, true), ["伊藤"]);
+    assert_eq!(
+        search(&window, "ゴルフ", Some(Stage::Client), false),
+        ["上田"]
+    );
+    assert_eq!(
+        search(&window, "仲間", Some(Stage::Client), false),
+        ["上田"]
+    );
+    let listed = CustomerQuery {
+        text: "ゴルフ".to_owned(),
+        ..CustomerQuery::default()
+    };
+    assert_eq!(
+        window.customer_position(&listed, ids[2]).expect("position"),
+        Some(2)
+    );
+    assert_eq!(
+        window.customer_position(&listed, ids[0]).expect("position"),
+        None
+    );
+    // A page further down starts where the first one ended.
+    let second_page = window
+        .list_customers(&CustomerQuery {
+            offset: 1,
+            limit: 1,
+            ..listed
+        })
+        .expect("page");
+    assert_eq!(second_page.total, 3);
+    assert_eq!(second_page.rows[0].display_name, "青木");
+}

@@ -4,10 +4,12 @@
 
 use std::rc::Rc;
 
+use memchr::memmem::Finder;
 use rusqlite::types::Value;
 use rusqlite::vtab::array::Array;
-use rusqlite::{Connection, OptionalExtension, ToSql};
+use rusqlite::{Connection, OptionalExtension};
 
+use super::search_memory::{Candidate, SearchMemory, holds_any};
 use super::{ListTotal, Store};
 use crate::domain::customer::{CustomerPage, CustomerProfile, CustomerQuery, CustomerRow};
 use crate::domain::kana;
@@ -142,19 +144,17 @@ fn split_tags(joined: &str) -> Vec<String> {
     tags
 }
 
-/// A matching customer before the window is cut: name match, sort key, id.
+/// A matching customer before the window is cut: name match, place in
+/// the book's order, id.
 struct Match {
     name_match: bool,
-    sort_key: String,
+    order: u32,
     id: i64,
 }
 
 /// The list's order when searching: name matches first, then 五十音.
 fn list_order(a: &Match, b: &Match) -> std::cmp::Ordering {
-    b.name_match
-        .cmp(&a.name_match)
-        .then_with(|| a.sort_key.cmp(&b.sort_key))
-        .then(a.id.cmp(&b.id))
+    b.name_match.cmp(&a.name_match).then(a.order.cmp(&b.order))
 }
 
 impl Store {
@@ -290,89 +290,106 @@ impl Store {
         Ok(total)
     }
 
-    /// Every customer matching a search, driven from the smallest set: the
-    /// trigram index's hits when there is a long term, else the names scan,
-    /// else the tag's members.
+    /// Every customer matching a search. The candidates come from the
+    /// smallest set — the trigram index's hits when there is a long term,
+    /// else every customer (short terms alone are tested on the names
+    /// only), else the tag's members — and are filtered, ranked and placed
+    /// in the list's order from [`SearchMemory`].
     fn matches(
         &self,
         plan: &SearchPlan,
         tag: Option<&str>,
         query: &CustomerQuery,
     ) -> Result<Vec<Match>> {
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut sql = String::from("SELECT c.id, c.sort_key, ");
-        match &plan.rank {
-            Some(rank) => {
-                sql.push_str("contains(n.names, ?)");
-                args.push(Box::new(rank.clone()));
-            }
-            None => sql.push('0'),
-        }
-        // CROSS JOIN fixes the loop order: SQLite walks the driver and looks
-        // customers up by id, instead of walking every customer.
-        // Alone, short terms scan the narrow names table; beside a long term
-        // they only check its few hits, so they may look at every field.
-        let scanned = if let Some(fts) = &plan.fts {
-            sql.push_str(
-                " FROM customer_fts f CROSS JOIN customers c INDEXED BY customers_order ON c.id = f.rowid
-                  JOIN customer_names n ON n.customer_id = c.id",
-            );
-            if !plan.scans.is_empty() {
-                sql.push_str(" JOIN customer_search s ON s.customer_id = c.id");
-            }
-            sql.push_str(" WHERE customer_fts MATCH ?");
-            args.push(Box::new(fts.clone()));
-            "s.doc"
-        } else if plan.rank.is_some() {
-            sql.push_str(
-                " FROM customer_names n CROSS JOIN customers c INDEXED BY customers_order
-                  ON c.id = n.customer_id WHERE 1",
-            );
-            "n.names"
-        } else {
-            sql.push_str(
-                " FROM tags t CROSS JOIN customer_tags ct ON ct.tag_id = t.id
-                  CROSS JOIN customers c ON c.id = ct.customer_id
-                 WHERE t.name = ?",
-            );
-            args.push(Box::new(tag.unwrap_or_default().to_owned()));
-            "n.names"
+        let members = match tag {
+            Some(tag) => Some(self.tag_members(tag)?),
+            None => None,
         };
-        for alternatives in &plan.scans {
-            let test = format!("contains({scanned}, ?)");
-            let any: Vec<&str> = alternatives.iter().map(|_| test.as_str()).collect();
+        let hits = match (&plan.fts, &members) {
+            (Some(fts), _) => Some(self.index_hits(fts, &plan.scans)?),
+            (None, Some(members)) if plan.rank.is_none() => Some(members.clone()),
+            _ => None,
+        };
+        // Short terms beside a long one were checked on every field above.
+        let name_scans: Vec<Vec<Finder<'_>>> = match plan.fts {
+            Some(_) => Vec::new(),
+            None => plan
+                .scans
+                .iter()
+                .map(|alternatives| alternatives.iter().map(Finder::new).collect())
+                .collect(),
+        };
+        let rank = plan.rank.as_deref().map(Finder::new);
+        self.with_search_memory(|memory| {
+            let candidates: Box<dyn Iterator<Item = Candidate<'_>>> = match &hits {
+                Some(ids) => Box::new(memory.shown_among(ids, query.archived, query.stage)),
+                None => Box::new(memory.shown_all(query.archived, query.stage)),
+            };
+            candidates
+                .filter(|c| {
+                    members
+                        .as_ref()
+                        .is_none_or(|m| m.binary_search(&c.id).is_ok())
+                })
+                .filter(|c| name_scans.iter().all(|any| holds_any(c.names, any)))
+                .map(|c| Match {
+                    name_match: rank.as_ref().is_some_and(|r| r.find(c.names).is_some()),
+                    order: c.order,
+                    id: c.id,
+                })
+                .collect()
+        })
+    }
+
+    /// The customers an FTS5 expression finds, ascending, that also hold
+    /// every short term (checked on all their fields).
+    fn index_hits(&self, fts: &str, scans: &[Vec<String>]) -> Result<Vec<i64>> {
+        let mut sql = String::from("SELECT f.rowid FROM customer_fts f");
+        if !scans.is_empty() {
+            // CROSS JOIN: the index's hits drive, documents are looked up.
+            sql.push_str(" CROSS JOIN customer_search s ON s.customer_id = f.rowid");
+        }
+        sql.push_str(" WHERE customer_fts MATCH ?");
+        let mut args: Vec<&str> = vec![fts];
+        for alternatives in scans {
+            let any: Vec<&str> = alternatives.iter().map(|_| "contains(s.doc, ?)").collect();
             sql.push_str(&format!(" AND ({})", any.join(" OR ")));
-            for a in alternatives {
-                args.push(Box::new(a.clone()));
-            }
+            args.extend(alternatives.iter().map(String::as_str));
         }
-        sql.push_str(" AND c.archived = ?");
-        args.push(Box::new(query.archived));
-        if let Some(stage) = query.stage {
-            sql.push_str(" AND c.stage = ?");
-            args.push(Box::new(stage));
-        }
-        if let (Some(tag), true) = (tag, plan.rank.is_some()) {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-                               WHERE ct.customer_id = c.id AND t.name = ?)",
-            );
-            args.push(Box::new(tag.to_owned()));
-        }
+        sql.push_str(" ORDER BY f.rowid");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let matches = stmt
-            .query_map(
-                rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())),
-                |r| {
-                    Ok(Match {
-                        id: r.get(0)?,
-                        sort_key: r.get(1)?,
-                        name_match: r.get(2)?,
-                    })
-                },
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(matches)
+        let ids = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
+    /// The customers carrying a tag, ascending.
+    fn tag_members(&self, tag: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ct.customer_id FROM tags t CROSS JOIN customer_tags ct ON ct.tag_id = t.id
+              WHERE t.name = ?1 ORDER BY ct.customer_id",
+        )?;
+        let ids = stmt
+            .query_map([tag], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
+    /// Runs `f` over the search memory, reading it again first when what
+    /// it holds has changed since it was read.
+    fn with_search_memory<R>(&self, f: impl FnOnce(&SearchMemory) -> R) -> Result<R> {
+        let generation = SearchMemory::generation(&self.conn)?;
+        let mut kept = self.search_memory.borrow_mut();
+        let memory = match kept.take() {
+            Some(memory) if memory.generation == generation => memory,
+            stale => {
+                // The old one goes before the new one is read.
+                drop(stale);
+                SearchMemory::load(&self.conn)?
+            }
+        };
+        Ok(f(kept.insert(memory)))
     }
 
     /// List rows for `ids`, in the order given.
