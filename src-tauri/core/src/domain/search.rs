@@ -64,13 +64,29 @@ pub fn documents(p: &CustomerProfile) -> Documents {
     (names, doc)
 }
 
+/// Folds every line and leaves out a line another one holds (山田 beside
+/// 山田太郎): a term found in it is found in the longer one, and each
+/// character left out is a few entries fewer in the trigram index, which
+/// is most of an import's time.
 fn fold_lines<'a>(parts: impl Iterator<Item = &'a str>) -> String {
-    parts
+    let lines: Vec<String> = parts
         .flat_map(str::lines)
         .map(kana::fold)
         .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    let held_elsewhere = |i: usize| {
+        lines.iter().enumerate().any(|(j, other)| {
+            j != i
+                && other.contains(lines[i].as_str())
+                // Of two equal lines the first stays.
+                && (other.len() > lines[i].len() || j < i)
+        })
+    };
+    let kept: Vec<&str> = (0..lines.len())
+        .filter(|&i| !held_elsewhere(i))
+        .map(|i| lines[i].as_str())
+        .collect();
+    kept.join("\n")
 }
 
 /// A query split into what the index serves and what must be scanned.
@@ -154,5 +170,21 @@ mod tests {
         let p = plan("a\"b\"c");
         assert_eq!(p.fts.as_deref(), Some("(\"a\"\"b\"\"c\")"));
         assert_eq!(plan("   ").fts, None);
+    }
+
+    #[test]
+    fn a_line_another_holds_is_indexed_once() {
+        let p = CustomerProfile {
+            family_name: "山田".to_owned(),
+            given_name: "太郎".to_owned(),
+            family_name_reading: "ヤマダ".to_owned(),
+            given_name_reading: "タロウ".to_owned(),
+            company: "山田".to_owned(),
+            notes: "太郎".to_owned(),
+            ..CustomerProfile::default()
+        };
+        let (names, doc) = documents(&p);
+        assert_eq!(names, "山田太郎\n太郎山田\nやまだたろう");
+        assert_eq!(doc, names);
     }
 }
