@@ -176,6 +176,8 @@ pub fn import(
         };
         table::read(&bytes, &options, &mut quiet)?
     };
+    // Everything read is in `file`: the bytes go before the plan is made.
+    drop(bytes);
     let plan = store.plan_import(file, encoding, clock, &mut quiet)?;
     print_preview(&plan.preview);
     if args.dry_run {

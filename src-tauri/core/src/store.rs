@@ -76,6 +76,11 @@ pub(crate) const FROM_EARLIER_RELEASE: &str =
     include_str!("../migrations/0004_from_earlier_release.sql");
 
 /// The schema version this build writes.
+/// Each connection's page cache, in KiB (see `configure`).
+pub(crate) const CACHE_KIB: i64 = 98_304;
+/// The cache while a big import writes.
+pub(crate) const WRITING_CACHE_KIB: i64 = 16_384;
+
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// How long a writer waits for another connection's lock before giving up.
@@ -281,6 +286,12 @@ impl Store {
     /// process opens on the same file).
     pub fn set_change_feed(&mut self, feed: ChangeFeed) {
         self.feed = feed;
+    }
+
+    /// The most decrypted pages this connection keeps, in KiB.
+    pub(crate) fn set_cache_size(&self, kib: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -kib)?;
+        Ok(())
     }
 
     /// Lets go of this connection's page cache: for one that works now and
@@ -492,7 +503,7 @@ fn configure(conn: &Connection, on_disk: bool) -> Result<()> {
     // again and again is kept here decrypted. At 100,000 customers 32 MiB
     // made a 3+ character search 3.4× slower than before encryption;
     // 96 MiB brings it back (README, Benchmarks).
-    conn.pragma_update(None, "cache_size", -98_304)?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(64);
     // `rarray(?)` lets a list of ids be bound as one parameter.
     rusqlite::vtab::array::load_module(conn)?;

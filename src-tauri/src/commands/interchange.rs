@@ -153,15 +153,15 @@ pub async fn apply_import(
     let plan = jobs
         .take_plan(job)
         .ok_or_else(|| Error::not_found("import", i64::from(job)))?;
-    let summary = jobs::run(&app, &jobs, &state, job, move |job| {
+    // Written or not, the dialog starts again from the file; the plan holds
+    // all the write needs, so the file's bytes go before it begins.
+    app.state::<ImportBytes>().forget();
+    jobs::run(&app, &jobs, &state, job, move |job| {
         let clock = job.clock;
         let mut progress = job.progress(JobPhase::Writing);
         Ok(job.store.apply_import(plan, &clock, &mut progress)?)
     })
-    .await;
-    // Written or not, the dialog starts again from the file.
-    app.state::<ImportBytes>().forget();
-    summary
+    .await
 }
 
 /// Stops a job (the store is left as it was) or forgets a preview.

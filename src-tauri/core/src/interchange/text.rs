@@ -3,6 +3,8 @@
 //! Western Windows writes Windows-1252; most else is UTF-8, with or without
 //! a byte-order mark. The encoding is detected and can be overridden.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -33,8 +35,10 @@ impl TextEncoding {
 
 /// The file's text and the encoding it was read with.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the bytes when they already are UTF-8 (most files):
+    /// a copy of a 100,000-card file is 70 MB more held while it is read.
+    pub text: Cow<'a, str>,
     pub encoding: TextEncoding,
     /// Some bytes were not valid in that encoding and became U+FFFD.
     pub had_errors: bool,
@@ -42,7 +46,7 @@ pub struct Decoded {
 
 /// Reads `bytes` as text in `encoding` (or the detected one). A byte-order
 /// mark always wins, as it names the encoding unambiguously.
-pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded {
+pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
     let bom = encoding_rs::Encoding::for_bom(bytes);
     let chosen = match (encoding, bom) {
         (_, Some((codec, _))) => {
@@ -60,7 +64,7 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded {
     // `decode` strips a BOM of the same encoding.
     let (text, _, had_errors) = chosen.codec().decode(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: chosen,
         had_errors,
     }

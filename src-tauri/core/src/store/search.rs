@@ -55,35 +55,33 @@ impl DeferredIndex {
     }
 
     pub fn write(self, conn: &Connection) -> Result<()> {
-        if self.entries.is_empty() {
-            return Ok(());
-        }
-        let docs: Vec<serde_json::Value> = self
-            .entries
-            .iter()
-            .map(|(id, _, doc)| serde_json::json!([id, doc]))
-            .collect();
-        let names: Vec<serde_json::Value> = self
-            .entries
-            .iter()
-            .map(|(id, names, _)| serde_json::json!([id, names]))
-            .collect();
         // `WHERE true` tells the parser the ON CONFLICT is the upsert's.
-        conn.execute(
+        let mut docs = conn.prepare(
             "INSERT INTO customer_search (customer_id, doc)
              SELECT value ->> 0, value ->> 1 FROM json_each(?1) WHERE true
              ON CONFLICT (customer_id) DO UPDATE SET doc = excluded.doc",
-            [serde_json::Value::Array(docs).to_string()],
         )?;
-        conn.execute(
+        let mut names = conn.prepare(
             "INSERT INTO customer_names (customer_id, names)
              SELECT value ->> 0, value ->> 1 FROM json_each(?1) WHERE true
              ON CONFLICT (customer_id) DO UPDATE SET names = excluded.names",
-            [serde_json::Value::Array(names).to_string()],
         )?;
+        // In batches: the documents of a whole import as one JSON text (and
+        // its parse inside SQLite) were the peak of its memory.
+        for batch in self.entries.chunks(INDEX_BATCH) {
+            let json = |pick: fn(&(i64, String, String)) -> &str| {
+                let rows: Vec<(i64, &str)> = batch.iter().map(|e| (e.0, pick(e))).collect();
+                serde_json::to_string(&rows)
+            };
+            docs.execute([json(|e| &e.2)?])?;
+            names.execute([json(|e| &e.1)?])?;
+        }
         Ok(())
     }
 }
+
+/// Customers whose documents go to the index in one statement.
+const INDEX_BATCH: usize = 10_000;
 
 /// `contains(text, term)`: whether a folded document holds a term. It
 /// replaces SQLite's `instr`, which compares the term at every byte of the
