@@ -78,6 +78,10 @@ pub(crate) const FROM_EARLIER_RELEASE: &str =
 /// The schema version this build writes.
 /// Each connection's page cache, in KiB (see `configure`).
 pub(crate) const CACHE_KIB: i64 = 98_304;
+/// The cache of a connection that works in the background (a job, the
+/// scheduler): what it reads is not read again soon, and what it held
+/// stays with the process after it is freed.
+pub const BACKGROUND_CACHE_KIB: i64 = 49_152;
 /// The cache while a big import writes.
 pub(crate) const WRITING_CACHE_KIB: i64 = 16_384;
 
@@ -289,9 +293,17 @@ impl Store {
     }
 
     /// The most decrypted pages this connection keeps, in KiB.
-    pub(crate) fn set_cache_size(&self, kib: i64) -> Result<()> {
+    pub fn set_cache_size(&self, kib: i64) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", -kib)?;
         Ok(())
+    }
+
+    pub(crate) fn cache_size(&self) -> Result<i64> {
+        let size: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        // Negative: KiB; positive: pages.
+        Ok(if size < 0 { -size } else { size * 4 })
     }
 
     /// Lets go of this connection's page cache: for one that works now and

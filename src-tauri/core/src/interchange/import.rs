@@ -1205,9 +1205,10 @@ impl Store {
         // A big import writes far more pages than it reads again: a small
         // cache (spilled to the WAL as it fills) took nothing from its time
         // and 80 MB from its peak.
+        let kept = self.cache_size()?;
         self.set_cache_size(crate::store::WRITING_CACHE_KIB)?;
         let written = self.write_import_steps(plan, backup, clock, progress);
-        self.set_cache_size(crate::store::CACHE_KIB)?;
+        self.set_cache_size(kept)?;
         written
     }
 

@@ -96,7 +96,7 @@ mod tests {
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), "山田".as_bytes()].concat();
         let read = decode(&with_bom, TextEncoding::ShiftJis);
         assert_eq!(
-            (read.encoding, read.text.as_str()),
+            (read.encoding, read.text.as_ref()),
             (TextEncoding::Utf8, "山田")
         );
 
