@@ -228,7 +228,7 @@ pub fn run(
 
     // A customer moved up or down the ladder (a listing change): the next
     // search reads its memory of the book again, from a warm page cache.
-    let moved = 1;
+    let moved = listed[0];
     let mut standing = store.customer(moved)?.profile.stage;
     rows.push(measure(
         "search, the first after a customer changed",

@@ -298,12 +298,17 @@ impl Store {
         Ok(())
     }
 
+    /// `PRAGMA cache_size` as it is (negative: KiB; positive: pages), to
+    /// be put back with [`Store::restore_cache_size`].
     pub(crate) fn cache_size(&self) -> Result<i64> {
-        let size: i64 = self
+        Ok(self
             .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        // Negative: KiB; positive: pages.
-        Ok(if size < 0 { -size } else { size * 4 })
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?)
+    }
+
+    pub(crate) fn restore_cache_size(&self, pragma: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", pragma)?;
+        Ok(())
     }
 
     /// Lets go of this connection's page cache: for one that works now and
@@ -430,6 +435,7 @@ impl Store {
     /// (so every other connection sees it at once), and brings it up to
     /// this version's schema.
     pub(crate) fn replace_with(&mut self, copy: &Path) -> Result<()> {
+        let searched_at = search_memory::SearchMemory::generation(&self.conn)?;
         let (source, _) = encryption::open_keyed(
             copy,
             self.key.as_ref(),
@@ -440,7 +446,14 @@ impl Store {
             let backup = Backup::new(&source, &mut self.conn)?;
             backup.run_to_completion(1 << 20, std::time::Duration::ZERO, None)?;
         }
-        self.after_replace()
+        self.after_replace()?;
+        // The copy brings back its own count, which a search's memory (this
+        // connection's or another's) may have seen with other customers.
+        self.conn.execute(
+            "UPDATE search_generation SET n = max(n, ?1) + 1",
+            [searched_at],
+        )?;
+        Ok(())
     }
 
     pub(crate) fn after_replace(&mut self) -> Result<()> {
@@ -453,6 +466,7 @@ impl Store {
         }
         self.migrate(MIGRATIONS, found)?;
         self.list_totals.borrow_mut().clear();
+        self.search_memory.borrow_mut().take();
         Ok(())
     }
 

@@ -357,3 +357,47 @@ fn a_backup_carrying_an_extra_trigger_is_refused() {
         Err(Error::NotKizunaFile(_))
     ));
 }
+
+#[test]
+fn a_search_after_a_restore_finds_the_restored_book() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clock = fixtures::clock();
+    let (mut store, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("store");
+    let golfer = |family: &str, reading: &str| {
+        let mut p = fixtures::person(family, "", reading, "");
+        p.tags = vec!["ゴルフ".to_owned()];
+        p
+    };
+    let add = |store: &mut Store, family: &str, reading: &str| {
+        store
+            .create_customer(golfer(family, reading), &clock)
+            .expect("customer");
+    };
+    add(&mut store, "青木", "あおき");
+    add(&mut store, "井上", "いのうえ");
+    let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
+    add(&mut store, "上田", "うえだ");
+    add(&mut store, "江口", "えぐち");
+    let golfers = |store: &Store| -> Vec<String> {
+        store
+            .list_customers(&CustomerQuery {
+                text: "ゴルフ".to_owned(),
+                ..CustomerQuery::default()
+            })
+            .expect("search")
+            .rows
+            .into_iter()
+            .map(|r| r.display_name)
+            .collect()
+    };
+    assert_eq!(golfers(&store), ["青木", "井上", "上田", "江口"]);
+
+    store
+        .restore_backup(std::path::Path::new(&saved.path), &clock)
+        .expect("restore");
+    // As many changes again as the restore took back, before searching
+    // again: the search sees the book as it is, not as it was before.
+    add(&mut store, "小野", "おの");
+    add(&mut store, "加藤", "かとう");
+    assert_eq!(golfers(&store), ["青木", "井上", "小野", "加藤"]);
+}

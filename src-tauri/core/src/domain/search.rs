@@ -68,12 +68,26 @@ pub fn documents(p: &CustomerProfile) -> Documents {
 /// 山田太郎): a term found in it is found in the longer one, and each
 /// character left out is a few entries fewer in the trigram index, which
 /// is most of an import's time.
+/// Documents of up to this many lines are rid of lines another one holds.
+const COMPARED_LINES: usize = 64;
+
 fn fold_lines<'a>(parts: impl Iterator<Item = &'a str>) -> String {
     let lines: Vec<String> = parts
         .flat_map(str::lines)
         .map(kana::fold)
         .filter(|l| !l.is_empty())
         .collect();
+    // Notes of thousands of lines are only rid of repeated lines: testing
+    // every line against every other would cost their square.
+    if lines.len() > COMPARED_LINES {
+        let mut seen = std::collections::HashSet::new();
+        let kept: Vec<&str> = lines
+            .iter()
+            .map(String::as_str)
+            .filter(|l| seen.insert(*l))
+            .collect();
+        return kept.join("\n");
+    }
     let held_elsewhere = |i: usize| {
         lines.iter().enumerate().any(|(j, other)| {
             j != i
@@ -186,5 +200,21 @@ mod tests {
         let (names, doc) = documents(&p);
         assert_eq!(names, "山田太郎\n太郎山田\nやまだたろう");
         assert_eq!(doc, names);
+    }
+
+    #[test]
+    fn long_notes_keep_every_distinct_line() {
+        let notes: Vec<String> = (0..200).map(|i| format!("note{i}")).collect();
+        let p = CustomerProfile {
+            family_name: "山田".to_owned(),
+            notes: format!("{}\nnote1", notes.join("\n")),
+            ..CustomerProfile::default()
+        };
+        let (_, doc) = documents(&p);
+        let lines: Vec<&str> = doc.lines().collect();
+        // note1 is also inside note10…, but past the compared size only the
+        // repeated line goes.
+        assert_eq!(lines.len(), 201);
+        assert_eq!(lines.iter().filter(|l| **l == "note1").count(), 1);
     }
 }

@@ -1208,7 +1208,11 @@ impl Store {
         let kept = self.cache_size()?;
         self.set_cache_size(crate::store::WRITING_CACHE_KIB)?;
         let written = self.write_import_steps(plan, backup, clock, progress);
-        self.set_cache_size(kept)?;
+        // The import is written (or not) either way: a cache left small is
+        // slower, not wrong.
+        if let Err(e) = self.restore_cache_size(kept) {
+            tracing::warn!(error = %e, "the page cache was not restored after an import");
+        }
         written
     }
 

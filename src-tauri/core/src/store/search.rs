@@ -378,6 +378,11 @@ impl Store {
     /// it holds has changed since it was read.
     fn with_search_memory<R>(&self, f: impl FnOnce(&SearchMemory) -> R) -> Result<R> {
         let generation = SearchMemory::generation(&self.conn)?;
+        if !self.conn.is_autocommit() {
+            // Inside a transaction the count may be one that is rolled back
+            // and reached again with other content: used, not kept.
+            return Ok(f(&SearchMemory::load(&self.conn)?));
+        }
         let mut kept = self.search_memory.borrow_mut();
         let memory = match kept.take() {
             Some(memory) if memory.generation == generation => memory,

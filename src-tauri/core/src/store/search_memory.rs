@@ -59,8 +59,11 @@ impl SearchMemory {
         // Every walk below sees the same book.
         conn.execute_batch("SAVEPOINT search_memory")?;
         let loaded = Self::read(conn);
-        conn.execute_batch("RELEASE search_memory")?;
-        loaded
+        let released = conn.execute_batch("RELEASE search_memory");
+        // A failed read says more than the release that follows it.
+        let loaded = loaded?;
+        released?;
+        Ok(loaded)
     }
 
     fn read(conn: &Connection) -> Result<SearchMemory> {
