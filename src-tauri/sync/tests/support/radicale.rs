@@ -25,11 +25,25 @@ fn executable() -> PathBuf {
     )
 }
 
+/// A port no server listens on, and that no other server of this test
+/// binary was given: the tests run in parallel, and the system may hand the
+/// same free port to two of them before either server binds it (the second
+/// then fails to start while its test talks to the first one's server).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 impl Radicale {
