@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use kizuna_core::backup::BackupKind;
 use kizuna_core::customer::CustomerQuery;
 use kizuna_core::interchange::text::TextEncoding;
-use kizuna_core::interchange::vcard::{self, VcardVersion};
+use kizuna_core::interchange::vcard::VcardVersion;
+use kizuna_core::interchange::{ImportFormat, ImportOptions};
 use kizuna_core::ladder::Stage;
 use kizuna_core::measures::DashboardQuery;
 use kizuna_core::reminder::DraftLanguage;
@@ -372,6 +373,9 @@ pub fn run(
     let ten_thousand: Vec<i64> = (1..=10_000.min(total)).collect();
     let profiles = store.export_profiles(Some(&ten_thousand))?;
     let phone = phone_cards(&profiles);
+    // Beside a kept store, for timing an import as a whole process
+    // (`kizuna-cli import`).
+    std::fs::write(dir.join("phone-cards.vcf"), &phone)?;
     let kizuna = store.export_vcards(
         Some(&ten_thousand),
         VcardVersion::V4,
@@ -390,15 +394,19 @@ pub fn run(
             let target = temp.path().join(format!("import-{i}"));
             let (mut fresh, _) = Store::open_in_dir(&target, &bench_key()).expect("fresh store");
             let mut go_on = |_: u64, _: u64| true;
-            let (file, encoding) = vcard::read(
-                cards.as_bytes(),
-                TextEncoding::Auto,
-                DraftLanguage::Ja,
-                &mut go_on,
-            )
-            .expect("read");
             let plan = fresh
-                .plan_import(file, encoding, &clock, &mut go_on)
+                .plan_import_file(
+                    cards.as_bytes(),
+                    &ImportOptions {
+                        format: ImportFormat::Vcard,
+                        encoding: TextEncoding::Auto,
+                        mapping: Vec::new(),
+                        language: DraftLanguage::Ja,
+                    },
+                    &clock,
+                    &mut go_on,
+                    &mut |_, _| true,
+                )
                 .expect("plan");
             assert_eq!(
                 plan.preview.new as usize,

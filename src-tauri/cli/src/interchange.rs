@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use kizuna_core::backup::BackupKind;
 use kizuna_core::interchange::import::ImportPreview;
-use kizuna_core::interchange::table::{self, CsvOptions, CsvPreset};
+use kizuna_core::interchange::table::{self, CsvPreset};
 use kizuna_core::interchange::text::TextEncoding;
-use kizuna_core::interchange::vcard;
+use kizuna_core::interchange::{ImportFormat, ImportOptions};
 use kizuna_core::reminder::DraftLanguage;
 use kizuna_core::{Clock, Store};
 
@@ -150,8 +150,13 @@ pub fn import(
         FileFormat::Auto => is_vcard(&args.file, &bytes),
     };
     let mut quiet = |_: u64, _: u64| true;
-    let (file, encoding) = if vcard_file {
-        vcard::read(&bytes, args.encoding.into(), args.language, &mut quiet)?
+    let options = if vcard_file {
+        ImportOptions {
+            format: ImportFormat::Vcard,
+            encoding: args.encoding.into(),
+            mapping: Vec::new(),
+            language: args.language,
+        }
     } else {
         let sheet = table::inspect(&bytes, args.encoding.into(), args.language)?;
         let mapping = match args.preset {
@@ -170,15 +175,16 @@ pub fn import(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let options = CsvOptions {
+        ImportOptions {
+            format: ImportFormat::Csv,
             encoding: sheet.encoding,
             mapping,
-        };
-        table::read(&bytes, &options, &mut quiet)?
+            language: args.language,
+        }
     };
-    // Everything read is in `file`: the bytes go before the plan is made.
+    let plan = store.plan_import_file(&bytes, &options, clock, &mut quiet, &mut |_, _| true)?;
+    // The plan holds what it needs: the file's bytes go before it is written.
     drop(bytes);
-    let plan = store.plan_import(file, encoding, clock, &mut quiet)?;
     print_preview(&plan.preview);
     if args.dry_run {
         println!("dry run: nothing written");

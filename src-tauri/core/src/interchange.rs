@@ -26,7 +26,7 @@ use crate::customer::CustomerProfile;
 use crate::error::{Error, Result};
 
 /// One contact read from a file, before it is matched with the book.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Incoming {
     /// 1-based: the card in a vCard file, the data row in a CSV file.
     pub record: u32,
@@ -117,6 +117,18 @@ pub struct ReadFile {
     /// Cards or rows that could not be read at all (each has a problem).
     pub unreadable: u32,
 }
+
+impl ReadFile {
+    /// Adds what a later batch of the same file read.
+    pub fn absorb(&mut self, batch: ReadFile) {
+        self.contacts.extend(batch.contacts);
+        self.problems.extend(batch.problems);
+        self.unreadable += batch.unreadable;
+    }
+}
+
+/// Cards or rows read (and planned) at a time by [`read_in_batches`].
+pub(crate) const READ_BATCH: usize = 4_096;
 
 /// What kind of file an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -219,15 +231,34 @@ pub fn read_file(
     options: &ImportOptions,
     progress: Progress<'_>,
 ) -> Result<(ReadFile, text::TextEncoding)> {
+    let mut file = ReadFile::default();
+    let encoding = read_in_batches(bytes, options, progress, &mut |batch| {
+        file.absorb(batch);
+        Ok(())
+    })?;
+    Ok((file, encoding))
+}
+
+/// [`read_file`], handing what is read to `take` a batch of
+/// [`READ_BATCH`] cards or rows at a time, in file order.
+pub fn read_in_batches(
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: Progress<'_>,
+    take: &mut dyn FnMut(ReadFile) -> Result<()>,
+) -> Result<text::TextEncoding> {
     match options.format {
-        ImportFormat::Vcard => vcard::read(bytes, options.encoding, options.language, progress),
-        ImportFormat::Csv => table::read(
+        ImportFormat::Vcard => {
+            vcard::read_in_batches(bytes, options.encoding, options.language, progress, take)
+        }
+        ImportFormat::Csv => table::read_in_batches(
             bytes,
             &table::CsvOptions {
                 encoding: options.encoding,
                 mapping: options.mapping.clone(),
             },
             progress,
+            take,
         ),
     }
 }

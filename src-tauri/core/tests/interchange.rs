@@ -1430,3 +1430,123 @@ fn a_sheet_wider_than_can_be_mapped_is_refused_and_kizuna_s_widest_export_is_not
         (MAX_PHONES, MAX_EMAILS, MAX_ADDRESSES)
     );
 }
+
+/// `count` cards of different people, each with a mobile number and an
+/// e-mail address of their own.
+fn many_cards(count: usize) -> String {
+    (0..count)
+        .map(|i| {
+            format!(
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nN:顧客;{i};;;\r\nFN:顧客 {i}\r\n\
+                 TEL;TYPE=CELL:090-{:04}-{:04}\r\nEMAIL:customer{i}@example.jp\r\nEND:VCARD\r\n",
+                i / 10_000,
+                i % 10_000
+            )
+        })
+        .collect()
+}
+
+fn japanese_vcard() -> kizuna_core::interchange::ImportOptions {
+    kizuna_core::interchange::ImportOptions {
+        format: kizuna_core::interchange::ImportFormat::Vcard,
+        encoding: TextEncoding::Auto,
+        mapping: Vec::new(),
+        language: DraftLanguage::Ja,
+    }
+}
+
+#[test]
+fn a_file_read_in_batches_is_planned_as_one() {
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    // More cards than one batch holds; the last one is the first person
+    // again, with an office number: it has to find them batches earlier.
+    let mut file = many_cards(5_000);
+    file.push_str(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:顧客;0;;;\r\nFN:顧客 0\r\nTEL;TYPE=WORK:03-1234-5678\r\n\
+         EMAIL:customer0@example.jp\r\nEND:VCARD\r\n",
+    );
+    let mut read_to = 0;
+    let mut merged_to = 0;
+    let plan = store
+        .plan_import_file(
+            file.as_bytes(),
+            &japanese_vcard(),
+            &clock,
+            &mut |done, total| {
+                assert!(done <= total);
+                read_to = done;
+                true
+            },
+            &mut |done, _| {
+                merged_to = done;
+                true
+            },
+        )
+        .expect("plan");
+    assert_eq!((read_to, merged_to), (5_001, 5_000), "progress to the end");
+    let shown = plan.preview.clone();
+    assert_eq!((shown.read, shown.new, shown.repeated), (5_001, 5_000, 1));
+    let repeat = shown
+        .problems
+        .iter()
+        .find(|p| p.code == ImportProblemCode::Repeated)
+        .expect("the repeat is reported");
+    assert_eq!(repeat.record, 5_001);
+    store
+        .apply_import(plan, &clock, &mut go_on())
+        .expect("apply");
+    assert_eq!(store.customer_count().expect("count"), 5_000);
+    let first = store
+        .export_profiles(None)
+        .expect("profiles")
+        .into_iter()
+        .find(|c| c.profile.given_name == "0")
+        .expect("the first card's customer");
+    let numbers: Vec<&str> = first
+        .profile
+        .phones
+        .iter()
+        .map(|p| p.number.as_str())
+        .collect();
+    assert_eq!(numbers, ["090-0000-0000", "03-1234-5678"]);
+    // Found by search: each batch's documents went to the index.
+    let last = store
+        .list_customers(&kizuna_core::customer::CustomerQuery {
+            text: "customer4999".to_owned(),
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(last.total, 1);
+
+    // Every batch matched with the book: nothing new the second time.
+    let again = store
+        .plan_import_file(
+            file.as_bytes(),
+            &japanese_vcard(),
+            &clock,
+            &mut go_on(),
+            &mut go_on(),
+        )
+        .expect("plan again")
+        .preview;
+    assert_eq!(
+        (again.new, again.updated, again.unchanged, again.repeated),
+        (0, 0, 5_000, 1)
+    );
+}
+
+#[test]
+fn a_file_read_in_batches_can_be_stopped_while_it_is_read() {
+    let clock = fixtures::clock();
+    let store = Store::open_in_memory().expect("store");
+    let file = many_cards(9_000);
+    let result = store.plan_import_file(
+        file.as_bytes(),
+        &japanese_vcard(),
+        &clock,
+        &mut |done, _| done < 5_000,
+        &mut go_on(),
+    );
+    assert!(matches!(result, Err(Error::Cancelled)));
+}

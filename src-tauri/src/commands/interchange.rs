@@ -127,12 +127,11 @@ pub async fn preview_import(
     let files = app.clone();
     let plan = jobs::run(&app, &jobs, &state, job, move |job| {
         let bytes = files.state::<ImportBytes>().of(&path)?;
-        let (file, encoding) =
-            interchange::read_file(&bytes, &options, &mut job.progress(JobPhase::Reading))?;
-        Ok(job.store.plan_import(
-            file,
-            encoding,
+        Ok(job.store.plan_import_file(
+            &bytes,
+            &options,
             &job.clock,
+            &mut job.progress(JobPhase::Reading),
             &mut job.progress(JobPhase::Matching),
         )?)
     })

@@ -20,7 +20,7 @@ use crate::domain::clock::Clock;
 use crate::domain::customer::{self, CustomerProfile, Extra, LIMIT_NAME, LIMIT_TAG};
 use crate::domain::kana;
 use crate::domain::ladder::Stage;
-use crate::domain::search::{Documents, documents};
+use crate::domain::search::documents;
 use crate::error::{FieldError, FieldErrorCode, Result};
 use crate::store::search::DeferredIndex;
 use crate::store::{Store, contacts, customers, identities, referrals};
@@ -94,11 +94,37 @@ const PREVIEW_ROWS: usize = 500;
 /// And at most this many problems.
 const PREVIEW_PROBLEMS: usize = 2_000;
 
+/// A value kept packed (postcard) while an import waits to be written: a
+/// parsed contact takes several times its packed size in memory (some 25
+/// strings and lists, each its own allocation), and a big import holds
+/// 100,000 of them from its preview to its write.
+#[derive(Debug, Clone)]
+struct Packed<T> {
+    bytes: Box<[u8]>,
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize + serde::de::DeserializeOwned> Packed<T> {
+    fn pack(value: &T) -> Result<Self> {
+        let bytes = postcard::to_stdvec(value)
+            .map_err(|e| crate::error::Error::Internal(format!("packing an import: {e}")))?;
+        Ok(Packed {
+            bytes: bytes.into_boxed_slice(),
+            of: std::marker::PhantomData,
+        })
+    }
+
+    fn unpack(&self) -> Result<T> {
+        postcard::from_bytes(&self.bytes)
+            .map_err(|e| crate::error::Error::Internal(format!("unpacking an import: {e}")))
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     New {
         uid: Option<String>,
-        profile: CustomerProfile,
+        profile: Packed<CustomerProfile>,
         referred_by_uid: Option<String>,
         /// Customers it may be, for the Duplicates view.
         leads: Vec<i64>,
@@ -107,9 +133,17 @@ enum Step {
     },
     Update {
         id: i64,
-        profile: CustomerProfile,
+        profile: Packed<CustomerProfile>,
         referred_by_uid: Option<String>,
     },
+}
+
+impl Step {
+    fn profile(&self) -> &Packed<CustomerProfile> {
+        match self {
+            Step::New { profile, .. } | Step::Update { profile, .. } => profile,
+        }
+    }
 }
 
 /// An import ready to write: built by [`Store::plan_import`].
@@ -867,57 +901,140 @@ enum Matched {
     Nobody,
 }
 
-/// Earlier contacts of the same file, by what a later one may repeat.
+/// Earlier contacts of the same file — the first of each customer the plan
+/// writes, by its place in the plan — by what a later one may repeat. The
+/// UIDs, e-mail addresses and phone numbers are kept as hashes and a hit is
+/// checked against the earlier contact itself: at 100,000 contacts the
+/// strings were a quarter of an import's peak.
 #[derive(Default)]
 struct SeenInFile {
-    by_uid: HashMap<String, usize>,
-    by_email: HashMap<String, Vec<usize>>,
-    by_phone: HashMap<String, Vec<usize>>,
-    names: HashMap<usize, NameKey>,
-    uids: HashMap<usize, String>,
+    by_uid: Places,
+    by_email: Places,
+    by_phone: Places,
+    names: Vec<NameKey>,
+    uids: Vec<Option<u64>>,
+}
+
+/// Places in the plan by the hash of a key, in the order they were added.
+#[derive(Default)]
+struct Places {
+    first: HashMap<u64, u32>,
+    /// Further places under the same hash (a shared landline, say).
+    more: HashMap<u64, Vec<u32>>,
+}
+
+impl Places {
+    fn add(&mut self, key: &str, at: u32) {
+        use std::collections::hash_map::Entry;
+        let hash = hash_of(key);
+        match self.first.entry(hash) {
+            Entry::Vacant(first) => {
+                first.insert(at);
+            }
+            Entry::Occupied(_) => self.more.entry(hash).or_default().push(at),
+        }
+    }
+
+    fn get(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
+        let hash = hash_of(key);
+        self.first
+            .get(&hash)
+            .into_iter()
+            .chain(self.more.get(&hash).into_iter().flatten())
+            .map(|at| *at as usize)
+    }
+}
+
+fn hash_of(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl SeenInFile {
-    fn find(&self, incoming: &Incoming, key: &NameKey) -> Option<usize> {
-        if let Some(at) = incoming.uid.as_ref().and_then(|uid| self.by_uid.get(uid)) {
-            return Some(*at);
+    /// The place of the earlier contact `incoming` repeats: the same UID,
+    /// else the same e-mail address or phone number under a name that
+    /// agrees (two records the file itself tells apart by UID stay apart).
+    fn find(
+        &self,
+        incoming: &Incoming,
+        key: &NameKey,
+        pending: &[Pending],
+    ) -> Result<Option<usize>> {
+        let earlier = |at: usize| -> Result<Option<Incoming>> {
+            pending
+                .get(at)
+                .and_then(|p| p.contacts.first())
+                .map(Packed::unpack)
+                .transpose()
+        };
+        if let Some(uid) = &incoming.uid {
+            for at in self.by_uid.get(uid) {
+                if earlier(at)?.is_some_and(|e| e.uid.as_ref() == Some(uid)) {
+                    return Ok(Some(at));
+                }
+            }
         }
-        // Two records the file itself tells apart by UID stay apart.
-        let agrees = |at: &&usize| {
-            let other_uid = self.uids.get(*at);
-            let told_apart = matches!((&incoming.uid, other_uid), (Some(a), Some(b)) if a != b);
-            !told_apart && self.names.get(*at).is_some_and(|n| same_person(key, n))
+        let uid = incoming.uid.as_deref().map(hash_of);
+        let agrees = |at: usize| {
+            let told_apart = matches!(
+                (uid, self.uids.get(at).copied().flatten()),
+                (Some(a), Some(b)) if a != b
+            );
+            !told_apart && self.names.get(at).is_some_and(|n| same_person(key, n))
+        };
+        let same = |e: &Incoming| match (&incoming.uid, &e.uid) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
         };
         let p = &incoming.profile;
-        p.emails
-            .iter()
-            .filter_map(|e| self.by_email.get(&lower(&e.address)))
-            .chain(
-                p.phones
-                    .iter()
-                    .filter_map(|ph| phone_key(&ph.number).and_then(|d| self.by_phone.get(&d))),
-            )
-            .flat_map(|ats| ats.iter())
-            .find(agrees)
-            .copied()
+        for address in p.emails.iter().map(|e| lower(&e.address)) {
+            for at in self.by_email.get(&address).filter(|at| agrees(*at)) {
+                if earlier(at)?.is_some_and(|e| {
+                    same(&e)
+                        && e.profile
+                            .emails
+                            .iter()
+                            .any(|x| lower(&x.address) == address)
+                }) {
+                    return Ok(Some(at));
+                }
+            }
+        }
+        for digits in p.phones.iter().filter_map(|ph| phone_key(&ph.number)) {
+            for at in self.by_phone.get(&digits).filter(|at| agrees(*at)) {
+                if earlier(at)?.is_some_and(|e| {
+                    same(&e)
+                        && e.profile
+                            .phones
+                            .iter()
+                            .any(|x| phone_key(&x.number).as_ref() == Some(&digits))
+                }) {
+                    return Ok(Some(at));
+                }
+            }
+        }
+        Ok(None)
     }
 
+    /// Remembers `incoming` as the first contact at `at` in the plan.
     fn remember(&mut self, incoming: &Incoming, key: NameKey, at: usize) {
+        let place = u32::try_from(at).unwrap_or(u32::MAX);
         if let Some(uid) = &incoming.uid {
-            self.by_uid.entry(uid.clone()).or_insert(at);
+            self.by_uid.add(uid, place);
         }
         for e in &incoming.profile.emails {
-            self.by_email.entry(lower(&e.address)).or_default().push(at);
+            self.by_email.add(&lower(&e.address), place);
         }
         for p in &incoming.profile.phones {
             if let Some(digits) = phone_key(&p.number) {
-                self.by_phone.entry(digits).or_default().push(at);
+                self.by_phone.add(&digits, place);
             }
         }
-        self.names.insert(at, key);
-        if let Some(uid) = &incoming.uid {
-            self.uids.insert(at, uid.clone());
-        }
+        // Places are given in order, one per customer of the plan.
+        self.names.push(key);
+        self.uids.push(incoming.uid.as_deref().map(hash_of));
     }
 }
 
@@ -931,7 +1048,27 @@ impl Store {
         clock: &Clock,
         progress: Progress<'_>,
     ) -> Result<ImportPlan> {
-        plan(file, encoding, clock.today(), Some(self), progress)
+        let mut planner = Planner::new(clock.today(), Some(self));
+        planner.take(file)?;
+        planner.finish(encoding, progress)
+    }
+
+    /// Reads a file and plans its import a batch of contacts at a time, so
+    /// that neither the file's parsed contacts nor the plan's are ever all
+    /// held as they are parsed: `reading` follows the file, `matching` the
+    /// plan's last part (merging what was matched with the book).
+    pub fn plan_import_file(
+        &self,
+        bytes: &[u8],
+        options: &super::ImportOptions,
+        clock: &Clock,
+        reading: Progress<'_>,
+        matching: Progress<'_>,
+    ) -> Result<ImportPlan> {
+        let mut planner = Planner::new(clock.today(), Some(self));
+        let encoding =
+            super::read_in_batches(bytes, options, reading, &mut |batch| planner.take(batch))?;
+        planner.finish(encoding, matching)
     }
 }
 
@@ -943,240 +1080,295 @@ pub(super) fn plan_into_empty_book(
     encoding: TextEncoding,
     today: NaiveDate,
 ) -> Result<ImportPlan> {
-    plan(file, encoding, today, None, &mut |_, _| true)
+    let mut planner = Planner::new(today, None);
+    planner.take(file)?;
+    planner.finish(encoding, &mut |_, _| true)
 }
 
-/// Checks, matches and merges what was read; `book` is the store the
-/// contacts are matched with (none: nobody is in the book yet).
-fn plan(
-    file: ReadFile,
-    encoding: TextEncoding,
+/// One customer the import writes: the contacts that make it up, and the
+/// customer they are already in the book as.
+struct Pending {
+    existing: Option<i64>,
+    /// Customers it may be, when the import is unsure.
+    leads: Vec<i64>,
+    contacts: Vec<Packed<Incoming>>,
+}
+
+/// An import's plan as it is made: contacts are checked and matched with
+/// the book a batch at a time ([`Planner::take`]), each kept packed with
+/// the customer it is (or the earlier contact of the file it repeats);
+/// [`Planner::finish`] then merges each customer's contacts with what the
+/// book holds. `book` is the store the contacts are matched with (none:
+/// nobody is in the book yet).
+struct Planner<'a> {
     today: NaiveDate,
-    book: Option<&Store>,
-    progress: Progress<'_>,
-) -> Result<ImportPlan> {
-    let mut progress = progress;
-    let ReadFile {
-        contacts,
-        mut problems,
-        unreadable,
-    } = file;
-    let read = u32::try_from(contacts.len()).unwrap_or(u32::MAX);
-    let total = contacts.len() as u64 * 2;
-    let mut skipped = unreadable;
-    let mut repeated = 0u32;
-
-    // First every contact is checked, then all are matched at once.
-    let checked = on_two_cores(
-        contacts,
-        |mut incoming| {
-            let mut found = Vec::new();
-            let verdict = admit(&mut incoming, today, &mut found);
-            (incoming, verdict, found)
-        },
-        &mut |done, all| progress(done, all * 2),
-    )?;
-    let mut admitted: Vec<Incoming> = Vec::with_capacity(checked.len());
-    for (incoming, verdict, found) in checked {
-        problems.extend(found);
-        match verdict {
-            Ok(()) => admitted.push(incoming),
-            Err(problem) => {
-                problems.push(problem);
-                skipped += 1;
-            }
-        }
-    }
-    let known = match book {
-        Some(store) => Known::load(store.conn(), &admitted)?,
-        None => Known::default(),
-    };
-
-    /// One customer the import writes: the contacts that make it up, and
-    /// the customer they are already in the book as.
-    struct Pending {
-        existing: Option<i64>,
-        /// Customers it may be, when the import is unsure.
-        leads: Vec<i64>,
-        contacts: Vec<Incoming>,
-    }
-    let mut pending: Vec<Pending> = Vec::with_capacity(admitted.len());
-    let mut seen = SeenInFile::default();
-    let mut by_existing: HashMap<i64, usize> = HashMap::new();
-    for incoming in admitted {
-        let key = incoming_key(&incoming);
-        let (existing, leads) = match known.find(&incoming, &key) {
-            Matched::Customer(id) => (Some(id), Vec::new()),
-            Matched::Several(id, others) => (Some(id), others),
-            Matched::Weakly(ids) => (None, ids),
-            Matched::Nobody => (None, Vec::new()),
-        };
-        // The same contact twice (in the file, or matching the same
-        // customer): the second merges into the first.
-        let earlier = seen
-            .find(&incoming, &key)
-            .or_else(|| existing.and_then(|id| by_existing.get(&id).copied()));
-        if let Some(at) = earlier {
-            problems.push(ImportProblem::of(
-                &incoming,
-                ImportProblemCode::Repeated,
-                "",
-            ));
-            repeated += 1;
-            pending[at].contacts.push(incoming);
-            continue;
-        }
-        seen.remember(&incoming, key, pending.len());
-        if let Some(id) = existing {
-            by_existing.insert(id, pending.len());
-        }
-        pending.push(Pending {
-            existing,
-            leads,
-            contacts: vec![incoming],
-        });
-    }
-
-    // Everyone matched, read in one go.
-    let ids: Vec<i64> = pending.iter().filter_map(|p| p.existing).collect();
-    let mut profiles: HashMap<i64, CustomerProfile> = match book {
-        Some(store) if !ids.is_empty() => store
-            .export_profiles(Some(&ids))?
-            .into_iter()
-            .map(|c| (c.id, c.profile))
-            .collect(),
-        _ => HashMap::new(),
-    };
-
-    let mut steps: Vec<Step> = Vec::with_capacity(pending.len());
-    let mut leads: Vec<(i64, i64)> = Vec::new();
-    let mut matched: Vec<(u32, i64)> = Vec::new();
-    let mut to_review = 0usize;
-    // The row each step shows as; `Unchanged` rows are listed after.
-    let mut rows: Vec<PreviewRow> = Vec::new();
-    let mut quiet_rows: Vec<PreviewRow> = Vec::new();
-    let half = total / 2;
-    for (n, p) in pending.into_iter().enumerate() {
-        if n % 256 == 0 {
-            step(&mut progress, half + n as u64, total)?;
-        }
-        let records: Vec<u32> = p.contacts.iter().map(|c| c.record).collect();
-        if let Some(id) = p.existing {
-            matched.extend(records.iter().map(|r| (*r, id)));
-        }
-        let mut contacts = p.contacts.into_iter();
-        let Some(first) = contacts.next() else {
-            continue;
-        };
-        let unsure = !p.leads.is_empty();
-        to_review += usize::from(unsure);
-        let row = |incoming: &Incoming, action, changes| PreviewRow {
-            record: incoming.record,
-            display_name: kana::display_name(
-                &incoming.profile.family_name,
-                &incoming.profile.given_name,
-                &incoming.profile.company,
-            ),
-            action,
-            changes,
-            to_review: unsure,
-        };
-        if let Some(id) = p.existing {
-            leads.extend(p.leads.iter().map(|other| (id, *other)));
-        }
-        let existing = p
-            .existing
-            .and_then(|id| profiles.remove(&id).map(|profile| (id, profile)));
-        match existing {
-            None => {
-                let mut profile = first.profile.clone();
-                for later in contacts {
-                    profile = merge(&profile, &later.profile, later.from_kizuna);
-                }
-                // Each record was within the caps; together they may not be.
-                let over = customer::over_caps(&profile);
-                if !over.is_empty() {
-                    problems.extend(over.iter().map(|e| too_many(&first, e)));
-                    skipped += 1;
-                    continue;
-                }
-                rows.push(row(&first, ImportAction::New, Vec::new()));
-                steps.push(Step::New {
-                    uid: first.uid,
-                    profile,
-                    referred_by_uid: first.referred_by_uid,
-                    leads: p.leads,
-                    records,
-                });
-            }
-            Some((id, existing)) => {
-                let mut merged = merge(&existing, &first.profile, first.from_kizuna);
-                for later in contacts {
-                    merged = merge(&merged, &later.profile, later.from_kizuna);
-                }
-                // What the book holds and what the file adds may be more
-                // than a customer may have: the customer stays as they are.
-                let over = customer::over_caps(&merged);
-                if !over.is_empty() {
-                    problems.extend(over.iter().map(|e| too_many(&first, e)));
-                    skipped += 1;
-                    continue;
-                }
-                let merged = customer::check(merged.clone(), today).unwrap_or(merged);
-                let referrer_changes =
-                    first.referred_by_uid.is_some() && existing.referred_by.is_none();
-                let changed = changes(&existing, &merged);
-                if changed.is_empty() && !referrer_changes {
-                    quiet_rows.push(row(&first, ImportAction::Unchanged, Vec::new()));
-                } else {
-                    rows.push(row(&first, ImportAction::Update, changed));
-                    steps.push(Step::Update {
-                        id,
-                        profile: merged,
-                        referred_by_uid: first.referred_by_uid,
-                    });
-                }
-            }
-        }
-    }
-    step(&mut progress, total, total)?;
-    let count = |action: ImportAction| {
-        u32::try_from(
-            rows.iter()
-                .chain(&quiet_rows)
-                .filter(|r| r.action == action)
-                .count(),
-        )
-        .unwrap_or(u32::MAX)
-    };
-    let preview_counts = (
-        count(ImportAction::New),
-        count(ImportAction::Update),
-        count(ImportAction::Unchanged),
-    );
-    let to_review = u32::try_from(to_review).unwrap_or(u32::MAX);
-    rows.extend(quiet_rows);
-    rows.truncate(PREVIEW_ROWS);
-    problems.sort_by_key(|p| (p.line, p.record));
-    problems.truncate(PREVIEW_PROBLEMS);
-    Ok(ImportPlan {
-        steps,
-        leads,
-        matched,
-        preview: ImportPreview {
-            read,
-            new: preview_counts.0,
-            updated: preview_counts.1,
-            unchanged: preview_counts.2,
-            repeated,
-            to_review,
-            skipped,
-            problems,
-            rows,
-            encoding,
-        },
-    })
+    book: Option<&'a Store>,
+    read: u32,
+    problems: Vec<ImportProblem>,
+    skipped: u32,
+    repeated: u32,
+    pending: Vec<Pending>,
+    seen: SeenInFile,
+    by_existing: HashMap<i64, usize>,
 }
+
+impl<'a> Planner<'a> {
+    fn new(today: NaiveDate, book: Option<&'a Store>) -> Self {
+        Planner {
+            today,
+            book,
+            read: 0,
+            problems: Vec::new(),
+            skipped: 0,
+            repeated: 0,
+            pending: Vec::new(),
+            seen: SeenInFile::default(),
+            by_existing: HashMap::new(),
+        }
+    }
+
+    /// Checks a batch of what was read and matches it with the book and
+    /// with the file's earlier contacts.
+    fn take(&mut self, file: ReadFile) -> Result<()> {
+        let ReadFile {
+            contacts,
+            problems,
+            unreadable,
+        } = file;
+        self.read = self
+            .read
+            .saturating_add(u32::try_from(contacts.len()).unwrap_or(u32::MAX));
+        self.problems.extend(problems);
+        self.skipped += unreadable;
+        let today = self.today;
+        // The reader reports progress and is where a cancel stops.
+        let checked = on_two_cores(
+            contacts,
+            |mut incoming| {
+                let mut found = Vec::new();
+                let verdict = admit(&mut incoming, today, &mut found);
+                (incoming, verdict, found)
+            },
+            &mut |_, _| true,
+        )?;
+        let mut admitted: Vec<Incoming> = Vec::with_capacity(checked.len());
+        for (incoming, verdict, found) in checked {
+            self.problems.extend(found);
+            match verdict {
+                Ok(()) => admitted.push(incoming),
+                Err(problem) => {
+                    self.problems.push(problem);
+                    self.skipped += 1;
+                }
+            }
+        }
+        let known = match self.book {
+            Some(store) => Known::load(store.conn(), &admitted)?,
+            None => Known::default(),
+        };
+        for incoming in admitted {
+            let key = incoming_key(&incoming);
+            let (existing, leads) = match known.find(&incoming, &key) {
+                Matched::Customer(id) => (Some(id), Vec::new()),
+                Matched::Several(id, others) => (Some(id), others),
+                Matched::Weakly(ids) => (None, ids),
+                Matched::Nobody => (None, Vec::new()),
+            };
+            // The same contact twice (in the file, or matching the same
+            // customer): the second merges into the first.
+            let earlier = match self.seen.find(&incoming, &key, &self.pending)? {
+                Some(at) => Some(at),
+                None => existing.and_then(|id| self.by_existing.get(&id).copied()),
+            };
+            if let Some(at) = earlier {
+                self.problems.push(ImportProblem::of(
+                    &incoming,
+                    ImportProblemCode::Repeated,
+                    "",
+                ));
+                self.repeated += 1;
+                self.pending[at].contacts.push(Packed::pack(&incoming)?);
+                continue;
+            }
+            self.seen.remember(&incoming, key, self.pending.len());
+            if let Some(id) = existing {
+                self.by_existing.insert(id, self.pending.len());
+            }
+            self.pending.push(Pending {
+                existing,
+                leads,
+                contacts: vec![Packed::pack(&incoming)?],
+            });
+        }
+        Ok(())
+    }
+
+    /// Merges each customer's contacts (with what the book holds of them)
+    /// into the steps to write and the preview.
+    fn finish(self, encoding: TextEncoding, progress: Progress<'_>) -> Result<ImportPlan> {
+        let mut progress = progress;
+        let Planner {
+            today,
+            book,
+            read,
+            mut problems,
+            mut skipped,
+            repeated,
+            pending,
+            ..
+        } = self;
+        let total = pending.len() as u64;
+        let mut steps: Vec<Step> = Vec::with_capacity(pending.len());
+        let mut leads: Vec<(i64, i64)> = Vec::new();
+        let mut matched: Vec<(u32, i64)> = Vec::new();
+        let mut to_review = 0usize;
+        // The row each step shows as; `Unchanged` rows are listed after.
+        let mut rows: Vec<PreviewRow> = Vec::new();
+        let mut quiet_rows: Vec<PreviewRow> = Vec::new();
+        let mut counts = [0u32; 3];
+        let mut pending = pending.into_iter().peekable();
+        let mut done = 0u64;
+        while pending.peek().is_some() {
+            step(&mut progress, done, total)?;
+            let group: Vec<Pending> = pending.by_ref().take(MERGE_BATCH).collect();
+            done += group.len() as u64;
+            // The customers matched, read a batch at a time.
+            let ids: Vec<i64> = group.iter().filter_map(|p| p.existing).collect();
+            let mut profiles: HashMap<i64, CustomerProfile> = match book {
+                Some(store) if !ids.is_empty() => store
+                    .export_profiles(Some(&ids))?
+                    .into_iter()
+                    .map(|c| (c.id, c.profile))
+                    .collect(),
+                _ => HashMap::new(),
+            };
+            for p in group {
+                let mut contacts = p.contacts.iter().map(Packed::unpack);
+                let Some(first) = contacts.next().transpose()? else {
+                    continue;
+                };
+                let mut records = vec![first.record];
+                let mut later: Vec<Incoming> = Vec::new();
+                for contact in contacts {
+                    let contact = contact?;
+                    records.push(contact.record);
+                    later.push(contact);
+                }
+                if let Some(id) = p.existing {
+                    matched.extend(records.iter().map(|r| (*r, id)));
+                }
+                let unsure = !p.leads.is_empty();
+                to_review += usize::from(unsure);
+                let row = |incoming: &Incoming, action, changes| PreviewRow {
+                    record: incoming.record,
+                    display_name: kana::display_name(
+                        &incoming.profile.family_name,
+                        &incoming.profile.given_name,
+                        &incoming.profile.company,
+                    ),
+                    action,
+                    changes,
+                    to_review: unsure,
+                };
+                if let Some(id) = p.existing {
+                    leads.extend(p.leads.iter().map(|other| (id, *other)));
+                }
+                let existing = p
+                    .existing
+                    .and_then(|id| profiles.remove(&id).map(|profile| (id, profile)));
+                match existing {
+                    None => {
+                        let mut profile = first.profile.clone();
+                        for later in &later {
+                            profile = merge(&profile, &later.profile, later.from_kizuna);
+                        }
+                        // Each record was within the caps; together they may not be.
+                        let over = customer::over_caps(&profile);
+                        if !over.is_empty() {
+                            problems.extend(over.iter().map(|e| too_many(&first, e)));
+                            skipped += 1;
+                            continue;
+                        }
+                        counts[0] += 1;
+                        if rows.len() < PREVIEW_ROWS {
+                            rows.push(row(&first, ImportAction::New, Vec::new()));
+                        }
+                        steps.push(Step::New {
+                            uid: first.uid,
+                            profile: Packed::pack(&profile)?,
+                            referred_by_uid: first.referred_by_uid,
+                            leads: p.leads,
+                            records,
+                        });
+                    }
+                    Some((id, existing)) => {
+                        let mut merged = merge(&existing, &first.profile, first.from_kizuna);
+                        for later in &later {
+                            merged = merge(&merged, &later.profile, later.from_kizuna);
+                        }
+                        // What the book holds and what the file adds may be more
+                        // than a customer may have: the customer stays as they are.
+                        let over = customer::over_caps(&merged);
+                        if !over.is_empty() {
+                            problems.extend(over.iter().map(|e| too_many(&first, e)));
+                            skipped += 1;
+                            continue;
+                        }
+                        let merged = customer::check(merged.clone(), today).unwrap_or(merged);
+                        let referrer_changes =
+                            first.referred_by_uid.is_some() && existing.referred_by.is_none();
+                        let changed = changes(&existing, &merged);
+                        if changed.is_empty() && !referrer_changes {
+                            counts[2] += 1;
+                            if quiet_rows.len() < PREVIEW_ROWS {
+                                quiet_rows.push(row(&first, ImportAction::Unchanged, Vec::new()));
+                            }
+                        } else {
+                            counts[1] += 1;
+                            if rows.len() < PREVIEW_ROWS {
+                                rows.push(row(&first, ImportAction::Update, changed));
+                            }
+                            steps.push(Step::Update {
+                                id,
+                                profile: Packed::pack(&merged)?,
+                                referred_by_uid: first.referred_by_uid,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        step(&mut progress, total, total)?;
+        let to_review = u32::try_from(to_review).unwrap_or(u32::MAX);
+        rows.extend(quiet_rows);
+        rows.truncate(PREVIEW_ROWS);
+        problems.sort_by_key(|p| (p.line, p.record));
+        problems.truncate(PREVIEW_PROBLEMS);
+        Ok(ImportPlan {
+            steps,
+            leads,
+            matched,
+            preview: ImportPreview {
+                read,
+                new: counts[0],
+                updated: counts[1],
+                unchanged: counts[2],
+                repeated,
+                to_review,
+                skipped,
+                problems,
+                rows,
+                encoding,
+            },
+        })
+    }
+}
+
+/// Customers written (and their search documents worked out) at a time.
+const WRITE_BATCH: usize = 4_096;
+
+/// Customers merged with what the book holds of them at a time.
+const MERGE_BATCH: usize = 1_024;
 
 impl Store {
     /// Writes a planned import in one transaction, after a backup of the
@@ -1227,87 +1419,94 @@ impl Store {
         let total = plan.steps.len() as u64;
         let mut tx = self.begin()?;
         let mut referrals: Vec<(i64, String)> = Vec::new();
-        // The search documents are worked out on the other core while this
-        // one writes: folding text costs as much as storing it.
-        let (ids, documents) = std::thread::scope(|scope| -> Result<(Vec<i64>, Vec<Documents>)> {
-            let folding = scope.spawn(|| {
-                plan.steps
+        // A UID another customer took since the preview (or one repeated)
+        // gets a new one.
+        let taken = uids_taken(&tx, &plan.steps)?;
+        let mut given: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut ids: Vec<i64> = Vec::with_capacity(plan.steps.len());
+        // A batch at a time: the plan's profiles are unpacked, written and
+        // indexed, then let go.
+        for (n, batch) in plan.steps.chunks(WRITE_BATCH).enumerate() {
+            step(&mut progress, (n * WRITE_BATCH) as u64, total)?;
+            let profiles = batch
+                .iter()
+                .map(|s| s.profile().unpack())
+                .collect::<Result<Vec<CustomerProfile>>>()?;
+            // The search documents are worked out on the other core while
+            // this one writes: folding text costs as much as storing it.
+            let (written, folded) = std::thread::scope(|scope| -> Result<_> {
+                let folding = scope.spawn(|| profiles.iter().map(documents).collect::<Vec<_>>());
+                // New customers first, many rows to a statement.
+                let new: Vec<(&CustomerProfile, String)> = batch
                     .iter()
-                    .map(|s| match s {
-                        Step::New { profile, .. } | Step::Update { profile, .. } => {
-                            documents(profile)
+                    .zip(&profiles)
+                    .filter_map(|(s, profile)| match s {
+                        Step::New { uid, .. } => {
+                            let uid = match uid {
+                                Some(uid) if !taken.contains(uid) && given.insert(uid) => {
+                                    uid.clone()
+                                }
+                                _ => uuid::Uuid::new_v4().to_string(),
+                            };
+                            Some((profile, uid))
                         }
+                        Step::Update { .. } => None,
                     })
-                    .collect::<Vec<_>>()
-            });
-            // New customers first, many rows to a statement; a UID another
-            // customer took since the preview (or repeated) gets a new one.
-            let taken = uids_taken(&tx, &plan.steps)?;
-            let mut given: std::collections::HashSet<&str> = std::collections::HashSet::new();
-            let new: Vec<(&CustomerProfile, String)> = plan
-                .steps
-                .iter()
-                .filter_map(|s| match s {
-                    Step::New { uid, profile, .. } => {
-                        let uid = match uid {
-                            Some(uid) if !taken.contains(uid) && given.insert(uid) => uid.clone(),
-                            _ => uuid::Uuid::new_v4().to_string(),
-                        };
-                        Some((profile, uid))
-                    }
-                    Step::Update { .. } => None,
-                })
-                .collect();
-            let mut new_ids: Vec<i64> = Vec::with_capacity(new.len());
-            for chunk in new.chunks(1024) {
-                step(&mut progress, new_ids.len() as u64, total)?;
-                new_ids.extend(customers::insert_rows(&mut tx, chunk, clock)?);
-            }
-            let added: Vec<(i64, &CustomerProfile)> = new_ids
-                .iter()
-                .copied()
-                .zip(new.iter().map(|(p, _)| *p))
-                .collect();
-            let mut new_ids = new_ids.into_iter();
-            let mut ids: Vec<i64> = Vec::with_capacity(plan.steps.len());
-            for (n, s) in plan.steps.iter().enumerate() {
-                match s {
-                    Step::New {
-                        referred_by_uid, ..
-                    } => {
-                        let id = new_ids.next().ok_or_else(|| {
-                            crate::error::Error::Internal("a new customer went missing".to_owned())
-                        })?;
-                        ids.push(id);
-                        if let Some(referrer) = referred_by_uid {
-                            referrals.push((id, referrer.clone()));
+                    .collect();
+                let mut new_ids: Vec<i64> = Vec::with_capacity(new.len());
+                for rows in new.chunks(1024) {
+                    new_ids.extend(customers::insert_rows(&mut tx, rows, clock)?);
+                }
+                let added: Vec<(i64, &CustomerProfile)> = new_ids
+                    .iter()
+                    .copied()
+                    .zip(new.iter().map(|(p, _)| *p))
+                    .collect();
+                let mut new_ids = new_ids.into_iter();
+                let mut written: Vec<i64> = Vec::with_capacity(batch.len());
+                for (s, profile) in batch.iter().zip(&profiles) {
+                    let (id, referred_by_uid) = match s {
+                        Step::New {
+                            referred_by_uid, ..
+                        } => {
+                            let id = new_ids.next().ok_or_else(|| {
+                                crate::error::Error::Internal(
+                                    "a new customer went missing".to_owned(),
+                                )
+                            })?;
+                            (id, referred_by_uid)
                         }
-                    }
-                    Step::Update {
-                        id,
-                        profile,
-                        referred_by_uid,
-                    } => {
-                        if n % 64 == 0 {
-                            step(&mut progress, n as u64, total)?;
+                        Step::Update {
+                            id,
+                            referred_by_uid,
+                            ..
+                        } => {
+                            customers::update_unindexed(&mut tx, *id, profile, clock)?;
+                            (*id, referred_by_uid)
                         }
-                        customers::update_unindexed(&mut tx, *id, profile, clock)?;
-                        ids.push(*id);
-                        if let Some(referrer) = referred_by_uid {
-                            referrals.push((*id, referrer.clone()));
-                        }
+                    };
+                    written.push(id);
+                    if let Some(referrer) = referred_by_uid {
+                        referrals.push((id, referrer.clone()));
                     }
                 }
-            }
-            // Every new customer's first stage, phones, e-mails and other parts at once.
-            let stages: Vec<(i64, Stage)> = added.iter().map(|(id, p)| (*id, p.stage)).collect();
-            customers::record_first_stages(&tx, &stages, clock)?;
-            customers::insert_children_many(&mut tx, &added)?;
-            let documents = folding.join().map_err(|_| {
-                crate::error::Error::Internal("folding search text failed".to_owned())
+                // Every new customer's first stage, phones, e-mails and other parts at once.
+                let stages: Vec<(i64, Stage)> =
+                    added.iter().map(|(id, p)| (*id, p.stage)).collect();
+                customers::record_first_stages(&tx, &stages, clock)?;
+                customers::insert_children_many(&mut tx, &added)?;
+                let folded = folding.join().map_err(|_| {
+                    crate::error::Error::Internal("folding search text failed".to_owned())
+                })?;
+                Ok((written, folded))
             })?;
-            Ok((ids, documents))
-        })?;
+            let mut index = DeferredIndex::default();
+            for (id, (names, doc)) in written.iter().copied().zip(folded) {
+                index.push(id, names, doc);
+            }
+            index.write(&tx)?;
+            ids.extend(written);
+        }
         let created = u32::try_from(
             plan.steps
                 .iter()
@@ -1329,10 +1528,6 @@ impl Store {
         for (first, second) in &plan.leads {
             identities::add_lead(&tx, *first, *second, at)?;
         }
-        let mut index = DeferredIndex::default();
-        for (id, (names, doc)) in ids.into_iter().zip(documents) {
-            index.push(id, names, doc);
-        }
         // Introductions name customers by UID, who may have come in this file.
         for (id, referrer_uid) in referrals {
             let referrer = contacts::by_uid(&tx, std::slice::from_ref(&referrer_uid))?
@@ -1346,7 +1541,6 @@ impl Store {
                 customers::set_referrer(&mut tx, id, Some(referrer), clock)?;
             }
         }
-        index.write(&tx)?;
         customers::remove_unused_tags(&tx)?;
         step(&mut progress, total, total)?;
         self.commit(tx)?;

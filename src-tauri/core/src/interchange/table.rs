@@ -856,6 +856,18 @@ pub fn read(
     Ok((file, sheet.encoding))
 }
 
+/// [`read`], handing the rows to `take` as contacts a batch at a time.
+pub fn read_in_batches(
+    bytes: &[u8],
+    options: &CsvOptions,
+    progress: Progress<'_>,
+    take: &mut dyn FnMut(ReadFile) -> Result<()>,
+) -> Result<TextEncoding> {
+    let sheet = rows_of(bytes, options.encoding)?;
+    contacts_in_batches(&sheet, &options.mapping, progress, take)?;
+    Ok(sheet.encoding)
+}
+
 /// Each data row below the header row as a contact, the columns meaning
 /// what `mapping` says.
 pub(crate) fn contacts(
@@ -863,11 +875,26 @@ pub(crate) fn contacts(
     mapping: &[ColumnMapping],
     progress: Progress<'_>,
 ) -> Result<ReadFile> {
+    let mut file = ReadFile::default();
+    contacts_in_batches(sheet, mapping, progress, &mut |batch| {
+        file.absorb(batch);
+        Ok(())
+    })?;
+    Ok(file)
+}
+
+/// [`contacts`], a batch of [`super::READ_BATCH`] rows at a time.
+fn contacts_in_batches(
+    sheet: &Rows,
+    mapping: &[ColumnMapping],
+    progress: Progress<'_>,
+    take: &mut dyn FnMut(ReadFile) -> Result<()>,
+) -> Result<()> {
     let mut progress = progress;
     let rows = &sheet.rows;
     let mut file = ReadFile::default();
     if rows.is_empty() {
-        return Ok(file);
+        return take(file);
     }
     let at = sheet.header;
     let headers = &rows[at].1;
@@ -877,6 +904,9 @@ pub(crate) fn contacts(
     for (n, (line, cells)) in data.iter().enumerate() {
         if n % 512 == 0 {
             step(&mut progress, n as u64, total)?;
+        }
+        if file.contacts.len() == super::READ_BATCH {
+            take(std::mem::take(&mut file))?;
         }
         if is_blank(cells) {
             continue;
@@ -914,8 +944,8 @@ pub(crate) fn contacts(
         }
         file.contacts.push(incoming);
     }
-    step(&mut progress, total, total)?;
-    Ok(file)
+    take(file)?;
+    step(&mut progress, total, total)
 }
 
 /// The columns every row of an export starts with.

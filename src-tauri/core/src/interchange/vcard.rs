@@ -169,11 +169,31 @@ pub fn read(
     language: DraftLanguage,
     progress: Progress<'_>,
 ) -> Result<(ReadFile, TextEncoding)> {
-    let decoded = decode(bytes, encoding);
     let mut file = ReadFile::default();
-    let chunks = cards(&decoded.text, &mut file.problems);
-    file.unreadable = u32::try_from(
-        file.problems
+    let encoding = read_in_batches(bytes, encoding, language, progress, &mut |batch| {
+        file.absorb(batch);
+        Ok(())
+    })?;
+    Ok((file, encoding))
+}
+
+/// [`read`], handing the cards to `take` a batch at a time, in file
+/// order: an import then holds one batch of parsed contacts rather than
+/// the whole file's (a parsed contact is several times its card's size).
+/// The first batch also carries the problems found between the cards.
+pub fn read_in_batches(
+    bytes: &[u8],
+    encoding: TextEncoding,
+    language: DraftLanguage,
+    progress: Progress<'_>,
+    take: &mut dyn FnMut(ReadFile) -> Result<()>,
+) -> Result<TextEncoding> {
+    let decoded = decode(bytes, encoding);
+    let mut between = ReadFile::default();
+    let chunks = cards(&decoded.text, &mut between.problems);
+    between.unreadable = u32::try_from(
+        between
+            .problems
             .iter()
             .filter(|p| p.code == ImportProblemCode::Unterminated)
             .count(),
@@ -181,56 +201,77 @@ pub fn read(
     .unwrap_or(0);
     let total = chunks.len() as u64;
     let mut progress = progress;
-    let numbered: Vec<(usize, Chunk<'_>)> = chunks.into_iter().enumerate().collect();
-    let parsed = on_two_cores(
-        numbered,
-        |(i, chunk)| {
-            let mut incoming = Incoming {
-                record: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                line: chunk.line,
-                excerpt: excerpt(chunk.text),
-                uid: None,
-                referred_by_uid: None,
-                from_kizuna: false,
-                profile: CustomerProfile::default(),
-            };
-            if let Some((field, limit)) = overfull(chunk.text) {
-                return Err(ImportProblem::too_many(&incoming, field, limit));
-            }
-            match calcard::Parser::new(chunk.text).entry() {
-                Entry::VCard(card) => {
-                    let dropped = fill(&mut incoming, &card, language);
-                    Ok((incoming, dropped))
+    let mut batches = chunks.chunks(super::READ_BATCH).enumerate().peekable();
+    if batches.peek().is_none() {
+        take(std::mem::take(&mut between))?;
+    }
+    for (n, batch) in batches {
+        let before = n * super::READ_BATCH;
+        let mut file = std::mem::take(&mut between);
+        let numbered: Vec<(usize, &Chunk<'_>)> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (before + i, c))
+            .collect();
+        let parsed = on_two_cores(
+            numbered,
+            |(i, chunk)| parse(i, chunk, language),
+            &mut |done, _| progress(before as u64 + done, total),
+        )?;
+        for result in parsed {
+            match result {
+                Ok((incoming, dropped)) => {
+                    for name in dropped {
+                        file.problems.push(ImportProblem::of(
+                            &incoming,
+                            ImportProblemCode::Dropped,
+                            name,
+                        ));
+                    }
+                    file.contacts.push(incoming);
                 }
-                _ => Err(ImportProblem::of(
-                    &incoming,
-                    ImportProblemCode::Malformed,
-                    "",
-                )),
-            }
-        },
-        &mut *progress,
-    )?;
-    for result in parsed {
-        match result {
-            Ok((incoming, dropped)) => {
-                for name in dropped {
-                    file.problems.push(ImportProblem::of(
-                        &incoming,
-                        ImportProblemCode::Dropped,
-                        name,
-                    ));
+                Err(problem) => {
+                    file.unreadable += 1;
+                    file.problems.push(problem);
                 }
-                file.contacts.push(incoming);
-            }
-            Err(problem) => {
-                file.unreadable += 1;
-                file.problems.push(problem);
             }
         }
+        take(file)?;
     }
     step(&mut progress, total, total)?;
-    Ok((file, decoded.encoding))
+    Ok(decoded.encoding)
+}
+
+/// The `i`th card (from 0) as a contact, with the names of values too
+/// large to keep, or the problem that leaves it unread.
+fn parse(
+    i: usize,
+    chunk: &Chunk<'_>,
+    language: DraftLanguage,
+) -> std::result::Result<(Incoming, Vec<String>), ImportProblem> {
+    let mut incoming = Incoming {
+        record: u32::try_from(i + 1).unwrap_or(u32::MAX),
+        line: chunk.line,
+        excerpt: excerpt(chunk.text),
+        uid: None,
+        referred_by_uid: None,
+        from_kizuna: false,
+        profile: CustomerProfile::default(),
+    };
+    if let Some((field, limit)) = overfull(chunk.text) {
+        return Err(ImportProblem::too_many(&incoming, field, limit));
+    }
+    match calcard::Parser::new(chunk.text).entry() {
+        Entry::VCard(card) => {
+            let dropped = fill(&mut incoming, &card, language);
+            Ok((incoming, dropped))
+        }
+        _ => Err(ImportProblem::of(
+            &incoming,
+            ImportProblemCode::Malformed,
+            "",
+        )),
+    }
 }
 
 /// Apple's custom labels come as `_$!<Mobile>!$_` for its own and as typed
