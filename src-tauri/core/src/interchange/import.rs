@@ -911,8 +911,27 @@ struct SeenInFile {
     by_uid: Places,
     by_email: Places,
     by_phone: Places,
-    names: Vec<NameKey>,
+    names: Vec<NameHash>,
     uids: Vec<Option<u64>>,
+}
+
+/// A [`NameKey`] as hashes (`None` for an empty part): what
+/// [`same_person`] asks, answered first without the contact itself.
+#[derive(Clone, Copy)]
+struct NameHash(Option<u64>, Option<u64>);
+
+impl NameHash {
+    fn of(key: &NameKey) -> Self {
+        let hash = |part: &str| (!part.is_empty()).then(|| hash_of(part));
+        NameHash(hash(&key.0), hash(&key.1))
+    }
+
+    fn may_agree(self, other: NameHash) -> bool {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.1.is_none() || other.1.is_none() || self.1 == other.1,
+        }
+    }
 }
 
 /// Places in the plan by the hash of a key, in the order they were added.
@@ -977,16 +996,17 @@ impl SeenInFile {
             }
         }
         let uid = incoming.uid.as_deref().map(hash_of);
+        let name = NameHash::of(key);
         let agrees = |at: usize| {
             let told_apart = matches!(
                 (uid, self.uids.get(at).copied().flatten()),
                 (Some(a), Some(b)) if a != b
             );
-            !told_apart && self.names.get(at).is_some_and(|n| same_person(key, n))
+            !told_apart && self.names.get(at).is_some_and(|n| name.may_agree(*n))
         };
-        let same = |e: &Incoming| match (&incoming.uid, &e.uid) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
+        let same = |e: &Incoming| {
+            let told_apart = matches!((&incoming.uid, &e.uid), (Some(a), Some(b)) if a != b);
+            !told_apart && same_person(key, &incoming_key(e))
         };
         let p = &incoming.profile;
         for address in p.emails.iter().map(|e| lower(&e.address)) {
@@ -1019,7 +1039,7 @@ impl SeenInFile {
     }
 
     /// Remembers `incoming` as the first contact at `at` in the plan.
-    fn remember(&mut self, incoming: &Incoming, key: NameKey, at: usize) {
+    fn remember(&mut self, incoming: &Incoming, key: &NameKey, at: usize) {
         let place = u32::try_from(at).unwrap_or(u32::MAX);
         if let Some(uid) = &incoming.uid {
             self.by_uid.add(uid, place);
@@ -1033,7 +1053,7 @@ impl SeenInFile {
             }
         }
         // Places are given in order, one per customer of the plan.
-        self.names.push(key);
+        self.names.push(NameHash::of(key));
         self.uids.push(incoming.uid.as_deref().map(hash_of));
     }
 }
@@ -1166,7 +1186,7 @@ impl<'a> Planner<'a> {
             Some(store) => Known::load(store.conn(), &admitted)?,
             None => Known::default(),
         };
-        for incoming in admitted {
+        for mut incoming in admitted {
             let key = incoming_key(&incoming);
             let (existing, leads) = match known.find(&incoming, &key) {
                 Matched::Customer(id) => (Some(id), Vec::new()),
@@ -1187,10 +1207,15 @@ impl<'a> Planner<'a> {
                     "",
                 ));
                 self.repeated += 1;
+                incoming.excerpt = String::new();
                 self.pending[at].contacts.push(Packed::pack(&incoming)?);
                 continue;
             }
-            self.seen.remember(&incoming, key, self.pending.len());
+            self.seen.remember(&incoming, &key, self.pending.len());
+            // Problems found from here on are about the customer the
+            // contacts make together, shown by name (see `finish`): the
+            // card's first lines are not kept for 100,000 contacts.
+            incoming.excerpt = String::new();
             if let Some(id) = existing {
                 self.by_existing.insert(id, self.pending.len());
             }
@@ -1244,9 +1269,14 @@ impl<'a> Planner<'a> {
             };
             for p in group {
                 let mut contacts = p.contacts.iter().map(Packed::unpack);
-                let Some(first) = contacts.next().transpose()? else {
+                let Some(mut first) = contacts.next().transpose()? else {
                     continue;
                 };
+                first.excerpt = kana::display_name(
+                    &first.profile.family_name,
+                    &first.profile.given_name,
+                    &first.profile.company,
+                );
                 let mut records = vec![first.record];
                 let mut later: Vec<Incoming> = Vec::new();
                 for contact in contacts {
@@ -1394,9 +1424,9 @@ impl Store {
         clock: &Clock,
         progress: Progress<'_>,
     ) -> Result<(ImportSummary, Vec<(u32, i64)>)> {
-        // A big import writes far more pages than it reads again: a small
-        // cache (spilled to the WAL as it fills) took nothing from its time
-        // and 80 MB from its peak.
+        // A big import writes far more pages than it reads again: a cache
+        // of its own size, smaller than the connection's, is given back
+        // after (see `WRITING_CACHE_KIB`).
         let kept = self.cache_size()?;
         self.set_cache_size(crate::store::WRITING_CACHE_KIB)?;
         let written = self.write_import_steps(plan, backup, clock, progress);
@@ -1570,4 +1600,92 @@ fn uids_taken(conn: &Connection, steps: &[Step]) -> Result<std::collections::Has
         .into_iter()
         .map(|(uid, _)| uid)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::customer::Email;
+
+    fn contact(record: u32, given: &str, email: &str) -> Incoming {
+        Incoming {
+            record,
+            line: record,
+            excerpt: String::new(),
+            uid: None,
+            referred_by_uid: None,
+            from_kizuna: false,
+            profile: CustomerProfile {
+                family_name: "山田".to_owned(),
+                given_name: given.to_owned(),
+                emails: vec![Email {
+                    label: String::new(),
+                    address: email.to_owned(),
+                }],
+                ..CustomerProfile::default()
+            },
+        }
+    }
+
+    fn planned(contacts: &[&Incoming]) -> Vec<Pending> {
+        contacts
+            .iter()
+            .map(|c| Pending {
+                existing: None,
+                leads: Vec::new(),
+                contacts: vec![Packed::pack(*c).expect("pack")],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_hashed_agree_exactly_when_the_names_do() {
+        let parts = ["", "山田太郎", "山田花子"];
+        let companies = ["", "山田商店", "森商事"];
+        let keys: Vec<NameKey> = parts
+            .iter()
+            .flat_map(|n| companies.iter().map(|c| ((*n).to_owned(), (*c).to_owned())))
+            .collect();
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(
+                    NameHash::of(a).may_agree(NameHash::of(b)),
+                    same_person(a, b),
+                    "{a:?} and {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn places_under_one_key_come_back_in_the_order_they_were_added() {
+        let mut places = Places::default();
+        places.add("0312345678", 0);
+        places.add("09011112222", 1);
+        places.add("0312345678", 3);
+        assert_eq!(places.get("0312345678").collect::<Vec<_>>(), [0, 3]);
+        assert_eq!(places.get("09011112222").collect::<Vec<_>>(), [1]);
+        assert!(places.get("0000").next().is_none());
+    }
+
+    #[test]
+    fn a_repeat_is_checked_against_the_earlier_contact_itself() {
+        let earlier = contact(1, "太郎", "taro@example.jp");
+        let again = contact(2, "太郎", "TARO@example.jp");
+        let other = contact(3, "太郎", "jiro@example.jp");
+        let pending = planned(&[&earlier]);
+        let mut seen = SeenInFile::default();
+        seen.remember(&earlier, &incoming_key(&earlier), 0);
+        let found = seen.find(&again, &incoming_key(&again), &pending);
+        assert_eq!(found.expect("find"), Some(0));
+        // A hash that matched by chance (here: the earlier contact filed
+        // under another address's hash) is not taken for a repeat.
+        seen.by_email.add("jiro@example.jp", 0);
+        let found = seen.find(&other, &incoming_key(&other), &pending);
+        assert_eq!(found.expect("find"), None);
+        // Nor is the same address under a name that does not agree.
+        let hanako = contact(4, "花子", "taro@example.jp");
+        let found = seen.find(&hanako, &incoming_key(&hanako), &pending);
+        assert_eq!(found.expect("find"), None);
+    }
 }
