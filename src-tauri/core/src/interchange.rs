@@ -120,10 +120,23 @@ pub struct ReadFile {
 
 impl ReadFile {
     /// Adds what a later batch of the same file read.
-    pub fn absorb(&mut self, batch: ReadFile) {
+    fn absorb(&mut self, batch: ReadFile) {
         self.contacts.extend(batch.contacts);
         self.problems.extend(batch.problems);
         self.unreadable += batch.unreadable;
+    }
+
+    /// Everything a reader that works in batches hands over, as one file,
+    /// with what the reader returns.
+    pub(crate) fn gathered<T>(
+        read: impl FnOnce(&mut dyn FnMut(ReadFile) -> Result<()>) -> Result<T>,
+    ) -> Result<(ReadFile, T)> {
+        let mut file = ReadFile::default();
+        let out = read(&mut |batch| {
+            file.absorb(batch);
+            Ok(())
+        })?;
+        Ok((file, out))
     }
 }
 
@@ -233,12 +246,7 @@ pub fn read_file(
     options: &ImportOptions,
     progress: Progress<'_>,
 ) -> Result<(ReadFile, text::TextEncoding)> {
-    let mut file = ReadFile::default();
-    let encoding = read_in_batches(bytes, options, progress, &mut |batch| {
-        file.absorb(batch);
-        Ok(())
-    })?;
-    Ok((file, encoding))
+    ReadFile::gathered(|take| read_in_batches(bytes, options, progress, take))
 }
 
 /// [`read_file`], handing what is read to `take` a batch of

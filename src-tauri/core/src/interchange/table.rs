@@ -875,11 +875,8 @@ pub(crate) fn contacts(
     mapping: &[ColumnMapping],
     progress: Progress<'_>,
 ) -> Result<ReadFile> {
-    let mut file = ReadFile::default();
-    contacts_in_batches(sheet, mapping, progress, &mut |batch| {
-        file.absorb(batch);
-        Ok(())
-    })?;
+    let (file, ()) =
+        ReadFile::gathered(|take| contacts_in_batches(sheet, mapping, progress, take))?;
     Ok(file)
 }
 

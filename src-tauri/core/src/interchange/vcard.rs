@@ -169,12 +169,7 @@ pub fn read(
     language: DraftLanguage,
     progress: Progress<'_>,
 ) -> Result<(ReadFile, TextEncoding)> {
-    let mut file = ReadFile::default();
-    let encoding = read_in_batches(bytes, encoding, language, progress, &mut |batch| {
-        file.absorb(batch);
-        Ok(())
-    })?;
-    Ok((file, encoding))
+    ReadFile::gathered(|take| read_in_batches(bytes, encoding, language, progress, take))
 }
 
 /// [`read`], handing the cards to `take` a batch at a time, in file
