@@ -53,10 +53,9 @@ impl Opener {
         store.set_change_feed(self.feed.clone());
         // The pages a job or the scheduler read are freed when it is done,
         // but the C allocator keeps most of them from the system: a new
-        // day's agenda derived with the window's 96 MiB cache left the app
-        // 70–80 MB larger for good. Half the cache makes that derivation
-        // 0.85 s instead of 0.63 s, behind the day before's agenda shown
-        // meanwhile.
+        // day's agenda derived with a 96 MiB cache left the app 70–80 MB
+        // larger for good. Half that makes the derivation 0.85 s instead of
+        // 0.63 s, behind the day before's agenda shown meanwhile.
         store.set_cache_size(kizuna_core::store::BACKGROUND_CACHE_KIB)?;
         Ok(store)
     }

@@ -76,9 +76,11 @@ pub(crate) const FROM_EARLIER_RELEASE: &str =
     include_str!("../migrations/0004_from_earlier_release.sql");
 
 /// Each connection's page cache, in KiB (see `configure`).
-pub(crate) const CACHE_KIB: i64 = 98_304;
+pub(crate) const CACHE_KIB: i64 = 32_768;
 /// The cache of a connection that works in the background (a job, the
-/// scheduler): what it reads is not read again soon, and what it held
+/// scheduler): larger than the window's, for the whole-book reads of a
+/// new day's agenda, an export or a duplicate search (a new day's agenda:
+/// 0.57 s with 96 MiB, 1.06 s with 32), and no larger, since what it held
 /// stays with the process after it is freed.
 pub const BACKGROUND_CACHE_KIB: i64 = 49_152;
 /// The cache while an import writes: its new customers go into the list's
@@ -301,17 +303,19 @@ impl Store {
         Ok(())
     }
 
-    /// `PRAGMA cache_size` as it is (negative: KiB; positive: pages), to
-    /// be put back with [`Store::restore_cache_size`].
+    /// The page cache's size in KiB, as [`Store::set_cache_size`] takes it.
     pub(crate) fn cache_size(&self) -> Result<i64> {
-        Ok(self
+        let pragma: i64 = self
             .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?)
-    }
-
-    pub(crate) fn restore_cache_size(&self, pragma: i64) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", pragma)?;
-        Ok(())
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        if pragma < 0 {
+            return Ok(-pragma);
+        }
+        // A positive size counts pages.
+        let page: i64 = self
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))?;
+        Ok(pragma * page / 1024)
     }
 
     /// Lets go of this connection's page cache: for one that works now and
@@ -525,13 +529,14 @@ fn configure(conn: &Connection, on_disk: bool) -> Result<()> {
     // changes until it succeeds) in memory rather than in a temporary file:
     // writing them to disk was a fifth of an import's time.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    // Up to 96 MiB of page cache (the default is 2 MiB; it fills only as far
+    // Up to 32 MiB of page cache (the default is 2 MiB; it fills only as far
     // as a book is read, so a small one uses little). The store is
     // encrypted: every page read from disk — even from the OS's cache — is
-    // decrypted and its HMAC checked, so what search and the lists read
-    // again and again is kept here decrypted. At 100,000 customers 32 MiB
-    // made a 3+ character search 3.4× slower than before encryption;
-    // 96 MiB brings it back (README, Benchmarks).
+    // decrypted and its HMAC checked, so what the lists and search read
+    // again and again is kept here decrypted. Search once needed 96 MiB of
+    // the trigram index kept so; since it keeps the book's names and order
+    // in memory of its own, 32 MiB searches as fast and scrolling the whole
+    // list leaves the window 64 MB smaller (README, Benchmarks).
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     conn.set_prepared_statement_cache_capacity(64);
     // `rarray(?)` lets a list of ids be bound as one parameter.

@@ -1432,7 +1432,7 @@ impl Store {
         let written = self.write_import_steps(plan, backup, clock, progress);
         // The import is written (or not) either way: a cache left small is
         // slower, not wrong.
-        if let Err(e) = self.restore_cache_size(kept) {
+        if let Err(e) = self.set_cache_size(kept) {
             tracing::warn!(error = %e, "the page cache was not restored after an import");
         }
         written
@@ -1636,6 +1636,35 @@ mod tests {
                 contacts: vec![Packed::pack(*c).expect("pack")],
             })
             .collect()
+    }
+
+    #[test]
+    fn an_import_puts_the_page_cache_back_as_it_found_it() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 4).expect("a date");
+        let clock = Clock::at_local(chrono_tz::Asia::Tokyo, day, 9, 0).expect("a time");
+        let mut store = Store::open_in_memory().expect("store");
+        store.set_cache_size(1_234).expect("set");
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:山田;太郎;;;\r\nEMAIL:taro@example.jp\r\nEND:VCARD\r\n";
+        let options = super::super::ImportOptions {
+            format: super::super::ImportFormat::Vcard,
+            encoding: TextEncoding::Auto,
+            mapping: Vec::new(),
+            language: crate::reminder::DraftLanguage::Ja,
+        };
+        let plan = store
+            .plan_import_file(
+                card.as_bytes(),
+                &options,
+                &clock,
+                &mut |_, _| true,
+                &mut |_, _| true,
+            )
+            .expect("plan");
+        store
+            .apply_import(plan, &clock, &mut |_, _| true)
+            .expect("import");
+        assert_eq!(store.customer_count().expect("count"), 1);
+        assert_eq!(store.cache_size().expect("cache"), 1_234);
     }
 
     #[test]
