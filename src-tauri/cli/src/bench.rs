@@ -142,6 +142,14 @@ fn touch(customer_id: i64, clock: &Clock) -> TouchpointInput {
     }
 }
 
+/// The list's first page for a search text.
+fn search_for(text: &str) -> CustomerQuery {
+    CustomerQuery {
+        text: text.to_owned(),
+        ..CustomerQuery::default()
+    }
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
@@ -209,20 +217,14 @@ pub fn run(
         "ゴルフ",
     ];
     rows.push(measure("search, 3+ characters", 10.0, 200, |i| {
-        let query = CustomerQuery {
-            text: long_terms[i % long_terms.len()].to_owned(),
-            ..CustomerQuery::default()
-        };
+        let query = search_for(long_terms[i % long_terms.len()]);
         let page = store.list_customers(&query);
         assert!(page.is_ok(), "search failed");
     }));
 
     let short_terms = ["林", "田中", "森", "佐藤", "鮨", "ゆみ", "あべ", "Wu"];
     rows.push(measure("search, 1-2 characters", 50.0, 100, |i| {
-        let query = CustomerQuery {
-            text: short_terms[i % short_terms.len()].to_owned(),
-            ..CustomerQuery::default()
-        };
+        let query = search_for(short_terms[i % short_terms.len()]);
         let page = store.list_customers(&query);
         assert!(page.is_ok(), "search failed");
     }));
@@ -244,10 +246,7 @@ pub fn run(
             if let Err(e) = store.change_stage(moved, standing, "", &clock) {
                 panic!("stage failed: {e}");
             }
-            let query = CustomerQuery {
-                text: long_terms[i % long_terms.len()].to_owned(),
-                ..CustomerQuery::default()
-            };
+            let query = search_for(long_terms[i % long_terms.len()]);
             assert!(store.list_customers(&query).is_ok(), "search failed");
         },
     ));
@@ -259,10 +258,7 @@ pub fn run(
         30,
         |i| {
             assert!(store.release_cache().is_ok(), "release failed");
-            let query = CustomerQuery {
-                text: long_terms[i % long_terms.len()].to_owned(),
-                ..CustomerQuery::default()
-            };
+            let query = search_for(long_terms[i % long_terms.len()]);
             assert!(store.list_customers(&query).is_ok(), "search failed");
         },
     ));
@@ -522,10 +518,7 @@ pub fn search_breakdown(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let (store, _) = Store::open_in_dir(dir, &bench_key())?;
     for term in terms {
-        let query = CustomerQuery {
-            text: (*term).to_owned(),
-            ..CustomerQuery::default()
-        };
+        let query = search_for(term);
         let row = measure("term", 0.0, 20, |_| {
             assert!(store.list_customers(&query).is_ok());
         });

@@ -378,10 +378,10 @@ fn a_search_after_a_restore_finds_the_restored_book() {
     let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
     add(&mut store, "上田", "うえだ");
     add(&mut store, "江口", "えぐち");
-    let golfers = |store: &Store| -> Vec<String> {
+    let found = |store: &Store, text: &str| -> Vec<String> {
         store
             .list_customers(&CustomerQuery {
-                text: "ゴルフ".to_owned(),
+                text: text.to_owned(),
                 ..CustomerQuery::default()
             })
             .expect("search")
@@ -390,14 +390,25 @@ fn a_search_after_a_restore_finds_the_restored_book() {
             .map(|r| r.display_name)
             .collect()
     };
+    let golfers = |store: &Store| found(store, "ゴルフ");
     assert_eq!(golfers(&store), ["青木", "井上", "上田", "江口"]);
+    // Another connection (a job's, the scheduler's) has searched too.
+    let (other, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("other");
+    assert_eq!(golfers(&other), ["青木", "井上", "上田", "江口"]);
 
     store
         .restore_backup(std::path::Path::new(&saved.path), &clock)
         .expect("restore");
     // As many changes again as the restore took back, before searching
-    // again: the search sees the book as it is, not as it was before.
+    // again: the search sees the book as it is, not as it was before, on
+    // this connection and on the other, which kept its memory of the book
+    // under the count the changes reach again.
     add(&mut store, "小野", "おの");
     add(&mut store, "加藤", "かとう");
     assert_eq!(golfers(&store), ["青木", "井上", "小野", "加藤"]);
+    assert_eq!(golfers(&other), ["青木", "井上", "小野", "加藤"]);
+    // The new customers took the numbers the ones restored away had: a
+    // memory of the names before would not find them by name.
+    assert_eq!(found(&other, "小野"), ["小野"]);
+    assert_eq!(found(&other, "うえだ"), Vec::<String>::new());
 }

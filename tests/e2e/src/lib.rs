@@ -374,13 +374,16 @@ impl Kizuna {
     pub async fn scroll_list(&self, fraction: f64) -> TestResult {
         let probe = format!(
             "const v = document.querySelector('[data-testid=customer-list] > div');
+             const row = v.querySelector('[data-index]');
+             if (row === null) return false;
+             const height = row.getBoundingClientRect().height;
              const wanted = (v.scrollHeight - v.clientHeight) * {fraction};
-             if (Math.abs(v.scrollTop - wanted) > 58) {{
+             if (Math.abs(v.scrollTop - wanted) > height) {{
                v.scrollTop = wanted;
                v.dispatchEvent(new Event('scroll'));
                return false;
              }}
-             const target = Math.floor({fraction} * (v.scrollHeight / 58 - 1));
+             const target = Math.floor({fraction} * (v.scrollHeight / height - 1));
              const drawn = [...v.querySelectorAll('[data-index]')].map((e) => Number(e.dataset.index));
              return drawn.some((i) => Math.abs(i - target) < 30)
                && v.querySelector('.placeholder') === null;"

@@ -299,14 +299,16 @@ impl Store {
         tag: Option<&str>,
         query: &CustomerQuery,
     ) -> Result<Vec<Match>> {
-        let members = match tag {
+        let mut members = match tag {
             Some(tag) => Some(self.tag_members(tag)?),
             None => None,
         };
-        let hits = match (&plan.fts, &members) {
-            (Some(fts), _) => Some(self.index_hits(fts, &plan.scans)?),
-            (None, Some(members)) if plan.rank.is_none() => Some(members.clone()),
-            _ => None,
+        // The tag's members drive a search by the tag alone; else they
+        // filter what the text finds.
+        let hits = match &plan.fts {
+            Some(fts) => Some(self.index_hits(fts, &plan.scans)?),
+            None if plan.rank.is_none() => members.take(),
+            None => None,
         };
         // Short terms beside a long one were checked on every field above.
         let name_scans: Vec<Vec<Finder<'_>>> = match plan.fts {
@@ -377,12 +379,12 @@ impl Store {
     /// Runs `f` over the search memory, reading it again first when what
     /// it holds has changed since it was read.
     fn with_search_memory<R>(&self, f: impl FnOnce(&SearchMemory) -> R) -> Result<R> {
-        let generation = SearchMemory::generation(&self.conn)?;
         if !self.conn.is_autocommit() {
             // Inside a transaction the count may be one that is rolled back
             // and reached again with other content: used, not kept.
             return Ok(f(&SearchMemory::load(&self.conn)?));
         }
+        let generation = SearchMemory::generation(&self.conn)?;
         let mut kept = self.search_memory.borrow_mut();
         let memory = match kept.take() {
             Some(memory) if memory.generation == generation => memory,
