@@ -1550,3 +1550,26 @@ fn a_file_read_in_batches_can_be_stopped_while_it_is_read() {
     );
     assert!(matches!(result, Err(Error::Cancelled)));
 }
+
+#[test]
+fn a_contact_known_by_name_alone_is_found_in_a_later_batch() {
+    let clock = fixtures::clock();
+    let mut store = Store::open_in_memory().expect("store");
+    let by_name = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:名取;静香;;;\r\nFN:名取 静香\r\nNOTE:年賀状のみ\r\nEND:VCARD\r\n";
+    import_vcf(&mut store, by_name.as_bytes(), &clock);
+    // Neither an e-mail address nor a phone number: only the name finds
+    // her, 1,500 cards into the file.
+    let mut file = many_cards(1_500);
+    file.push_str(by_name);
+    let shown = store
+        .plan_import_file(
+            file.as_bytes(),
+            &japanese_vcard(),
+            &clock,
+            &mut go_on(),
+            &mut go_on(),
+        )
+        .expect("plan")
+        .preview;
+    assert_eq!((shown.new, shown.unchanged), (1_500, 1));
+}

@@ -763,7 +763,7 @@ fn reachable(p: &CustomerProfile) -> bool {
 }
 
 impl Known {
-    fn load(conn: &Connection, contacts: &[Incoming]) -> Result<Known> {
+    fn load(conn: &Connection, contacts: &[Incoming], book: &mut BookNames) -> Result<Known> {
         let mut known = Known::default();
         let uids: Vec<String> = contacts.iter().filter_map(|c| c.uid.clone()).collect();
         let mut emails: Vec<String> = Vec::new();
@@ -798,9 +798,7 @@ impl Known {
                 list.push((id, name_key(&family, &given, &company)));
             }
         }
-        for (name, id) in contacts::by_full_name(conn, &names)? {
-            known.by_name.entry(name).or_default().push(id);
-        }
+        known.by_name = book.find(conn, names)?;
         Ok(known)
     }
 
@@ -882,6 +880,36 @@ impl Known {
             Some([first, others @ ..]) => Matched::Several(*first, others.to_vec()),
             _ => Matched::Nobody,
         }
+    }
+}
+
+/// The book's customers by full name, read the first time an import has a
+/// contact with no e-mail address or phone number to match by (see
+/// [`contacts::full_names`]) and kept for its later batches: one read of
+/// the book per import rather than one per batch.
+#[derive(Default)]
+struct BookNames(Option<HashMap<String, Vec<i64>>>);
+
+impl BookNames {
+    /// The customers of each of `names` that the book holds.
+    fn find(&mut self, conn: &Connection, names: Vec<String>) -> Result<HashMap<String, Vec<i64>>> {
+        if names.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let all = match &mut self.0 {
+            Some(all) => all,
+            None => {
+                let mut all: HashMap<String, Vec<i64>> = HashMap::new();
+                for (name, id) in contacts::full_names(conn)? {
+                    all.entry(name).or_default().push(id);
+                }
+                self.0.insert(all)
+            }
+        };
+        Ok(names
+            .into_iter()
+            .filter_map(|name| all.get(&name).map(|ids| (name, ids.clone())))
+            .collect())
     }
 }
 
@@ -1060,7 +1088,8 @@ impl SeenInFile {
 
 impl Store {
     /// Matches what was read with the book and works out what an import
-    /// would do, writing nothing.
+    /// would do, writing nothing. `progress` follows the plan's last part,
+    /// merging what was matched; the file was read already.
     pub fn plan_import(
         &self,
         file: ReadFile,
@@ -1130,6 +1159,7 @@ struct Planner<'a> {
     pending: Vec<Pending>,
     seen: SeenInFile,
     by_existing: HashMap<i64, usize>,
+    book_names: BookNames,
 }
 
 impl<'a> Planner<'a> {
@@ -1144,6 +1174,7 @@ impl<'a> Planner<'a> {
             pending: Vec::new(),
             seen: SeenInFile::default(),
             by_existing: HashMap::new(),
+            book_names: BookNames::default(),
         }
     }
 
@@ -1183,7 +1214,7 @@ impl<'a> Planner<'a> {
             }
         }
         let known = match self.book {
-            Some(store) => Known::load(store.conn(), &admitted)?,
+            Some(store) => Known::load(store.conn(), &admitted, &mut self.book_names)?,
             None => Known::default(),
         };
         for mut incoming in admitted {
