@@ -1455,6 +1455,20 @@ fn japanese_vcard() -> kizuna_core::interchange::ImportOptions {
     }
 }
 
+/// What importing a vCard file would do, read and planned in batches.
+fn preview_file(store: &Store, file: &str, clock: &Clock) -> ImportPreview {
+    store
+        .plan_import_file(
+            file.as_bytes(),
+            &japanese_vcard(),
+            clock,
+            &mut go_on(),
+            &mut go_on(),
+        )
+        .expect("plan")
+        .preview
+}
+
 #[test]
 fn a_file_read_in_batches_is_planned_as_one() {
     let clock = fixtures::clock();
@@ -1520,16 +1534,7 @@ fn a_file_read_in_batches_is_planned_as_one() {
     assert_eq!(last.total, 1);
 
     // Every batch matched with the book: nothing new the second time.
-    let again = store
-        .plan_import_file(
-            file.as_bytes(),
-            &japanese_vcard(),
-            &clock,
-            &mut go_on(),
-            &mut go_on(),
-        )
-        .expect("plan again")
-        .preview;
+    let again = preview_file(&store, &file, &clock);
     assert_eq!(
         (again.new, again.updated, again.unchanged, again.repeated),
         (0, 0, 5_000, 1)
@@ -1561,15 +1566,6 @@ fn a_contact_known_by_name_alone_is_found_in_a_later_batch() {
     // her, 1,500 cards into the file.
     let mut file = many_cards(1_500);
     file.push_str(by_name);
-    let shown = store
-        .plan_import_file(
-            file.as_bytes(),
-            &japanese_vcard(),
-            &clock,
-            &mut go_on(),
-            &mut go_on(),
-        )
-        .expect("plan")
-        .preview;
+    let shown = preview_file(&store, &file, &clock);
     assert_eq!((shown.new, shown.unchanged), (1_500, 1));
 }
