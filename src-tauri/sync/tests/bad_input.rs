@@ -38,7 +38,7 @@ type Answer = fn(&tiny_http::Request, u16) -> tiny_http::ResponseBox;
 
 /// A web server that answers every request with `respond`.
 fn fake_server(respond: Answer) -> u16 {
-    let site = tiny_http::Server::http("127.0.0.1:0").expect("server");
+    let site = radicale::plain_server();
     let port = site.server_addr().to_ip().expect("ip").port();
     std::thread::spawn(move || {
         for request in site.incoming_requests() {

@@ -56,7 +56,7 @@ async fn a_wrong_password_a_missing_server_and_a_web_page_are_told_apart() {
     assert_eq!(code(&refused), ErrorCode::DavNoSuchServer, "{refused}");
 
     // A web site that answers every request with a page.
-    let site = tiny_http::Server::http("127.0.0.1:0").expect("a web site");
+    let site = radicale::plain_server();
     let port = site.server_addr().to_ip().expect("ip").port();
     let serving = std::thread::spawn(move || {
         for request in site.incoming_requests().take(8) {

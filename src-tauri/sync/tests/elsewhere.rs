@@ -23,7 +23,7 @@ use radicale::{PASSWORD, Radicale, USER};
 /// user's principal is here, but their address books and calendars are on
 /// `home` (another server). Returns its address.
 fn front_door(home: String) -> String {
-    let site = tiny_http::Server::http("127.0.0.1:0").expect("site");
+    let site = radicale::plain_server();
     let port = site.server_addr().to_ip().expect("ip").port();
     std::thread::spawn(move || {
         let header = |text: &str| text.parse::<tiny_http::Header>().expect("header");

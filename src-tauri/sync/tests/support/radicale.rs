@@ -46,6 +46,14 @@ fn free_port() -> u16 {
     }
 }
 
+/// A plain HTTP server of a test's own (a web site, a front door) on a
+/// port given as Radicale's are: one bound to port 0 could take the port a
+/// Radicale of another test is about to bind, whose test would then talk to
+/// this server and find nothing once it is gone.
+pub fn plain_server() -> tiny_http::Server {
+    tiny_http::Server::http(("127.0.0.1", free_port())).expect("a server on 127.0.0.1")
+}
+
 impl Radicale {
     pub fn start() -> Radicale {
         Radicale::with(false)
