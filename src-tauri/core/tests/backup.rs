@@ -378,19 +378,7 @@ fn a_search_after_a_restore_finds_the_restored_book() {
     let saved = store.back_up(BackupKind::Manual, &clock).expect("backup");
     add(&mut store, "上田", "うえだ");
     add(&mut store, "江口", "えぐち");
-    let found = |store: &Store, text: &str| -> Vec<String> {
-        store
-            .list_customers(&CustomerQuery {
-                text: text.to_owned(),
-                ..CustomerQuery::default()
-            })
-            .expect("search")
-            .rows
-            .into_iter()
-            .map(|r| r.display_name)
-            .collect()
-    };
-    let golfers = |store: &Store| found(store, "ゴルフ");
+    let golfers = |store: &Store| fixtures::found(store, "ゴルフ");
     assert_eq!(golfers(&store), ["青木", "井上", "上田", "江口"]);
     // Another connection (a job's, the scheduler's) has searched too.
     let (other, _) = Store::open_in_dir(dir.path(), &fixtures::key()).expect("other");
@@ -409,6 +397,6 @@ fn a_search_after_a_restore_finds_the_restored_book() {
     assert_eq!(golfers(&other), ["青木", "井上", "小野", "加藤"]);
     // The new customers took the numbers the ones restored away had: a
     // memory of the names before would not find them by name.
-    assert_eq!(found(&other, "小野"), ["小野"]);
-    assert_eq!(found(&other, "うえだ"), Vec::<String>::new());
+    assert_eq!(fixtures::found(&other, "小野"), ["小野"]);
+    assert_eq!(fixtures::found(&other, "うえだ"), Vec::<String>::new());
 }

@@ -559,18 +559,7 @@ fn romaji_finds_readings_however_it_is_spelt() {
             .create_customer(fixtures::person(family, given, fr, gr), &clock)
             .expect("customer");
     }
-    let found = |text: &str| -> Vec<String> {
-        store
-            .list_customers(&CustomerQuery {
-                text: text.to_owned(),
-                ..CustomerQuery::default()
-            })
-            .expect("search")
-            .rows
-            .into_iter()
-            .map(|r| r.display_name)
-            .collect()
-    };
+    let found = |text: &str| fixtures::found(&store, text);
     assert_eq!(found("aikawa"), ["相川 健"]);
     assert_eq!(found("hayashi"), ["林 真理"]);
     assert_eq!(found("hayasi"), ["林 真理"]);

@@ -1,7 +1,7 @@
 //! Shared test fixtures: a fixed clock, a quiet store and profile builders.
 
 use chrono::NaiveDate;
-use kizuna_core::customer::{CustomerProfile, Email, Phone};
+use kizuna_core::customer::{CustomerProfile, CustomerQuery, Email, Phone};
 use kizuna_core::settings::Settings;
 use kizuna_core::{Clock, Store};
 
@@ -76,4 +76,18 @@ pub fn raw(path: &std::path::Path) -> rusqlite::Connection {
     conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"", "07".repeat(32)))
         .expect("key");
     conn
+}
+
+/// The names a search for `text` lists, in the list's order.
+pub fn found(store: &Store, text: &str) -> Vec<String> {
+    store
+        .list_customers(&CustomerQuery {
+            text: text.to_owned(),
+            ..CustomerQuery::default()
+        })
+        .unwrap_or_else(|e| panic!("search {text:?} failed: {e}"))
+        .rows
+        .into_iter()
+        .map(|r| r.display_name)
+        .collect()
 }
