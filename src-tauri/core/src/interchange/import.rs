@@ -1303,11 +1303,12 @@ impl<'a> Planner<'a> {
                 let Some(mut first) = contacts.next().transpose()? else {
                     continue;
                 };
-                first.excerpt = kana::display_name(
+                let name = kana::display_name(
                     &first.profile.family_name,
                     &first.profile.given_name,
                     &first.profile.company,
                 );
+                first.excerpt = name.clone();
                 let mut records = vec![first.record];
                 let mut later: Vec<Incoming> = Vec::new();
                 for contact in contacts {
@@ -1320,13 +1321,10 @@ impl<'a> Planner<'a> {
                 }
                 let unsure = !p.leads.is_empty();
                 to_review += usize::from(unsure);
-                let row = |incoming: &Incoming, action, changes| PreviewRow {
-                    record: incoming.record,
-                    display_name: kana::display_name(
-                        &incoming.profile.family_name,
-                        &incoming.profile.given_name,
-                        &incoming.profile.company,
-                    ),
+                let record = first.record;
+                let row = |action, changes| PreviewRow {
+                    record,
+                    display_name: name.clone(),
                     action,
                     changes,
                     to_review: unsure,
@@ -1337,44 +1335,39 @@ impl<'a> Planner<'a> {
                 let existing = p
                     .existing
                     .and_then(|id| profiles.remove(&id).map(|profile| (id, profile)));
+                // The file's contacts merged into what the book holds of
+                // them, or into the first of them.
+                let merged = match &existing {
+                    Some((_, book)) => merge(book, &first.profile, first.from_kizuna),
+                    None => first.profile.clone(),
+                };
+                let merged = later.iter().fold(merged, |merged, contact| {
+                    merge(&merged, &contact.profile, contact.from_kizuna)
+                });
+                // Each record was within the caps; together, or with what
+                // the book holds, they may not be: the customer stays as
+                // they are.
+                let over = customer::over_caps(&merged);
+                if !over.is_empty() {
+                    problems.extend(over.iter().map(|e| too_many(&first, e)));
+                    skipped += 1;
+                    continue;
+                }
                 match existing {
                     None => {
-                        let mut profile = first.profile.clone();
-                        for later in &later {
-                            profile = merge(&profile, &later.profile, later.from_kizuna);
-                        }
-                        // Each record was within the caps; together they may not be.
-                        let over = customer::over_caps(&profile);
-                        if !over.is_empty() {
-                            problems.extend(over.iter().map(|e| too_many(&first, e)));
-                            skipped += 1;
-                            continue;
-                        }
                         counts[0] += 1;
                         if rows.len() < PREVIEW_ROWS {
-                            rows.push(row(&first, ImportAction::New, Vec::new()));
+                            rows.push(row(ImportAction::New, Vec::new()));
                         }
                         steps.push(Step::New {
                             uid: first.uid,
-                            profile: Packed::pack(&profile)?,
+                            profile: Packed::pack(&merged)?,
                             referred_by_uid: first.referred_by_uid,
                             leads: p.leads,
                             records,
                         });
                     }
                     Some((id, existing)) => {
-                        let mut merged = merge(&existing, &first.profile, first.from_kizuna);
-                        for later in &later {
-                            merged = merge(&merged, &later.profile, later.from_kizuna);
-                        }
-                        // What the book holds and what the file adds may be more
-                        // than a customer may have: the customer stays as they are.
-                        let over = customer::over_caps(&merged);
-                        if !over.is_empty() {
-                            problems.extend(over.iter().map(|e| too_many(&first, e)));
-                            skipped += 1;
-                            continue;
-                        }
                         let merged = customer::check(merged.clone(), today).unwrap_or(merged);
                         let referrer_changes =
                             first.referred_by_uid.is_some() && existing.referred_by.is_none();
@@ -1382,12 +1375,12 @@ impl<'a> Planner<'a> {
                         if changed.is_empty() && !referrer_changes {
                             counts[2] += 1;
                             if quiet_rows.len() < PREVIEW_ROWS {
-                                quiet_rows.push(row(&first, ImportAction::Unchanged, Vec::new()));
+                                quiet_rows.push(row(ImportAction::Unchanged, Vec::new()));
                             }
                         } else {
                             counts[1] += 1;
                             if rows.len() < PREVIEW_ROWS {
-                                rows.push(row(&first, ImportAction::Update, changed));
+                                rows.push(row(ImportAction::Update, changed));
                             }
                             steps.push(Step::Update {
                                 id,
