@@ -6,6 +6,10 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() {
+fn main() -> std::process::ExitCode {
+    if let Some(code) = kizuna::agenda_process::serve() {
+        return code;
+    }
     kizuna::run();
+    std::process::ExitCode::SUCCESS
 }

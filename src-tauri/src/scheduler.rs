@@ -89,6 +89,9 @@ fn tick(app: &AppHandle, connection: &mut Option<Store>) -> Result<Duration, Str
         Some(store) => store,
         None => connection.insert(state.connection().map_err(|e| e.to_string())?),
     };
+    if let Ok(opener) = state.opener() {
+        opener.rebuild_agenda_if_due(store);
+    }
     let settings = store.settings().map_err(|e| e.to_string())?;
     let clock = Clock::system(settings.tz());
     let started = Instant::now();

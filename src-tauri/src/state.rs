@@ -53,11 +53,17 @@ impl Opener {
         store.set_change_feed(self.feed.clone());
         // The pages a job or the scheduler read are freed when it is done,
         // but the C allocator keeps most of them from the system: a new
-        // day's agenda derived with a 96 MiB cache left the app 70–80 MB
-        // larger for good. Half that makes the derivation 0.85 s instead of
-        // 0.63 s, behind the day before's agenda shown meanwhile.
+        // day's agenda derived here with a 96 MiB cache left the app 70–80
+        // MB larger for good (it is derived in a process of its own now,
+        // `agenda_process`, and here only when that fails).
         store.set_cache_size(kizuna_core::store::BACKGROUND_CACHE_KIB)?;
         Ok(store)
+    }
+
+    /// Derives the agenda whole in a process of its own, when it must be;
+    /// `store`'s own up-to-date check then finds nothing left to do.
+    pub fn rebuild_agenda_if_due(&self, store: &Store) {
+        crate::agenda_process::rebuild_if_due(store, &self.data_dir, &self.key);
     }
 }
 

@@ -27,6 +27,7 @@ pub async fn today_view(
     let opener = state.opener()?;
     crate::jobs::blocking(move || {
         let own = opener.open()?;
+        opener.rebuild_agenda_if_due(&own);
         let clock = clock(&own)?;
         Ok(own.prepare_agenda(&clock)?)
     })

@@ -38,6 +38,14 @@ impl Store {
         Ok(matches!(day, Some(day) if same_rules && day < today && (today - day).num_days() <= 2))
     }
 
+    /// Whether the agenda must be derived whole for `clock`'s day — a new
+    /// day, zone or rules, or a changed setting or follow-up plan — rather
+    /// than again for a few changed customers. The whole derivation reads
+    /// every customer's history; the app runs it in a process of its own.
+    pub fn agenda_needs_rebuild(&self, clock: &Clock) -> Result<bool> {
+        Ok(agenda::built_for(self.conn())?.as_deref() != Some(label(clock).as_str()))
+    }
+
     /// Derives the day's agenda if it is not up to date (the window calls
     /// this on a connection of its own, so it waits for no one).
     pub fn prepare_agenda(&self, clock: &Clock) -> Result<()> {
