@@ -25,9 +25,10 @@ if $for_tests; then
   # newer one through sudo, as on a desktop.
   # python3-venv holds Radicale, the CardDAV/CalDAV server of the sync tests;
   # openssl makes the untrusted certificate they are refused with;
-  # poppler-utils (pdfinfo, pdftotext) reads back the PDFs printed.
+  # poppler-utils (pdfinfo, pdftotext) reads back the PDFs printed;
+  # x11-apps (xwd) and netpbm save the window as the screen shows it.
   packages+=(xvfb webkit2gtk-driver dbus-x11 dunst libnotify-bin gnome-keyring xdotool
-    lintian dpkg-dev sudo python3 python3-venv openssl poppler-utils)
+    lintian dpkg-dev sudo python3 python3-venv openssl poppler-utils x11-apps netpbm)
 fi
 missing=()
 for package in "${packages[@]}"; do

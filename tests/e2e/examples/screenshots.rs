@@ -60,11 +60,11 @@ async fn main() -> TestResult {
     let app = Kizuna::launch_home(dir.path(), &[]).await?;
     app.wait_for("[data-testid=reminder]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    app.driver.screenshot(&out.join("today-ja.png")).await?;
+    app.save_screenshot(&out.join("today-ja.png"))?;
     app.driver.action_chain().send_keys("?").perform().await?;
     app.wait_for("[data-testid=shortcuts-help][open]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("shortcuts-ja.png")).await?;
+    app.save_screenshot(&out.join("shortcuts-ja.png"))?;
     app.driver
         .action_chain()
         .send_keys(thirtyfour::Key::Escape)
@@ -78,11 +78,11 @@ async fn main() -> TestResult {
     app.fill("[data-testid=search]", "").await?;
     app.wait_for("[data-testid=customer-row]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    app.driver.screenshot(&out.join("customers-ja.png")).await?;
+    app.save_screenshot(&out.join("customers-ja.png"))?;
 
     app.click("[data-testid=tab-profile]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("profile-ja.png")).await?;
+    app.save_screenshot(&out.join("profile-ja.png"))?;
     app.click("[data-testid=tab-timeline]").await?;
 
     app.click("[data-testid=log-for-customer]").await?;
@@ -93,7 +93,7 @@ async fn main() -> TestResult {
     )
     .await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("quick-log-ja.png")).await?;
+    app.save_screenshot(&out.join("quick-log-ja.png"))?;
     // Typed text is not dropped without asking.
     app.driver
         .action_chain()
@@ -102,25 +102,25 @@ async fn main() -> TestResult {
         .await?;
     app.wait_for("[data-testid=discard-confirm]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    app.driver.screenshot(&out.join("discard-ja.png")).await?;
+    app.save_screenshot(&out.join("discard-ja.png"))?;
     app.click("[data-testid=discard]").await?;
 
     app.click("[data-testid=open-brief]").await?;
     app.wait_for("[data-testid=brief-name]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("brief-ja.png")).await?;
+    app.save_screenshot(&out.join("brief-ja.png"))?;
     app.click(".toolbar .button").await?;
 
     app.click("[data-testid=nav-dashboard]").await?;
     app.wait_for("[data-testid=revenue-chart]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    app.driver.screenshot(&out.join("dashboard-ja.png")).await?;
+    app.save_screenshot(&out.join("dashboard-ja.png"))?;
     app.click("[data-testid=nav-customers]").await?;
 
     app.click("[data-testid=edit]").await?;
     app.wait_for("[data-testid=customer-form][open]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("form-ja.png")).await?;
+    app.save_screenshot(&out.join("form-ja.png"))?;
     app.driver
         .action_chain()
         .send_keys(thirtyfour::Key::Escape)
@@ -141,7 +141,7 @@ async fn main() -> TestResult {
         .scroll_into_view()
         .await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("templates-ja.png")).await?;
+    app.save_screenshot(&out.join("templates-ja.png"))?;
     app.click("[data-testid=backup-now]").await?;
     app.wait_for("[data-testid=backup-row]").await?;
     app.click("[data-testid=open-import]").await?;
@@ -151,15 +151,11 @@ async fn main() -> TestResult {
     app.click("[data-testid=import-next]").await?;
     app.wait_for("[data-testid=import-columns]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver
-        .screenshot(&out.join("import-columns-ja.png"))
-        .await?;
+    app.save_screenshot(&out.join("import-columns-ja.png"))?;
     app.click("[data-testid=import-next]").await?;
     app.wait_for("[data-testid=import-new]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver
-        .screenshot(&out.join("import-preview-ja.png"))
-        .await?;
+    app.save_screenshot(&out.join("import-preview-ja.png"))?;
     app.driver
         .action_chain()
         .send_keys(thirtyfour::Key::Escape)
@@ -168,7 +164,7 @@ async fn main() -> TestResult {
     let data = app.wait_for("[data-testid=data-settings]").await?;
     data.scroll_into_view().await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("data-ja.png")).await?;
+    app.save_screenshot(&out.join("data-ja.png"))?;
 
     // The recovery key, shown until it is typed back.
     let security = app.wait_for("[data-testid=security-settings]").await?;
@@ -176,9 +172,7 @@ async fn main() -> TestResult {
     app.click("[data-testid=recovery-show]").await?;
     app.wait_for("[data-testid=recovery-key]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver
-        .screenshot(&out.join("recovery-key-ja.png"))
-        .await?;
+    app.save_screenshot(&out.join("recovery-key-ja.png"))?;
     app.quit().await?;
 
     let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
@@ -193,7 +187,7 @@ async fn main() -> TestResult {
     app.fill("[data-testid=search]", "").await?;
     app.wait_for("[data-testid=customer-row]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    app.driver.screenshot(&out.join("customers-en.png")).await?;
+    app.save_screenshot(&out.join("customers-en.png"))?;
     app.quit().await?;
 
     // The first run: an empty book's welcome.
@@ -207,7 +201,7 @@ async fn main() -> TestResult {
     let app = Kizuna::launch_home(empty.path(), &[]).await?;
     app.wait_for("[data-testid=welcome]").await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("welcome-ja.png")).await?;
+    app.save_screenshot(&out.join("welcome-ja.png"))?;
     app.quit().await?;
 
     // A book whose key this computer's keychain lacks: the unlock screen,
@@ -222,7 +216,7 @@ async fn main() -> TestResult {
     app.wait_for("[data-testid=unlock][data-lock=recovery_key]")
         .await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    app.driver.screenshot(&out.join("unlock-en.png")).await?;
+    app.save_screenshot(&out.join("unlock-en.png"))?;
     app.quit().await?;
     println!("screenshots written to {}", out.display());
     Ok(())

@@ -529,8 +529,33 @@ impl Kizuna {
         let dir = workspace_root().join("tests/e2e/artifacts");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        self.driver.screenshot(&path).await?;
+        self.save_screenshot(&path)?;
         Ok(path)
+    }
+
+    /// Saves the window as the X server shows it to `path` (PNG). Not
+    /// WebDriver's screenshot: WebKitWebDriver takes that through the web
+    /// view's GPU compositing, which Kizuna turns off (see `webview.rs`), and
+    /// it never answers then.
+    pub fn save_screenshot(&self, path: &Path) -> TestResult {
+        let found = xdotool(&["search", "--onlyvisible", "--name", "^Kizuna 絆$"])?;
+        let window = found
+            .lines()
+            .next()
+            .ok_or("no Kizuna window on the screen")?;
+        let status = Command::new("bash")
+            .arg("-c")
+            .arg(
+                r#"set -o pipefail; xwd -silent -id "$1" | xwdtopnm 2>/dev/null | pnmtopng > "$2""#,
+            )
+            .arg("screenshot")
+            .arg(window)
+            .arg(path)
+            .status()?;
+        if !status.success() {
+            return Err(format!("the window could not be saved as a picture ({status})").into());
+        }
+        Ok(())
     }
 }
 
