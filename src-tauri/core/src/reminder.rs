@@ -36,16 +36,29 @@ impl Store {
         self.view_of_agenda(&settings, language, clock, Built::Today)
     }
 
-    /// The Today view at once, for a window that has just opened: when a
-    /// new day's agenda is still to be derived (the scheduler does it on
-    /// its own connection as the app starts) and the one kept is of the day
-    /// or two before, what that one holds that is still good today — not
-    /// expired, no customer changed since — marked `preparing`, instead of
-    /// waiting; otherwise as [`Store::today_view`].
+    /// The Today view at once, for a window that has just opened, never
+    /// waiting for an agenda to be derived whole (the app derives it apart,
+    /// see [`Store::agenda_needs_rebuild`]): when the one kept is of the day
+    /// or two before, what it holds that is still good today — not
+    /// expired, no customer changed since — marked `preparing`; when there
+    /// is none to go by (never derived, a week old, a setting changed), an
+    /// empty view marked `preparing`; otherwise as [`Store::today_view`].
     pub fn today_view_at_once(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
         if self.agenda_is_of_day_before(clock)? {
             let settings = self.settings()?;
             self.view_of_agenda(&settings, language, clock, Built::Earlier)
+        } else if self.agenda_needs_rebuild(clock)? {
+            let none = || ReminderSection {
+                total: 0,
+                items: Vec::new(),
+            };
+            Ok(TodayView {
+                today: clock.today(),
+                overdue: none(),
+                today_items: none(),
+                upcoming: none(),
+                preparing: true,
+            })
         } else {
             self.today_view(language, clock)
         }

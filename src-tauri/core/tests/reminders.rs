@@ -984,13 +984,33 @@ fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() 
         .expect("at once");
     assert!(!again.preparing, "today's agenda is there now");
 
-    // An agenda a week old is not shown: today's is derived first.
+    // An agenda a week old is not shown, and today's is not derived at
+    // once either: nothing yet, marked as being prepared.
     let later = fixtures::clock_on(2026, 12, 1);
     let late = store
         .today_view_at_once(DraftLanguage::Ja, &later)
         .expect("at once");
-    assert!(!late.preparing);
-    assert!(summary(&late).is_empty(), "the birthday has passed");
+    assert!(late.preparing);
+    assert!(summary(&late).is_empty());
+    assert!(store.agenda_needs_rebuild(&later).expect("agenda state"));
+    let derived = view(&store, &later);
+    assert!(!derived.preparing);
+    assert!(summary(&derived).is_empty(), "the birthday has passed");
+
+    // A changed setting: the agenda is derived whole again, so the view at
+    // once waits for it the same way.
+    let settings = store.settings().expect("settings");
+    store
+        .save_settings(&Settings {
+            reminder_time: "07:00".to_owned(),
+            ..settings
+        })
+        .expect("settings");
+    let changed = store
+        .today_view_at_once(DraftLanguage::Ja, &later)
+        .expect("at once");
+    assert!(changed.preparing);
+    assert!(!view(&store, &later).preparing);
 
     // What expired since the kept agenda was built is left out.
     let (mut store, _) = (fixtures::quiet_store(), ());
