@@ -1,7 +1,7 @@
 //! The desktop shell: a Tauri window over the core. Everything here is
 //! wiring — state, commands, plugins — and no domain rule lives in it.
 
-pub mod agenda_process;
+pub mod apart;
 mod commands;
 mod error;
 mod grants;

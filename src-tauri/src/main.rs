@@ -7,7 +7,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    if let Some(code) = kizuna::agenda_process::serve() {
+    if let Some(code) = kizuna::apart::serve() {
         return code;
     }
     kizuna::run();

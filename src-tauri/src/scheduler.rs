@@ -136,8 +136,8 @@ fn tick(app: &AppHandle, connection: &mut Option<Store>) -> Result<Duration, Str
 
 /// Today's automatic backup, once a day (and this week's). Whether one is
 /// due is asked on the shared connection, which is cheap; the copy itself
-/// is made on a connection of its own so the window is not held up while a
-/// large store is copied.
+/// is made in a process of its own (`apart`), so the window is not held up
+/// while a large store is copied and the pages it read leave with it.
 fn daily_backup(app: &AppHandle) {
     let state = app.state::<AppState>();
     let due = state.store().map_err(|e| e.0.message).and_then(|store| {
@@ -147,12 +147,8 @@ fn daily_backup(app: &AppHandle) {
     let result = match due {
         Ok(due) if due.is_empty() => return,
         Ok(_) => state
-            .connection()
-            .and_then(|store| {
-                let clock = Clock::system(store.settings()?.tz());
-                store.back_up_if_due(&clock)
-            })
-            .map(|_| ())
+            .opener()
+            .and_then(|opener| opener.back_up_if_due())
             .map_err(|e| e.to_string()),
         Err(e) => Err(e),
     };

@@ -55,7 +55,7 @@ impl Opener {
         // but the C allocator keeps most of them from the system: a new
         // day's agenda derived here with a 96 MiB cache left the app 70–80
         // MB larger for good (it is derived in a process of its own now,
-        // `agenda_process`, and here only when that fails).
+        // `apart`, and here only when that cannot start).
         store.set_cache_size(kizuna_core::store::BACKGROUND_CACHE_KIB)?;
         Ok(store)
     }
@@ -63,7 +63,27 @@ impl Opener {
     /// Derives the agenda whole in a process of its own, when it must be;
     /// `store`'s own up-to-date check then finds nothing left to do.
     pub fn rebuild_agenda_if_due(&self, store: &Store) {
-        crate::agenda_process::rebuild_if_due(store, &self.data_dir, &self.key);
+        crate::apart::rebuild_agenda_if_due(store, &self.data_dir, &self.key);
+    }
+
+    /// Takes the automatic backups that are due, in a process of its own
+    /// (in the app only when that process cannot be started).
+    pub fn back_up_if_due(&self) -> kizuna_core::Result<()> {
+        match crate::apart::back_up_if_due(&self.data_dir, &self.key) {
+            Ok(taken) => {
+                for path in taken.lines() {
+                    tracing::info!(path, "backup taken in a process of its own");
+                }
+                Ok(())
+            }
+            Err(crate::apart::Failed::NotStarted(why)) => {
+                tracing::warn!(error = %why, "the backup is taken in the app instead");
+                let store = self.open()?;
+                let clock = kizuna_core::Clock::system(store.settings()?.tz());
+                store.back_up_if_due(&clock).map(|_| ())
+            }
+            Err(crate::apart::Failed::Failed(why)) => Err(kizuna_core::Error::Internal(why)),
+        }
     }
 }
 

@@ -51,9 +51,31 @@ pub async fn template_previews(
     Ok(store.template_previews(customer, language, templates, &clock)?)
 }
 
+/// Before the window's connection reads the agenda: when it must be derived
+/// whole (a changed setting, the day turned while the window was open),
+/// that is done apart first, so the window's connection neither holds
+/// everything else up meanwhile nor keeps the memory after.
+async fn agenda_derived_apart(state: &AppState) -> CommandResult<()> {
+    let due = {
+        let store = state.store()?;
+        store.agenda_needs_rebuild(&clock(&store)?)?
+    };
+    if due {
+        let opener = state.opener()?;
+        crate::jobs::blocking(move || {
+            let own = opener.open()?;
+            opener.rebuild_agenda_if_due(&own);
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(())
+}
+
 /// The sidebar's count: reminders overdue or due today.
 #[tauri::command]
 pub async fn due_count(state: State<'_, AppState>) -> CommandResult<u32> {
+    agenda_derived_apart(&state).await?;
     let store = state.store()?;
     let clock = clock(&store)?;
     Ok(store.due_count(&clock)?)
@@ -66,6 +88,7 @@ pub async fn act_on_reminder(
     key: String,
     action: ReminderAction,
 ) -> CommandResult<Undo> {
+    agenda_derived_apart(&state).await?;
     let mut store = state.store()?;
     let clock = clock(&store)?;
     Ok(store.act_on_reminder(&key, &action, &clock)?)

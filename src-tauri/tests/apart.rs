@@ -1,6 +1,7 @@
-//! The app's own binary deriving a day's agenda in a process of its own
-//! (`kizuna --prepare-agenda DIR`, the store's key on standard input), as the
-//! window and the scheduler have it do on a new day.
+//! The app's own binary doing the day's big reads in a process of its own,
+//! the store's key on its standard input, as the window and the scheduler
+//! have it do: `kizuna --prepare-agenda DIR` derives a new day's agenda,
+//! `kizuna --back-up-if-due DIR` takes the automatic backups.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,9 +11,9 @@ use kizuna_core::keys::StoreKey;
 use kizuna_core::reminder::{DraftLanguage, TodayView};
 use kizuna_core::{Clock, Store};
 
-fn prepare_agenda(dir: &Path, key_text: &str) -> Output {
+fn apart(work: &str, dir: &Path, key_text: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .arg("--prepare-agenda")
+        .arg(work)
         .arg(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -30,6 +31,10 @@ fn prepare_agenda(dir: &Path, key_text: &str) -> Output {
 
 /// A book of demo customers whose agenda waits to be derived for the day,
 /// as after a new day or a changed setting.
+fn prepare_agenda(dir: &Path, key_text: &str) -> Output {
+    apart("--prepare-agenda", dir, key_text)
+}
+
 fn book_due_a_new_agenda(dir: &Path, key: &StoreKey) -> Clock {
     let (mut store, _) = Store::open_in_dir(dir, key).expect("store");
     let clock = Clock::system(store.settings().expect("settings").tz());
@@ -87,7 +92,7 @@ fn a_new_days_agenda_is_derived_by_a_process_of_its_own_as_the_app_would() {
 }
 
 #[test]
-fn a_wrong_key_derives_nothing_and_says_why() {
+fn a_wrong_key_derives_and_copies_nothing_and_says_why() {
     let book = tempfile::tempdir().expect("temp dir");
     let key = StoreKey::generate().expect("key");
     let clock = book_due_a_new_agenda(book.path(), &key);
@@ -101,7 +106,53 @@ fn a_wrong_key_derives_nothing_and_says_why() {
     );
     let out = prepare_agenda(book.path(), "not a key");
     assert!(!out.status.success());
+    let out = apart("--back-up-if-due", book.path(), &wrong.recovery_key());
+    assert!(!out.status.success());
 
     let (store, _) = Store::open_in_dir(book.path(), &key).expect("store");
     assert!(store.agenda_needs_rebuild(&clock).expect("agenda state"));
+    assert!(store.backups().expect("backups").is_empty());
+}
+
+#[test]
+fn the_days_backups_are_taken_by_a_process_of_its_own_and_hold_the_book() {
+    let book = tempfile::tempdir().expect("temp dir");
+    let key = StoreKey::generate().expect("key");
+    let clock = book_due_a_new_agenda(book.path(), &key);
+    let (store, _) = Store::open_in_dir(book.path(), &key).expect("store");
+    let customers = store.customer_count().expect("count");
+    assert!(!store.backups_due(&clock).expect("due").is_empty());
+    assert!(store.backups().expect("backups").is_empty());
+
+    let out = apart("--back-up-if-due", book.path(), &key.recovery_key());
+    assert!(
+        out.status.success(),
+        "the process failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let backups = store.backups().expect("backups");
+    assert!(!backups.is_empty());
+    assert!(store.backups_due(&clock).expect("due").is_empty());
+    // It names what it took, for the app's log.
+    let named: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let mut taken: Vec<String> = backups.iter().map(|b| b.path.clone()).collect();
+    taken.sort();
+    let mut named_sorted = named.clone();
+    named_sorted.sort();
+    assert_eq!(named_sorted, taken);
+    for backup in &backups {
+        let contents = store
+            .inspect_backup(Path::new(&backup.path))
+            .expect("a backup that opens");
+        assert_eq!(contents.customers, customers);
+    }
+
+    // Nothing more is due: a second run takes nothing.
+    let again = apart("--back-up-if-due", book.path(), &key.recovery_key());
+    assert!(again.status.success());
+    assert!(again.stdout.is_empty());
+    assert_eq!(store.backups().expect("backups").len(), backups.len());
 }

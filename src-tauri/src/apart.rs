@@ -1,0 +1,180 @@
+//! The day's two big reads — deriving the agenda whole and taking the
+//! automatic backups — each in a short-lived process of its own.
+//!
+//! Both read every page of the store: at 100,000 customers SQLite's page
+//! cache and the work's own allocations reach 20–80 MB, which the
+//! allocators free but keep from the system for as long as the app runs.
+//! Run as `kizuna --prepare-agenda DIR` or `kizuna --back-up-if-due DIR`,
+//! with the store's key on its standard input (never on its command line or
+//! in its environment, which other programs may read), the same binary
+//! opens the store, does the work, and exits — and the memory goes with it.
+//! The store's write lock keeps two derivations from running at once, in
+//! processes as in threads.
+//!
+//! Should the process fail to start, the caller does the work in the app as
+//! before: slower to give its memory back, never a missing agenda or backup.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use kizuna_core::keys::StoreKey;
+use kizuna_core::{Clock, Store};
+
+/// What a process apart does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Derives the day's agenda, when it is not up to date.
+    PrepareAgenda,
+    /// Takes the automatic backups that are due.
+    BackUpIfDue,
+}
+
+impl Work {
+    const ALL: [Work; 2] = [Work::PrepareAgenda, Work::BackUpIfDue];
+
+    fn arg(self) -> &'static str {
+        match self {
+            Work::PrepareAgenda => "--prepare-agenda",
+            Work::BackUpIfDue => "--back-up-if-due",
+        }
+    }
+
+    fn run(self, store: &Store) -> kizuna_core::Result<()> {
+        let clock = Clock::system(store.settings()?.tz());
+        match self {
+            Work::PrepareAgenda => store.prepare_agenda(&clock),
+            Work::BackUpIfDue => {
+                for backup in store.back_up_if_due(&clock)? {
+                    println!("{}", backup.path);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// In the child: when started with one of [`Work`]'s arguments, does that
+/// work and returns how the process ends; otherwise `None`, and the app
+/// starts as usual.
+pub fn serve() -> Option<ExitCode> {
+    let mut args = std::env::args_os().skip(1);
+    let first = args.next()?;
+    let work = Work::ALL.into_iter().find(|w| first == w.arg())?;
+    let Some(dir) = args.next() else {
+        eprintln!("{} needs the data folder", work.arg());
+        return Some(ExitCode::FAILURE);
+    };
+    Some(match run_here(work, Path::new(&dir)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    })
+}
+
+fn run_here(work: Work, dir: &Path) -> kizuna_core::Result<()> {
+    let mut key = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut key)
+        .map_err(|e| kizuna_core::Error::Internal(format!("the key could not be read: {e}")))?;
+    let key = StoreKey::from_recovery_key(key.trim())?;
+    let (store, _) = Store::open_in_dir(dir, &key)?;
+    store.set_cache_size(kizuna_core::store::BACKGROUND_CACHE_KIB)?;
+    work.run(&store)
+}
+
+/// Why work apart was not done.
+#[derive(Debug)]
+pub enum Failed {
+    /// The process could not be started or waited for: the caller does
+    /// the work itself.
+    NotStarted(String),
+    /// The process ran and said why it failed: the same work in the app
+    /// would fail the same way.
+    Failed(String),
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failed::NotStarted(why) | Failed::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+/// One derivation apart at a time: the window's first view and the
+/// scheduler's first wake-up both ask at start-up, and the second finds the
+/// agenda up to date rather than starting a process to wait on the write
+/// lock. (Backups are taken by the scheduler's thread alone.)
+static DERIVING: Mutex<()> = Mutex::new(());
+
+/// In the app: derives the agenda in a process of its own when it must be
+/// derived whole. Whatever goes wrong is logged and left to the caller's
+/// own up-to-date check, which then derives it in the app.
+pub fn rebuild_agenda_if_due(store: &Store, data_dir: &Path, key: &StoreKey) {
+    let _one = DERIVING.lock().unwrap_or_else(|p| p.into_inner());
+    let due = store
+        .settings()
+        .and_then(|settings| store.agenda_needs_rebuild(&Clock::system(settings.tz())));
+    match due {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "whether the agenda is up to date could not be read");
+            return;
+        }
+    }
+    let started = Instant::now();
+    match run(Work::PrepareAgenda, data_dir, key) {
+        Ok(_) => tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "agenda derived in a process of its own"
+        ),
+        Err(e) => tracing::warn!(error = %e, "the agenda is derived in the app instead"),
+    }
+}
+
+/// In the app: takes the automatic backups that are due in a process of
+/// its own, returning what it printed (the backups' paths).
+pub fn back_up_if_due(data_dir: &Path, key: &StoreKey) -> Result<String, Failed> {
+    run(Work::BackUpIfDue, data_dir, key)
+}
+
+fn run(work: Work, data_dir: &Path, key: &StoreKey) -> Result<String, Failed> {
+    let binary = std::env::current_exe()
+        .map_err(|e| Failed::NotStarted(format!("no path to this program: {e}")))?;
+    let mut child = Command::new(binary)
+        .arg(work.arg())
+        .arg(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Failed::NotStarted(format!("the process did not start: {e}")))?;
+    // The pipe closes when `stdin` is dropped, and the child reads to its
+    // end; the child is waited for even when the key could not be written.
+    let passed = match child.stdin.take() {
+        Some(mut stdin) => {
+            let key = zeroize::Zeroizing::new(key.recovery_key());
+            stdin.write_all(key.as_bytes())
+        }
+        None => Ok(()),
+    };
+    let output = child
+        .wait_with_output()
+        .map_err(|e| Failed::NotStarted(format!("the process was lost: {e}")))?;
+    passed.map_err(|e| Failed::NotStarted(format!("the key could not be passed on: {e}")))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(Failed::Failed(format!(
+            "{}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )))
+    }
+}
