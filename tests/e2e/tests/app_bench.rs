@@ -133,6 +133,20 @@ async fn print_phases(who: &str, app: &Kizuna, launched: std::time::SystemTime) 
     Ok(())
 }
 
+/// The app's own account of how long a new day's agenda took, from its
+/// log in the data folder.
+fn print_agenda_log(dir: &Path) {
+    let Ok(logs) = std::fs::read_dir(dir.join("logs")) else {
+        return;
+    };
+    for log in logs.flatten() {
+        let text = std::fs::read_to_string(log.path()).unwrap_or_default();
+        for line in text.lines().filter(|l| l.contains("agenda")) {
+            println!("  log: {line}");
+        }
+    }
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
@@ -185,6 +199,7 @@ async fn the_app_at_100000_customers() -> TestResult {
         }
     );
     tokio::time::sleep(Duration::from_secs(5)).await;
+    print_agenda_log(dir.path());
     report_memory("after start-up", &binary)?;
 
     // The first page of the list.
