@@ -11,14 +11,17 @@
 //! The store's write lock keeps two derivations from running at once, in
 //! processes as in threads.
 //!
-//! Should the process fail to start, the caller does the work in the app as
-//! before: slower to give its memory back, never a missing agenda or backup.
+//! Should the process fail to start, take longer than [`LONGEST`], or be
+//! another version of Kizuna (an update installed while this one runs: the
+//! process would open the store with other rules, or migrate it under the
+//! running app), the caller does the work in the app as before: slower to
+//! give its memory back, never a missing agenda or backup.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use kizuna_core::keys::StoreKey;
 use kizuna_core::{Clock, Store};
@@ -56,6 +59,12 @@ impl Work {
     }
 }
 
+/// How long work apart may take before it is stopped and done in the app.
+pub const LONGEST: Duration = Duration::from_secs(300);
+
+/// The exit status of a process apart that is another version of Kizuna.
+const OTHER_VERSION: u8 = 3;
+
 /// In the child: when started with one of [`Work`]'s arguments, does that
 /// work and returns how the process ends; otherwise `None`, and the app
 /// starts as usual.
@@ -63,10 +72,18 @@ pub fn serve() -> Option<ExitCode> {
     let mut args = std::env::args_os().skip(1);
     let first = args.next()?;
     let work = Work::ALL.into_iter().find(|w| first == w.arg())?;
-    let Some(dir) = args.next() else {
-        eprintln!("{} needs the data folder", work.arg());
+    let (Some(dir), Some(version)) = (args.next(), args.next()) else {
+        eprintln!("{} needs the data folder and the version", work.arg());
         return Some(ExitCode::FAILURE);
     };
+    if version != env!("CARGO_PKG_VERSION") {
+        eprintln!(
+            "this is Kizuna {}, not {}",
+            env!("CARGO_PKG_VERSION"),
+            version.to_string_lossy()
+        );
+        return Some(ExitCode::from(OTHER_VERSION));
+    }
     Some(match run_here(work, Path::new(&dir)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -144,12 +161,31 @@ pub fn back_up_if_due(data_dir: &Path, key: &StoreKey) -> Result<String, Failed>
     run(Work::BackUpIfDue, data_dir, key)
 }
 
+/// This program, to be started again: on Linux the running file itself,
+/// which stays readable after a package upgrade replaced or removed it.
+fn this_program() -> Result<PathBuf, Failed> {
+    if cfg!(target_os = "linux") {
+        return Ok(PathBuf::from("/proc/self/exe"));
+    }
+    std::env::current_exe().map_err(|e| Failed::NotStarted(format!("no path to this program: {e}")))
+}
+
 fn run(work: Work, data_dir: &Path, key: &StoreKey) -> Result<String, Failed> {
-    let binary = std::env::current_exe()
-        .map_err(|e| Failed::NotStarted(format!("no path to this program: {e}")))?;
-    let mut child = Command::new(binary)
+    run_program(&this_program()?, work, data_dir, key)
+}
+
+/// Runs `work` in `program` (this program, but for the tests) and returns
+/// what it printed.
+pub fn run_program(
+    program: &Path,
+    work: Work,
+    data_dir: &Path,
+    key: &StoreKey,
+) -> Result<String, Failed> {
+    let mut child = Command::new(program)
         .arg(work.arg())
         .arg(data_dir)
+        .arg(env!("CARGO_PKG_VERSION"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -164,17 +200,40 @@ fn run(work: Work, data_dir: &Path, key: &StoreKey) -> Result<String, Failed> {
         }
         None => Ok(()),
     };
-    let output = child
-        .wait_with_output()
-        .map_err(|e| Failed::NotStarted(format!("the process was lost: {e}")))?;
+    // What it prints is a few lines, well within the pipes' buffers, so
+    // they are read once it has ended.
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < LONGEST => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Failed::NotStarted(format!(
+                    "stopped after {} s",
+                    LONGEST.as_secs()
+                )));
+            }
+            Err(e) => return Err(Failed::NotStarted(format!("the process was lost: {e}"))),
+        }
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_string(&mut stdout);
+    }
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
     passed.map_err(|e| Failed::NotStarted(format!("the key could not be passed on: {e}")))?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    if status.success() {
+        Ok(stdout)
+    } else if status.code() == Some(i32::from(OTHER_VERSION)) {
+        Err(Failed::NotStarted(stderr.trim().to_owned()))
     } else {
-        Err(Failed::Failed(format!(
-            "{}: {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        )))
+        Err(Failed::Failed(format!("{status}: {}", stderr.trim())))
     }
 }

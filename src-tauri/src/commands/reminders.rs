@@ -54,7 +54,8 @@ pub async fn template_previews(
 /// Before the window's connection reads the agenda: when it must be derived
 /// whole (a changed setting, the day turned while the window was open),
 /// that is done apart first, so the window's connection neither holds
-/// everything else up meanwhile nor keeps the memory after.
+/// everything else up meanwhile nor keeps the memory after. Best effort:
+/// whatever stops it leaves the derivation to the window's connection.
 async fn agenda_derived_apart(state: &AppState) -> CommandResult<()> {
     let due = {
         let store = state.store()?;
@@ -62,12 +63,15 @@ async fn agenda_derived_apart(state: &AppState) -> CommandResult<()> {
     };
     if due {
         let opener = state.opener()?;
-        crate::jobs::blocking(move || {
+        let apart = crate::jobs::blocking(move || {
             let own = opener.open()?;
             opener.rebuild_agenda_if_due(&own);
             Ok(())
         })
-        .await?;
+        .await;
+        if let Err(e) = apart {
+            tracing::warn!(error = %e.0.message, "the agenda is derived on the window's connection");
+        }
     }
     Ok(())
 }

@@ -180,12 +180,15 @@ async fn the_app_at_100000_customers() -> TestResult {
     warm.sort();
     println!("usable Today view, warm: {} (of {warm:?})", ms(warm[1]));
 
-    // The first start of a day: the agenda derived anew (a settings write
-    // asks for that, as a new day does), the disk cache dropped.
+    // The first start of a day: the agenda kept is yesterday's, as the
+    // last start of the day before left it, and the disk cache dropped.
     {
-        let (mut store, _) = kizuna_e2e::open_store(dir.path())?;
-        let settings = store.settings()?;
-        store.save_settings(&settings)?;
+        let (store, _) = kizuna_e2e::open_store(dir.path())?;
+        let yesterday = kizuna_core::Clock::new(clock.now - chrono::Duration::days(1), clock.tz);
+        store.prepare_agenda(&yesterday)?;
+        if !store.agenda_needs_rebuild(&clock)? {
+            return Err("the agenda kept is still today's".into());
+        }
     }
     let dropped = drop_disk_cache();
     let (app, cold) = start(dir.path()).await?;
