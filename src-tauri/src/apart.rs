@@ -161,12 +161,10 @@ pub fn back_up_if_due(data_dir: &Path, key: &StoreKey) -> Result<String, Failed>
     run(Work::BackUpIfDue, data_dir, key)
 }
 
-/// This program, to be started again: on Linux the running file itself,
-/// which stays readable after a package upgrade replaced or removed it.
+/// This program, to be started again, by its own name (as a process list
+/// shows it). After an upgrade that is the new version, which refuses, or
+/// no file at all on Linux: the app then does the work itself.
 fn this_program() -> Result<PathBuf, Failed> {
-    if cfg!(target_os = "linux") {
-        return Ok(PathBuf::from("/proc/self/exe"));
-    }
     std::env::current_exe().map_err(|e| Failed::NotStarted(format!("no path to this program: {e}")))
 }
 
