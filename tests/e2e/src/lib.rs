@@ -239,7 +239,10 @@ impl Kizuna {
         loop {
             let element = self.wait_for(css).await?;
             let clicked = match element.scroll_into_view().await {
-                Ok(()) => element.click().await,
+                Ok(()) => match settled(&element).await {
+                    Ok(()) => element.click().await,
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             };
             match clicked {
@@ -717,6 +720,23 @@ pub fn open_store(
         )
         .into()),
     }
+}
+
+/// Waits, up to a second, until `element` stops moving on the page: a view
+/// still filling in above it (a preview, a count) would move it between
+/// WebDriver finding where to click and the click, and the click would
+/// land on whatever took its place, as a user's would.
+async fn settled(element: &WebElement) -> WebDriverResult<()> {
+    let mut last = element.rect().await?;
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = element.rect().await?;
+        if (now.x, now.y, now.width, now.height) == (last.x, last.y, last.width, last.height) {
+            return Ok(());
+        }
+        last = now;
+    }
+    Ok(())
 }
 
 /// Runs xdotool (answers native dialogs under Xvfb), giving up after 30 s.
