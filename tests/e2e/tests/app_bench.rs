@@ -148,9 +148,9 @@ async fn print_phases(who: &str, app: &Kizuna, launched: std::time::SystemTime) 
     Ok(())
 }
 
-/// The app's own account of how long a new day's agenda took, from its
-/// log in the data folder.
-fn print_agenda_log(dir: &Path) {
+/// The app's own account of the day's work apart — the agenda, the
+/// backups — from its log in the data folder.
+fn print_work_apart_log(dir: &Path) {
     let Ok(logs) = std::fs::read_dir(dir.join("logs")) else {
         return;
     };
@@ -230,7 +230,7 @@ async fn the_app_at_100000_customers() -> TestResult {
         "work apart ended {:.1} s after the view was usable",
         5.0 + apart.elapsed().as_secs_f64()
     );
-    print_agenda_log(dir.path());
+    print_work_apart_log(dir.path());
     report_memory("after start-up", &binary)?;
 
     // The first page of the list.

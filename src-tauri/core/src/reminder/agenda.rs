@@ -20,6 +20,11 @@ fn label(clock: &Clock) -> String {
     format!("{}|{}|{RULES_VERSION}", clock.today(), clock.tz.name())
 }
 
+/// Whether the agenda in the store was built under `wanted` (a [`label`]).
+fn built_as(conn: &rusqlite::Connection, wanted: &str) -> Result<bool> {
+    Ok(agenda::built_for(conn)?.as_deref() == Some(wanted))
+}
+
 impl Store {
     /// Whether the agenda in the store was built by these rules in this
     /// zone for one of the two days before: what it holds is then still
@@ -43,7 +48,7 @@ impl Store {
     /// than again for a few changed customers. The whole derivation reads
     /// every customer's history; the app runs it in a process of its own.
     pub fn agenda_needs_rebuild(&self, clock: &Clock) -> Result<bool> {
-        Ok(agenda::built_for(self.conn())?.as_deref() != Some(label(clock).as_str()))
+        Ok(!built_as(self.conn(), &label(clock))?)
     }
 
     /// Derives the day's agenda if it is not up to date (the window calls
@@ -58,10 +63,7 @@ impl Store {
     pub(crate) fn refresh_agenda(&self, settings: &Settings, clock: &Clock) -> Result<()> {
         let wanted = label(clock);
         let fresh = |conn: &rusqlite::Connection| -> Result<(bool, bool)> {
-            Ok((
-                agenda::built_for(conn)?.as_deref() == Some(wanted.as_str()),
-                agenda::any_dirty(conn)?,
-            ))
+            Ok((built_as(conn, &wanted)?, agenda::any_dirty(conn)?))
         };
         if let (true, false) = fresh(self.conn())? {
             return Ok(());
