@@ -182,6 +182,14 @@ impl Store {
         migrations: &[&str],
     ) -> Result<(Store, MigrationReport)> {
         let latest = migrations.len() as i64;
+        // SQLite and SQLCipher only ever write whole pages, so anything else
+        // was never a store. Answered before anything reads it: in one test
+        // run the first read of such a file failed with another error.
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) && !encryption::whole_pages(path) {
+            return Err(Error::CorruptDatabase(
+                "the file is not a whole number of database pages".to_owned(),
+            ));
+        }
         let encrypted_now = encryption::is_plain_sqlite(path)?;
         if encrypted_now {
             let found = {
