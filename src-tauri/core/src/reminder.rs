@@ -29,11 +29,25 @@ use build::build;
 
 impl Store {
     /// The Today view: overdue, today and the next seven days. Every
-    /// reminder is counted; only the first of each section are built.
+    /// reminder is counted; only the first [`SECTION_LIMIT`] of each
+    /// section are built.
     pub fn today_view(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
+        self.today_view_listing(language, clock, SECTION_LIMIT)
+    }
+
+    /// [`Store::today_view`] with the first `listed` reminders of each
+    /// section built (at least one, at most [`SECTION_LIMIT`]): the window
+    /// asks for what it draws and a little more, and for more as it is
+    /// scrolled, so a day of thousands of reminders costs it little.
+    pub fn today_view_listing(
+        &self,
+        language: DraftLanguage,
+        clock: &Clock,
+        listed: usize,
+    ) -> Result<TodayView> {
         let settings = self.settings()?;
         self.refresh_agenda(&settings, clock)?;
-        self.view_of_agenda(&settings, language, clock, Built::Today)
+        self.view_of_agenda(&settings, language, clock, Built::Today, listed)
     }
 
     /// The Today view at once, for a window that has just opened, never
@@ -42,11 +56,17 @@ impl Store {
     /// or two before, what it holds that is still good today — not
     /// expired, no customer changed since — marked `preparing`; when there
     /// is none to go by (never derived, a week old, a setting changed), an
-    /// empty view marked `preparing`; otherwise as [`Store::today_view`].
-    pub fn today_view_at_once(&self, language: DraftLanguage, clock: &Clock) -> Result<TodayView> {
+    /// empty view marked `preparing`; otherwise as
+    /// [`Store::today_view_listing`].
+    pub fn today_view_at_once(
+        &self,
+        language: DraftLanguage,
+        clock: &Clock,
+        listed: usize,
+    ) -> Result<TodayView> {
         if self.agenda_is_of_day_before(clock)? {
             let settings = self.settings()?;
-            self.view_of_agenda(&settings, language, clock, Built::Earlier)
+            self.view_of_agenda(&settings, language, clock, Built::Earlier, listed)
         } else if self.agenda_needs_rebuild(clock)? {
             let none = || ReminderSection {
                 total: 0,
@@ -58,9 +78,10 @@ impl Store {
                 today_items: none(),
                 upcoming: none(),
                 preparing: true,
+                most_listed: SECTION_LIMIT as u32,
             })
         } else {
-            self.today_view(language, clock)
+            self.today_view_listing(language, clock, listed)
         }
     }
 
@@ -70,11 +91,13 @@ impl Store {
         language: DraftLanguage,
         clock: &Clock,
         built: Built,
+        listed: usize,
     ) -> Result<TodayView> {
         let conn = self.conn();
+        let listed = listed.clamp(1, SECTION_LIMIT);
         let (overdue, today_items, upcoming) = kept::section_totals(conn, clock, built)?;
         let section = |which: Section, total: u32| -> Result<ReminderSection> {
-            let items = kept::section(conn, which, SECTION_LIMIT, clock, built)?;
+            let items = kept::section(conn, which, listed, clock, built)?;
             Ok(ReminderSection {
                 total,
                 items: build(conn, items, settings, language, clock)?,
@@ -86,6 +109,7 @@ impl Store {
             today_items: section(Section::Today, today_items)?,
             upcoming: section(Section::Upcoming, upcoming)?,
             preparing: built == Built::Earlier,
+            most_listed: SECTION_LIMIT as u32,
         })
     }
 

@@ -13,7 +13,7 @@ use kizuna_core::ladder::Stage;
 use kizuna_core::purchase::PurchaseInput;
 use kizuna_core::reminder::{
     DEFAULT_PLAN_ID, DraftLanguage, FollowUpKind, FollowUpPlan, FollowUpStep, Reminder,
-    ReminderAction, ReminderKind, ReminderTouch, TodayView,
+    ReminderAction, ReminderKind, ReminderTouch, SECTION_LIMIT, TodayView,
 };
 use kizuna_core::settings::Settings;
 use kizuna_core::touchpoint::{TouchpointInput, TouchpointKind};
@@ -178,6 +178,47 @@ fn a_missed_birthday_is_a_belated_greeting_for_a_few_days_then_expires() {
             .iter()
             .all(|r| r.customer.as_ref().map(|c| c.id) != Some(fresh))
     );
+}
+
+#[test]
+fn the_window_lists_as_many_reminders_as_it_asks_for_and_counts_all() {
+    let mut store = fixtures::quiet_store();
+    let clock = fixtures::clock_on(2027, 2, 28);
+    for family in ["一", "二", "三", "四", "五"] {
+        customer(&mut store, &clock, family, born(2, 28, None));
+    }
+    let whole = view(&store, &clock);
+    assert_eq!(whole.today_items.items.len(), 5);
+    assert_eq!(whole.most_listed as usize, SECTION_LIMIT);
+
+    let first = store
+        .today_view_listing(DraftLanguage::Ja, &clock, 2)
+        .expect("two listed");
+    assert_eq!(
+        first.today_items.total, 5,
+        "every reminder is still counted"
+    );
+    let keys = |v: &TodayView| -> Vec<String> {
+        v.today_items.items.iter().map(|r| r.key.clone()).collect()
+    };
+    assert_eq!(
+        keys(&first),
+        keys(&whole)[..2],
+        "the first two in due order"
+    );
+
+    let none_asked = store
+        .today_view_listing(DraftLanguage::Ja, &clock, 0)
+        .expect("none asked");
+    assert_eq!(
+        none_asked.today_items.items.len(),
+        1,
+        "at least one is listed"
+    );
+    let at_once = store
+        .today_view_at_once(DraftLanguage::Ja, &clock, 3)
+        .expect("at once");
+    assert_eq!(keys(&at_once), keys(&whole)[..3]);
 }
 
 #[test]
@@ -967,7 +1008,7 @@ fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() 
     // agenda held, at once, marked as being prepared.
     let tuesday = fixtures::clock_on(2026, 11, 24);
     let early = store
-        .today_view_at_once(DraftLanguage::Ja, &tuesday)
+        .today_view_at_once(DraftLanguage::Ja, &tuesday, SECTION_LIMIT)
         .expect("at once");
     assert!(early.preparing);
     assert_eq!(early.today, day(2026, 11, 24));
@@ -980,7 +1021,7 @@ fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() 
     assert!(!derived.preparing);
     assert_eq!(derived.overdue.total, 1);
     let again = store
-        .today_view_at_once(DraftLanguage::Ja, &tuesday)
+        .today_view_at_once(DraftLanguage::Ja, &tuesday, SECTION_LIMIT)
         .expect("at once");
     assert!(!again.preparing, "today's agenda is there now");
 
@@ -988,7 +1029,7 @@ fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() 
     // once either: nothing yet, marked as being prepared.
     let later = fixtures::clock_on(2026, 12, 1);
     let late = store
-        .today_view_at_once(DraftLanguage::Ja, &later)
+        .today_view_at_once(DraftLanguage::Ja, &later, SECTION_LIMIT)
         .expect("at once");
     assert!(late.preparing);
     assert!(summary(&late).is_empty());
@@ -1007,7 +1048,7 @@ fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() 
         })
         .expect("settings");
     let changed = store
-        .today_view_at_once(DraftLanguage::Ja, &later)
+        .today_view_at_once(DraftLanguage::Ja, &later, SECTION_LIMIT)
         .expect("at once");
     assert!(changed.preparing);
     assert!(!view(&store, &later).preparing);
@@ -1027,7 +1068,11 @@ fn a_new_days_view_comes_at_once_from_the_last_agenda_while_todays_is_derived() 
         "the belated greeting"
     );
     let early = store
-        .today_view_at_once(DraftLanguage::Ja, &fixtures::clock_on(2026, 11, 23))
+        .today_view_at_once(
+            DraftLanguage::Ja,
+            &fixtures::clock_on(2026, 11, 23),
+            SECTION_LIMIT,
+        )
         .expect("at once");
     assert!(early.preparing);
     assert!(summary(&early).is_empty(), "offered until the 22nd only");

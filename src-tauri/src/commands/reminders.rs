@@ -15,11 +15,13 @@ pub async fn today_view(
     state: State<'_, AppState>,
     language: DraftLanguage,
     at_once: bool,
+    listed: u32,
 ) -> CommandResult<TodayView> {
+    let listed = listed as usize;
     if at_once {
         let store = state.store()?;
         let clock = clock(&store)?;
-        return Ok(store.today_view_at_once(language, &clock)?);
+        return Ok(store.today_view_at_once(language, &clock, listed)?);
     }
     // A new day's agenda is derived (or waited for, when the scheduler is
     // at it) on a connection of its own, so the window's stays free for
@@ -34,7 +36,7 @@ pub async fn today_view(
     .await?;
     let store = state.store()?;
     let clock = clock(&store)?;
-    Ok(store.today_view(language, &clock)?)
+    Ok(store.today_view_listing(language, &clock, listed)?)
 }
 
 /// Every template in `language` as `customer` would receive it, with the

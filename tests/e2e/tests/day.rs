@@ -143,6 +143,57 @@ async fn a_today_card_is_done_snoozed_and_skipped_with_the_keyboard_alone() -> T
 }
 
 #[tokio::test]
+async fn a_long_day_draws_its_cards_as_they_are_scrolled_to() -> TestResult {
+    let dir = data_dir()?;
+    let people = (1..=80)
+        .map(|n| born_today(&format!("客{n:02}"), "様子", "きゃく", "ようす"))
+        .collect();
+    seed(dir.path(), Language::Ja, people)?;
+    let app = Kizuna::launch_home(dir.path(), &[]).await?;
+    app.wait_text("[data-testid=today-count-today]", "80")
+        .await?;
+    let cards = "[data-testid=today-section-today] [data-testid=reminder]";
+    let at_first = app.all(cards).await?.len();
+    assert!(
+        (1..80).contains(&at_first),
+        "the first cards only are drawn at once, not {at_first}"
+    );
+
+    // Scrolled to the end again and again, every card comes, the ones not
+    // yet asked for too, with no "more" left over.
+    let mut drawn = at_first;
+    for _ in 0..40 {
+        if drawn == 80 {
+            break;
+        }
+        app.driver
+            .execute(
+                "const v = document.querySelector('[data-testid=today-view]'); v.scrollTop = v.scrollHeight;",
+                Vec::new(),
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        drawn = app.all(cards).await?.len();
+    }
+    assert_eq!(drawn, 80, "every card of the day was drawn by scrolling");
+    let names: std::collections::BTreeSet<String> = {
+        let mut names = std::collections::BTreeSet::new();
+        for card in app.all(cards).await? {
+            names.insert(card.text().await?);
+        }
+        names
+    };
+    assert_eq!(names.len(), 80, "no card is drawn twice");
+    assert!(
+        app.all("[data-testid=today-section-today] .more")
+            .await?
+            .is_empty()
+    );
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn esc_on_a_changed_quick_log_asks_first_and_never_while_composing() -> TestResult {
     let dir = data_dir()?;
     seed(

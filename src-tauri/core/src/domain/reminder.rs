@@ -207,7 +207,8 @@ pub struct TemplatePreview {
 pub struct ReminderSection {
     /// Every reminder in the section…
     pub total: u32,
-    /// …of which the first [`SECTION_LIMIT`] in due order.
+    /// …of which the first as many as were asked for (at most
+    /// [`SECTION_LIMIT`]), in due order.
     pub items: Vec<Reminder>,
 }
 
@@ -223,6 +224,8 @@ pub struct TodayView {
     /// Today's agenda is still being derived: this is the last one, read
     /// for today's dates (see `Store::today_view_at_once`).
     pub preparing: bool,
+    /// The most reminders a section lists, however many are asked for.
+    pub most_listed: u32,
 }
 
 /// The language drafts and notifications are written in: each customer's

@@ -1036,7 +1036,8 @@ export type ReminderSection = {
  */
 total: number, 
 /**
- * …of which the first [`SECTION_LIMIT`] in due order.
+ * …of which the first as many as were asked for (at most
+ * [`SECTION_LIMIT`]), in due order.
  */
 items: Array<Reminder>, };
 
@@ -1053,7 +1054,11 @@ upcoming: ReminderSection,
  * Today's agenda is still being derived: this is the last one, read
  * for today's dates (see `Store::today_view_at_once`).
  */
-preparing: boolean, };
+preparing: boolean, 
+/**
+ * The most reminders a section lists, however many are asked for.
+ */
+most_listed: number, };
 
 export type TemplatePreview = { key: string, text: string, };
 

@@ -228,7 +228,8 @@ export const api = {
     call<null>('set_referral_thanked', { referredId, thanked }),
 
   /** With `atOnce`, a new day's view comes at once from the last agenda, marked `preparing`. */
-  todayView: (language: DraftLanguage, atOnce = false) => call<TodayView>('today_view', { language, atOnce }),
+  todayView: (language: DraftLanguage, atOnce: boolean, listed: number) =>
+    call<TodayView>('today_view', { language, atOnce, listed }),
   dueCount: () => call<number>('due_count'),
   templatePreviews: (customer: number, language: DraftLanguage, templates: Record<string, string>) =>
     call<TemplatePreview[]>('template_previews', { customer, language, templates }),
