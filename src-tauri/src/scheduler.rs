@@ -140,13 +140,10 @@ fn tick(app: &AppHandle, connection: &mut Option<Store>) -> Result<Duration, Str
 /// while a large store is copied and the pages it read leave with it.
 fn daily_backup(app: &AppHandle) {
     let state = app.state::<AppState>();
-    let due = state
-        .store_in_background()
-        .map_err(|e| e.0.message)
-        .and_then(|store| {
-            let clock = Clock::system(store.settings().map_err(|e| e.to_string())?.tz());
-            store.backups_due(&clock).map_err(|e| e.to_string())
-        });
+    let due = state.store().map_err(|e| e.0.message).and_then(|store| {
+        let clock = Clock::system(store.settings().map_err(|e| e.to_string())?.tz());
+        store.backups_due(&clock).map_err(|e| e.to_string())
+    });
     let result = match due {
         Ok(due) if due.is_empty() => return,
         Ok(_) => state

@@ -36,27 +36,23 @@ pub struct Unlocked {
 /// at 100,000 customers, README "Benchmarks") and the pages are read again.
 pub const IDLE_RELEASE: Duration = Duration::from_secs(5 * 60);
 
-/// When the window last used its connection, and whether anything (the
-/// window or the work in the background that borrows it) has used it
-/// since it last let go of its memory.
+/// When the window's connection was last used, and whether it has let go
+/// of its memory since.
 #[derive(Debug, Clone, Copy)]
 struct Idle {
-    window_used: Instant,
+    last_used: Instant,
     released: bool,
 }
 
 impl Idle {
-    fn used(&mut self, now: Instant, by_window: bool) {
-        if by_window {
-            self.window_used = now;
-        }
+    fn used(&mut self, now: Instant) {
+        self.last_used = now;
         self.released = false;
     }
 
-    /// Whether it is time to let go: the window away for [`IDLE_RELEASE`]
-    /// and something read since the last time.
+    /// Whether it is time to let go: unused for [`IDLE_RELEASE`], once.
     fn due(&self, now: Instant) -> bool {
-        !self.released && now.saturating_duration_since(self.window_used) >= IDLE_RELEASE
+        !self.released && now.saturating_duration_since(self.last_used) >= IDLE_RELEASE
     }
 }
 
@@ -127,7 +123,7 @@ impl AppState {
         let state = AppState {
             store: OnceLock::new(),
             idle: Mutex::new(Idle {
-                window_used: Instant::now(),
+                last_used: Instant::now(),
                 released: false,
             }),
             closed: Mutex::new(None),
@@ -196,22 +192,11 @@ impl AppState {
         self.store.get().is_some()
     }
 
-    /// The window's connection, for the window's commands.
     pub fn store(&self) -> CommandResult<MutexGuard<'_, Store>> {
-        self.borrow_store(true)
-    }
-
-    /// The window's connection, for a short read in the background (the
-    /// scheduler, a sync, the update check): that is not the window in use.
-    pub fn store_in_background(&self) -> CommandResult<MutexGuard<'_, Store>> {
-        self.borrow_store(false)
-    }
-
-    fn borrow_store(&self, by_window: bool) -> CommandResult<MutexGuard<'_, Store>> {
         match self.store.get() {
             Some(store) => {
                 if let Ok(mut idle) = self.idle.lock() {
-                    idle.used(Instant::now(), by_window);
+                    idle.used(Instant::now());
                 }
                 store
                     .lock()
@@ -225,10 +210,9 @@ impl AppState {
         }
     }
 
-    /// Lets the window's connection go of its memory when the window has
-    /// not used it for [`IDLE_RELEASE`] (again each time something else
-    /// has read with it since). Never waits for the connection: busy, it
-    /// is not idle.
+    /// Lets the window's connection go of its memory when it has not been
+    /// used for [`IDLE_RELEASE`] (once until it is used again). Never waits
+    /// for the connection: busy, it is not idle.
     pub fn release_if_idle(&self) {
         let Some(store) = self.store.get() else {
             return;
@@ -362,25 +346,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_window_lets_go_after_being_unused_and_background_reads_do_not_count_as_use() {
+    fn the_window_lets_go_once_after_being_unused_and_again_after_use() {
         let start = Instant::now();
         let mut idle = Idle {
-            window_used: start,
+            last_used: start,
             released: false,
         };
         assert!(!idle.due(start + IDLE_RELEASE - Duration::from_secs(1)));
         assert!(idle.due(start + IDLE_RELEASE));
         idle.released = true;
-        assert!(!idle.due(start + IDLE_RELEASE * 3), "nothing read since");
-
-        // The scheduler reads with it: let go again, the window still away.
-        idle.used(start + IDLE_RELEASE * 3, false);
-        assert!(idle.due(start + IDLE_RELEASE * 3));
-        idle.released = true;
-
-        // The window back: not idle until it has been away again.
+        assert!(!idle.due(start + IDLE_RELEASE * 3), "once until used again");
         let back = start + IDLE_RELEASE * 4;
-        idle.used(back, true);
+        idle.used(back);
         assert!(!idle.due(back + Duration::from_secs(60)));
         assert!(idle.due(back + IDLE_RELEASE));
     }

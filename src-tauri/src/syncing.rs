@@ -46,7 +46,7 @@ impl Book for WindowBook<'_> {
     ) -> kizuna_core::Result<R> {
         let mut store = self
             .state
-            .store_in_background()
+            .store()
             .map_err(|e| kizuna_core::Error::Internal(e.0.message))?;
         let clock = Clock::system(store.settings()?.tz());
         step(&mut store, &clock)
@@ -63,7 +63,7 @@ pub async fn sync_once(app: &AppHandle) -> CommandResult<Option<SyncReport>> {
     let _one_at_a_time = syncing.running.lock().await;
     let state = app.state::<AppState>();
     // A book still locked (or not opened) has no account to sync yet.
-    let account = match state.store_in_background() {
+    let account = match state.store() {
         Ok(store) => store.settings()?.sync_account,
         Err(_) => None,
     };

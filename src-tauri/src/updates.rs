@@ -223,7 +223,7 @@ fn check_due(data_dir: &Path) -> bool {
 /// Whether the user lets Kizuna ask; `None` while the book is locked.
 fn allowed(app: &AppHandle) -> Option<bool> {
     let state = app.state::<AppState>();
-    let store = state.store_in_background().ok()?;
+    let store = state.store().ok()?;
     Some(store.settings().is_ok_and(|s| s.check_for_updates))
 }
 
