@@ -111,7 +111,6 @@ pub fn run() {
             updates::start(handle.clone());
             syncing::start(handle.clone());
             scheduler::start(handle, changes);
-            state::watch_idle(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {

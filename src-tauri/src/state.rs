@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
 
 use kizuna_core::keys::{Keychain, PassphraseLock, Protection, StoreKey};
 use kizuna_core::unlock::{Found, Lock};
@@ -29,36 +28,8 @@ pub struct Unlocked {
     pub lock: Option<PassphraseLock>,
 }
 
-/// How long the window's connection goes unused before it lets go of its
-/// page cache and what searches keep in memory. The app stays open all day
-/// (in the tray, for the reminders) and is looked at now and then: after a
-/// few minutes away, the next search builds its memory again (some 60 ms
-/// at 100,000 customers, README "Benchmarks") and the pages are read again.
-pub const IDLE_RELEASE: Duration = Duration::from_secs(5 * 60);
-
-/// When the window's connection was last used, and whether it has let go
-/// of its memory since.
-#[derive(Debug, Clone, Copy)]
-struct Idle {
-    last_used: Instant,
-    released: bool,
-}
-
-impl Idle {
-    fn used(&mut self, now: Instant) {
-        self.last_used = now;
-        self.released = false;
-    }
-
-    /// Whether it is time to let go: unused for [`IDLE_RELEASE`], once.
-    fn due(&self, now: Instant) -> bool {
-        !self.released && now.saturating_duration_since(self.last_used) >= IDLE_RELEASE
-    }
-}
-
 pub struct AppState {
     store: OnceLock<Mutex<Store>>,
-    idle: Mutex<Idle>,
     closed: Mutex<Option<Closed>>,
     unlocked: Mutex<Option<Unlocked>>,
     pub data_dir: PathBuf,
@@ -122,10 +93,6 @@ impl AppState {
     pub fn open(data_dir: PathBuf) -> Self {
         let state = AppState {
             store: OnceLock::new(),
-            idle: Mutex::new(Idle {
-                last_used: Instant::now(),
-                released: false,
-            }),
             closed: Mutex::new(None),
             unlocked: Mutex::new(None),
             data_dir,
@@ -194,41 +161,14 @@ impl AppState {
 
     pub fn store(&self) -> CommandResult<MutexGuard<'_, Store>> {
         match self.store.get() {
-            Some(store) => {
-                if let Ok(mut idle) = self.idle.lock() {
-                    idle.used(Instant::now());
-                }
-                store
-                    .lock()
-                    .map_err(|_| CommandError::internal("the store lock was poisoned"))
-            }
+            Some(store) => store
+                .lock()
+                .map_err(|_| CommandError::internal("the store lock was poisoned")),
             None => Err(CommandError(self.startup_error().unwrap_or_else(|| {
                 ErrorPayload::from(&kizuna_core::Error::Keychain(
                     "the store is locked".to_owned(),
                 ))
             }))),
-        }
-    }
-
-    /// Lets the window's connection go of its memory when it has not been
-    /// used for [`IDLE_RELEASE`] (once until it is used again). Never waits
-    /// for the connection: busy, it is not idle.
-    pub fn release_if_idle(&self) {
-        let Some(store) = self.store.get() else {
-            return;
-        };
-        let Ok(mut idle) = self.idle.lock() else {
-            return;
-        };
-        if !idle.due(Instant::now()) {
-            return;
-        }
-        if let Ok(store) = store.try_lock() {
-            match store.release_cache() {
-                Ok(()) => tracing::info!("the window's connection let go of its memory, unused"),
-                Err(e) => tracing::warn!(error = %e, "the window's cache was not let go"),
-            }
-            idle.released = true;
         }
     }
 
@@ -298,23 +238,6 @@ impl AppState {
     }
 }
 
-/// Checks once a minute whether the window's connection has gone unused
-/// long enough to let go of its memory (see [`IDLE_RELEASE`]).
-pub fn watch_idle(app: tauri::AppHandle) {
-    use tauri::Manager;
-    let started = std::thread::Builder::new()
-        .name("kizuna-idle".to_owned())
-        .spawn(move || {
-            loop {
-                std::thread::sleep(Duration::from_secs(60));
-                app.state::<AppState>().release_if_idle();
-            }
-        });
-    if let Err(e) = started {
-        tracing::warn!(error = %e, "the idle watch did not start");
-    }
-}
-
 /// Opens a store whose key change was cut short and finishes it.
 fn finish_key_change(
     data_dir: &std::path::Path,
@@ -339,26 +262,4 @@ pub struct Desktop {
 /// The clock for one command: now, in the user's chosen zone.
 pub fn clock(store: &Store) -> CommandResult<Clock> {
     Ok(Clock::system(store.settings()?.tz()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_window_lets_go_once_after_being_unused_and_again_after_use() {
-        let start = Instant::now();
-        let mut idle = Idle {
-            last_used: start,
-            released: false,
-        };
-        assert!(!idle.due(start + IDLE_RELEASE - Duration::from_secs(1)));
-        assert!(idle.due(start + IDLE_RELEASE));
-        idle.released = true;
-        assert!(!idle.due(start + IDLE_RELEASE * 3), "once until used again");
-        let back = start + IDLE_RELEASE * 4;
-        idle.used(back);
-        assert!(!idle.due(back + Duration::from_secs(60)));
-        assert!(idle.due(back + IDLE_RELEASE));
-    }
 }
