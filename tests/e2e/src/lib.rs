@@ -101,7 +101,14 @@ impl TauriDriver {
             .map_err(|e| format!("tauri-driver did not start: {e}"))?;
         let driver = TauriDriver { child, port };
         let deadline = Instant::now() + PATIENCE;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        // Until the driver listens, a connection to its port can be given
+        // that same port as its own end and connect to itself (a TCP
+        // self-connect): that is not the driver.
+        let listening = || {
+            TcpStream::connect(("127.0.0.1", port))
+                .is_ok_and(|s| s.local_addr().is_ok_and(|a| a.port() != port))
+        };
+        while !listening() {
             if Instant::now() > deadline {
                 return Err("tauri-driver did not open its port".into());
             }

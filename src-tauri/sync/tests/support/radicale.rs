@@ -14,6 +14,7 @@ pub const PASSWORD: &str = "umi-no-sachi";
 pub struct Radicale {
     child: Child,
     pub port: u16,
+    tls: bool,
     config: PathBuf,
     dir: tempfile::TempDir,
 }
@@ -29,21 +30,33 @@ fn executable() -> PathBuf {
 /// binary was given: the tests run in parallel, and the system may hand the
 /// same free port to two of them before either server binds it (the second
 /// then fails to start while its test talks to the first one's server).
+///
+/// It is taken below the system's range for outgoing connections: while a
+/// server starts, a connection to a port in that range can be given the
+/// port itself as its own end and connect to itself, which looks like the
+/// server listening (the test then found the server refusing it).
 fn free_port() -> u16 {
     static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
     let mut given = GIVEN
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    loop {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
+    let outgoing_from = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32_768);
+    let first = 10_000;
+    let span = u32::from(outgoing_from.saturating_sub(first).max(1));
+    // Different test binaries run one after the other, but a port closed a
+    // moment ago may still be held: each run starts somewhere else.
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+        ^ std::process::id();
+    (0..span)
+        .map(|n| first + u16::try_from((start.wrapping_add(n * 7)) % span).unwrap_or(0))
+        .find(|port| !given.contains(port) && TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .inspect(|port| given.push(*port))
+        .expect("a free port below the outgoing range")
 }
 
 /// A plain HTTP server of a test's own (a web site, a front door) on a
@@ -115,10 +128,11 @@ impl Radicale {
             ),
         )
         .expect("config");
-        let child = spawn(&config, port);
+        let child = spawn(&config, port, tls);
         Radicale {
             child,
             port,
+            tls,
             config,
             dir,
         }
@@ -133,7 +147,7 @@ impl Radicale {
     /// Starts it again on the same port and storage.
     pub fn restart(&mut self) {
         self.kill();
-        self.child = spawn(&self.config, self.port);
+        self.child = spawn(&self.config, self.port, self.tls);
     }
 
     /// Makes the server forget every sync token it gave (its token
@@ -193,21 +207,49 @@ impl Radicale {
     }
 }
 
-fn spawn(config: &std::path::Path, port: u16) -> Child {
-    let child = Command::new(executable())
+/// Starts Radicale and waits until it answers. Its log goes beside its
+/// configuration and is shown if it stops before it answers.
+fn spawn(config: &std::path::Path, port: u16, tls: bool) -> Child {
+    let log_path = config.with_file_name("radicale.log");
+    let log = std::fs::File::create(&log_path).expect("Radicale's log");
+    let mut child = Command::new(executable())
         .arg("--config")
         .arg(config)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("Radicale starts");
     let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !answers(port, tls) {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "Radicale stopped ({status}): {}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+        }
         assert!(Instant::now() < deadline, "Radicale did not listen");
         std::thread::sleep(Duration::from_millis(100));
     }
     child
+}
+
+/// Whether the server on `port` takes connections and, over plain HTTP,
+/// answers a request: a port that takes connections may not be served yet.
+fn answers(port: u16, tls: bool) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    if tls {
+        return true;
+    }
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = [0_u8; 5];
+    stream
+        .write_all(b"OPTIONS / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .and_then(|()| stream.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"HTTP/")
 }
 
 impl Drop for Radicale {
