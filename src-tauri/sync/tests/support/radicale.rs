@@ -31,8 +31,8 @@ fn executable() -> PathBuf {
 /// same free port to two of them before either server binds it (the second
 /// then fails to start while its test talks to the first one's server).
 ///
-/// It is taken below the system's range for outgoing connections: while a
-/// server starts, a connection to a port in that range can be given the
+/// It is taken outside the system's range for outgoing connections: while
+/// a server starts, a connection to a port in that range can be given the
 /// port itself as its own end and connect to itself, which looks like the
 /// server listening (the test then found the server refusing it).
 fn free_port() -> u16 {
@@ -40,12 +40,23 @@ fn free_port() -> u16 {
     let mut given = GIVEN
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let outgoing_from = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+    // The ports outside the outgoing range: below it, or above it when a
+    // system starts it low (some give it all of 1024–65535; then any port).
+    let (low, high) = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
-        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
-        .unwrap_or(32_768);
-    let first = 10_000;
-    let span = u32::from(outgoing_from.saturating_sub(first).max(1));
+        .and_then(|range| {
+            let mut ends = range.split_whitespace().map(|n| n.parse::<u16>().ok());
+            Some((ends.next()??, ends.next()??))
+        })
+        .unwrap_or((32_768, 60_999));
+    let (first, last) = if low > 11_000 {
+        (10_000, low - 1)
+    } else if high < 64_000 {
+        (high + 1, u16::MAX)
+    } else {
+        (1_025, u16::MAX)
+    };
+    let span = u32::from(last - first) + 1;
     // Different test binaries run one after the other, but a port closed a
     // moment ago may still be held: each run starts somewhere else.
     let start = std::time::SystemTime::now()
@@ -53,10 +64,10 @@ fn free_port() -> u16 {
         .map_or(0, |d| d.subsec_nanos())
         ^ std::process::id();
     (0..span)
-        .map(|n| first + u16::try_from((start.wrapping_add(n * 7)) % span).unwrap_or(0))
+        .filter_map(|n| u16::try_from(u32::from(first) + start.wrapping_add(n * 7) % span).ok())
         .find(|port| !given.contains(port) && TcpListener::bind(("127.0.0.1", *port)).is_ok())
         .inspect(|port| given.push(*port))
-        .expect("a free port below the outgoing range")
+        .expect("a free port")
 }
 
 /// A plain HTTP server of a test's own (a web site, a front door) on a
