@@ -99,7 +99,7 @@ impl TauriDriver {
         let child = command
             .spawn()
             .map_err(|e| format!("tauri-driver did not start: {e}"))?;
-        let driver = TauriDriver { child, port };
+        let mut driver = TauriDriver { child, port };
         let deadline = Instant::now() + PATIENCE;
         // Until the driver listens, a connection to its port can be given
         // that same port as its own end and connect to itself (a TCP
@@ -109,6 +109,11 @@ impl TauriDriver {
                 .is_ok_and(|s| s.local_addr().is_ok_and(|a| a.port() != port))
         };
         while !listening() {
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                let log =
+                    std::fs::read_to_string(data_dir.join("tauri-driver.log")).unwrap_or_default();
+                return Err(format!("tauri-driver stopped ({status}): {log}").into());
+            }
             if Instant::now() > deadline {
                 return Err("tauri-driver did not open its port".into());
             }

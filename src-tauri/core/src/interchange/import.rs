@@ -1424,7 +1424,7 @@ impl<'a> Planner<'a> {
 /// index: the larger the batch, the fewer flushes (1,024 at a time made
 /// 100,000 cards 0.5 s slower than 4,096) and the more memory. A small
 /// import's peak is its write rather than its plan, so it takes smaller
-/// batches (10,000 phone cards as a whole process: 46–48 MB at 1,024
+/// batches (10,000 phone cards as a whole process: 46.6–49.2 MB at 1,024
 /// against 57 MB at 4,096, about as fast).
 fn write_batch(customers: usize) -> usize {
     (customers / 10).clamp(1_024, 4_096)
