@@ -75,7 +75,8 @@ impl TauriDriver {
         }
         let port = free_port()?;
         let native_port = free_port()?;
-        let log = std::fs::File::create(data_dir.join("tauri-driver.log"))?;
+        let log_path = data_dir.join("tauri-driver.log");
+        let log = std::fs::File::create(&log_path)?;
         let mut command = Command::new(tauri_driver_binary());
         command
             .args([
@@ -110,8 +111,7 @@ impl TauriDriver {
         };
         while !listening() {
             if let Ok(Some(status)) = driver.child.try_wait() {
-                let log =
-                    std::fs::read_to_string(data_dir.join("tauri-driver.log")).unwrap_or_default();
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
                 return Err(format!("tauri-driver stopped ({status}): {log}").into());
             }
             if Instant::now() > deadline {
